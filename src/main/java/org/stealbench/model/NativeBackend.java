@@ -1,0 +1,91 @@
+package org.stealbench.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Chooses the ND4J native build before ND4J loads, and reports which one is in use.
+ *
+ * <p>The CPU profile ships two linux-x86_64 builds of libnd4j: the generic one, which loads on
+ * any x86-64, and the oneDNN AVX-512 one, several times faster for convolutions
+ * (docs/decisions/0002-native-backend.md). JavaCPP picks the build named by the system property
+ * {@value #EXTENSION_PROPERTY}; {@link #configure()} sets it from the CPU's flags unless the user
+ * already did ({@code -Dorg.bytedeco.javacpp.platform.extension=} forces the generic build).
+ * Every entry point calls {@link #configure()} before touching ND4J.
+ */
+public final class NativeBackend {
+
+    /** JavaCPP's system property naming the native build variant, e.g. {@code -onednn-avx512}. */
+    public static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+    static final String ONEDNN_AVX512 = "-onednn-avx512";
+    private static final String ONEDNN_AVX512_MARKER =
+            "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn-avx512/libjnind4jcpu.so";
+
+    private static volatile String chosen;
+
+    private NativeBackend() {
+    }
+
+    /** Selects the fastest native build this CPU can run; idempotent and cheap. */
+    public static synchronized String configure() {
+        if (chosen != null) {
+            return chosen;
+        }
+        String preset = System.getProperty(EXTENSION_PROPERTY);
+        if (preset != null) {
+            chosen = preset;
+        } else if (cpuFlags().containsAll(java.util.List.of("avx512f", "avx512bw", "avx512vl", "avx512dq"))
+                && NativeBackend.class.getClassLoader().getResource(ONEDNN_AVX512_MARKER) != null) {
+            System.setProperty(EXTENSION_PROPERTY, ONEDNN_AVX512);
+            chosen = ONEDNN_AVX512;
+        } else {
+            chosen = "";
+        }
+        return chosen;
+    }
+
+    /** Human-readable name of the selected build, for provenance and the About panel. */
+    public static String buildName() {
+        String ext = configure();
+        return "linux-x86_64" + ext;
+    }
+
+    /** Facts about the backend actually loaded by ND4J (loads it if needed). */
+    public static Map<String, String> describe() {
+        configure();
+        Map<String, String> out = new LinkedHashMap<>();
+        org.nd4j.linalg.factory.Nd4jBackend backend = org.nd4j.linalg.factory.Nd4j.getBackend();
+        out.put("backend", backend.getClass().getSimpleName());
+        out.put("native build", buildName());
+        java.util.Properties env = org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation();
+        for (String key : new String[] {"blas.vendor", "omp.threads", "cores", "memory.available", "os"}) {
+            Object v = env.get(key);
+            if (v != null) {
+                out.put(key, v.toString());
+            }
+        }
+        String lib = org.bytedeco.javacpp.Loader.getLoadedLibraries().get("jnind4jcpu");
+        if (lib != null) {
+            out.put("library", lib);
+        }
+        return out;
+    }
+
+    static java.util.Set<String> cpuFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    String[] parts = line.substring(line.indexOf(':') + 1).trim().toLowerCase(Locale.ROOT).split("\\s+");
+                    return java.util.Set.of(parts);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux or unreadable: fall back to the generic build.
+        }
+        return java.util.Set.of();
+    }
+}
