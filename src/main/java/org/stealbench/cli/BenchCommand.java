@@ -1,0 +1,53 @@
+package org.stealbench.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.stealbench.experiment.bench.BenchmarkReport;
+import org.stealbench.experiment.bench.DataBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Runs a benchmark suite and writes its section of docs/benchmarks.md. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure speed and memory targets and write them to docs/benchmarks.md. "
+                + "Run it while nothing else loads the machine.")
+final class BenchCommand implements Callable<Integer> {
+
+    @ParentCommand
+    StealBenchCommand top;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data (default: ${DEFAULT-VALUE}).")
+    String suite;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Repeats of each timed load (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Markdown file to update (default: docs/benchmarks.md in the project).")
+    Path report;
+
+    @Override
+    public Integer call() throws Exception {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("--repeats must be at least 1");
+        }
+        var roots = top.registry().roots();
+        Path file = report != null ? report : roots.sampleData().getParent().resolve("docs/benchmarks.md");
+        var out = spec.commandLine().getOut();
+        String section = switch (suite) {
+            case "data" -> DataBenchmark.run(roots, repeats, line -> {
+                out.println(line);
+                out.flush();
+            });
+            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data");
+        };
+        BenchmarkReport.writeSection(file, suite, section);
+        out.println("updated " + file.toAbsolutePath());
+        return 0;
+    }
+}

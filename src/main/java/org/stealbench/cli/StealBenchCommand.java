@@ -1,0 +1,55 @@
+package org.stealbench.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.stealbench.data.DatasetException;
+import org.stealbench.data.DatasetRegistry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The top-level command; subcommands do the work. */
+@Command(name = "stealbench", mixinStandardHelpOptions = true, version = "StealBench 0.1.0",
+        description = "Steal self-supervised image encoders through their API, and defend them.%n"
+                + "Run with no arguments to open the workbench.",
+        subcommands = {DatasetsCommand.class, BuildSampleDataCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class StealBenchCommand {
+
+    @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
+            description = "User data directory searched after sample-data/ and system installs "
+                    + "(default: $" + DatasetRegistry.DATA_DIR_ENV + ", else ~/.stealbench/data).")
+    Path dataDir;
+
+    @Option(names = "--stacktrace", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print the full stack trace of an error.")
+    boolean stacktrace;
+
+    DatasetRegistry registry() {
+        return DatasetRegistry.standard(DatasetRegistry.Roots.defaults(dataDir));
+    }
+
+    /** Runs the command line and returns the exit code (0 ok, 1 failed, 2 bad usage). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        StealBenchCommand top = new StealBenchCommand();
+        CommandLine cl = new CommandLine(top);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (top.stacktrace) {
+                ex.printStackTrace(err);
+            } else if (ex instanceof DatasetException || ex instanceof IllegalArgumentException
+                    || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+                err.println("error: " + ex.getMessage());
+            } else {
+                err.println("error: " + ex + " (run with --stacktrace for details)");
+            }
+            err.flush();
+            return 1;
+        });
+        return cl;
+    }
+}

@@ -1,0 +1,56 @@
+package org.stealbench.experiment.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.stealbench.data.format.DataFiles;
+
+/**
+ * docs/benchmarks.md is made of sections, one per benchmark suite, each between
+ * {@code <!-- bench:NAME -->} and {@code <!-- /bench:NAME -->}. A suite rewrites only its own
+ * section (atomically), so suites run at different times share one file.
+ */
+public final class BenchmarkReport {
+
+    private static final String HEADER = "# Benchmarks\n\n"
+            + "Written by `scripts/stealbench bench --suite NAME` (each suite rewrites its own section). "
+            + "Figures are from the machine named in each section, measured while nothing else ran.\n";
+
+    private BenchmarkReport() {
+    }
+
+    public static void writeSection(Path file, String suite, String markdown) throws IOException {
+        String open = "<!-- bench:" + suite + " -->";
+        String close = "<!-- /bench:" + suite + " -->";
+        String text = Files.isRegularFile(file) ? Files.readString(file) : HEADER;
+        String block = open + "\n" + markdown.strip() + "\n" + close;
+        int a = text.indexOf(open);
+        int b = text.indexOf(close);
+        String updated;
+        if (a >= 0 && b > a) {
+            updated = text.substring(0, a) + block + text.substring(b + close.length());
+        } else {
+            updated = text.stripTrailing() + "\n\n" + block + "\n";
+        }
+        byte[] bytes = updated.getBytes(StandardCharsets.UTF_8);
+        DataFiles.writeAtomically(file, out -> out.write(bytes));
+    }
+
+    /** One line naming the machine, for the top of a section. */
+    public static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // keep "unknown CPU"
+        }
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+                + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB";
+    }
+}
