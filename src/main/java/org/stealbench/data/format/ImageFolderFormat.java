@@ -16,7 +16,8 @@ import org.stealbench.data.Split;
  * A folder of images with one sub-folder per class (PNG or JPEG), the layout of torchvision's
  * ImageFolder. Classes are the sub-folder names in sorted order. If the folder has {@code train}
  * and {@code test} sub-folders, each holds such class folders and gives its split; otherwise the
- * last fifth of every class's sorted files is the test split. All images must share one size
+ * last fifth (rounded down) of every class's sorted files is the test split, which is empty
+ * when every class has fewer than five images. All images must share one size
  * (mixed sizes are an error naming two files that differ, not a silent resize); the images are
  * grayscale if every one is, RGB otherwise. Empty class folders are an error.
  */
@@ -64,7 +65,13 @@ public final class ImageFolderFormat {
             }
         }
         if (files.isEmpty()) {
-            throw new DatasetException(base + ": the " + split.label() + " split is empty (too few images per class)");
+            if (split == Split.TEST && !splitFolders) {
+                // Fewer than five images a class: everything trains, nothing is held out.
+                ImageDataset train = read(id, Split.TRAIN, root);
+                return new ImageDataset(id, split, train.channels(), train.height(), train.width(), new byte[0], new int[0],
+                        classes, root + " (no test images)");
+            }
+            throw new DatasetException(base + ": the " + split.label() + " split is empty");
         }
         List<BufferedImage> images = new ArrayList<>(files.size());
         boolean allGray = true;

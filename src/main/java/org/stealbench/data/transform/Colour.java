@@ -88,9 +88,9 @@ final class Colour {
                 case 4 -> { r = t; g = pp; b = v; }
                 default -> { r = v; g = pp; b = q; }
             }
-            a[ri] = r;
-            a[gi] = g;
-            a[bi] = b;
+            a[ri] = clamp(r);
+            a[gi] = clamp(g);
+            a[bi] = clamp(b);
         }
     }
 
@@ -136,7 +136,7 @@ final class Colour {
                     for (int i = -radius; i <= radius; i++) {
                         s += k[i + radius] * scratch[reflect(y + i, h) * w + x];
                     }
-                    a[base + y * w + x] = s;
+                    a[base + y * w + x] = clamp(s); // float rounding can leave 1 + ulp
                 }
             }
         }

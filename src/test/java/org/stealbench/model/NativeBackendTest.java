@@ -1,0 +1,24 @@
+package org.stealbench.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class NativeBackendTest {
+
+    @Test
+    void loadsTheBuildItChoseAndComputes() {
+        String ext = NativeBackend.configure();
+        Map<String, String> info = NativeBackend.describe();
+        assertEquals("CpuBackend", info.get("backend"));
+        if (NativeBackend.cpuFlags().contains("avx512f") && ext.equals(NativeBackend.ONEDNN_AVX512)) {
+            assertTrue(info.get("library").contains("onednn-avx512"), info.toString());
+        }
+        INDArray a = Nd4j.createFromArray(new float[][] {{1, 2}, {3, 4}});
+        assertEquals(25f, a.mmul(a.transpose()).getFloat(1, 1), 1e-6f); // 3*3 + 4*4
+    }
+}
