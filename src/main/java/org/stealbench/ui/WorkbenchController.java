@@ -5,6 +5,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.image.ImageView;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
@@ -21,6 +22,10 @@ public final class WorkbenchController {
     private Label backendLabel;
     @FXML
     private ProgressIndicator busyIndicator;
+    @FXML
+    private Label previewTitle;
+    @FXML
+    private ImageView previewImage;
 
     public WorkbenchController(DatasetsViewModel datasets) {
         this.datasets = datasets;
@@ -39,6 +44,16 @@ public final class WorkbenchController {
         statusLabel.textProperty().bind(datasets.statusProperty());
         backendLabel.textProperty().bind(datasets.backendProperty());
         busyIndicator.visibleProperty().bind(datasets.busyProperty());
+        previewTitle.textProperty().bind(datasets.previewTitleProperty());
+        previewImage.imageProperty().bind(datasets.previewProperty());
+        datasetTable.getSelectionModel().selectedItemProperty()
+                .addListener((obs, old, row) -> datasets.showPreview(row, WorkbenchApp.BACKGROUND));
+        // Show the first dataset as soon as the table fills.
+        datasets.rows().addListener((javafx.collections.ListChangeListener<DatasetsViewModel.Row>) change -> {
+            if (!datasets.rows().isEmpty() && datasetTable.getSelectionModel().isEmpty()) {
+                datasetTable.getSelectionModel().selectFirst();
+            }
+        });
     }
 
     private void column(String title, double width, Function<DatasetsViewModel.Row, String> value) {
