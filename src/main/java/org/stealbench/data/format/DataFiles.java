@@ -62,6 +62,12 @@ public final class DataFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
+            // Temp files start private (0600); a result is an ordinary, readable file.
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: keep its defaults
+            }
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
             }
