@@ -1,0 +1,75 @@
+package org.stealbench.model.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A layer graph with its parameters: the unit the optimiser trains and the encoder wraps.
+ * Inputs are NCHW float batches (the data layer's layout), converted once to NHWC here.
+ */
+public final class Network {
+
+    private final Layer root;
+    private final ParamSet params = new ParamSet();
+    private final long[] inputShape;
+    private final long[] outputShape;
+    private INDArray nhwc;
+
+    /**
+     * @param inputShape one example, NCHW without batch: {channels, height, width} or {features}
+     */
+    public Network(Layer root, long[] inputShape, long seed) {
+        this.root = root;
+        this.inputShape = inputShape.clone();
+        long[] internal = inputShape.length == 3 ? new long[] {inputShape[1], inputShape[2], inputShape[0]} : inputShape;
+        this.outputShape = root.outputShape(internal);
+        root.declare(params, internal);
+        params.allocate(seed);
+    }
+
+    public ParamSet params() {
+        return params;
+    }
+
+    public Layer root() {
+        return root;
+    }
+
+    public long[] inputShape() {
+        return inputShape.clone();
+    }
+
+    public long[] outputShape() {
+        return outputShape.clone();
+    }
+
+    /** Forward pass on an NCHW batch (image inputs) or [N, features]. */
+    public INDArray forward(INDArray x, boolean training) {
+        return root.forward(toInternal(x), training);
+    }
+
+    /** Backward pass of the last forward; gradients accumulate into {@link ParamSet#grads()}. */
+    public void backward(INDArray gradOut) {
+        root.backward(gradOut, false);
+    }
+
+    private INDArray toInternal(INDArray x) {
+        if (inputShape.length != 3) {
+            return x;
+        }
+        if (x.rank() != 4 || x.size(1) != inputShape[0] || x.size(2) != inputShape[1] || x.size(3) != inputShape[2]) {
+            throw new IllegalArgumentException("expected a batch of " + java.util.Arrays.toString(inputShape)
+                    + " images (NCHW), got " + java.util.Arrays.toString(x.shape()));
+        }
+        long n = x.size(0);
+        if (nhwc == null || nhwc.size(0) != n) {
+            nhwc = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, inputShape[1], inputShape[2], inputShape[0]);
+        }
+        return nhwc.assign(x.permute(0, 2, 3, 1));
+    }
+
+    public void releaseBuffers() {
+        root.releaseBuffers();
+        nhwc = null;
+    }
+}

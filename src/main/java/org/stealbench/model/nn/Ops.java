@@ -1,0 +1,35 @@
+package org.stealbench.model.nn;
+
+import java.util.concurrent.ConcurrentHashMap;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Fast paths for operations ND4J does slowly in the obvious way. Reducing a tall [M, C] matrix
+ * along dimension 0 with {@code sum(0)} / {@code mean(0)} walks C strided columns and took 18 ms
+ * for M = 131,072, C = 32; the same sums as one GEMM with a row of ones take 0.6 ms.
+ */
+public final class Ops {
+
+    private static final ConcurrentHashMap<Long, INDArray> ONES = new ConcurrentHashMap<>();
+
+    private Ops() {
+    }
+
+    /** Column sums of a c-order [M, C] matrix into {@code out} ([1, C] or [C]), times {@code scale}. */
+    public static INDArray columnSums(INDArray x2d, INDArray out, double scale) {
+        long m = x2d.size(0);
+        INDArray ones = ONES.computeIfAbsent(m, k -> Nd4j.ones(DataType.FLOAT, 1, k));
+        INDArray o = out.rank() == 1 ? out.reshape(1, out.length()) : out;
+        Nd4j.gemm(ones, x2d, o, false, false, scale, 0.0);
+        return out;
+    }
+
+    /** Column sums added to {@code acc} ([C]), for accumulating bias gradients. */
+    public static void addColumnSums(INDArray x2d, INDArray acc) {
+        long m = x2d.size(0);
+        INDArray ones = ONES.computeIfAbsent(m, k -> Nd4j.ones(DataType.FLOAT, 1, k));
+        Nd4j.gemm(ones, x2d, acc.reshape(1, acc.length()), false, false, 1.0, 1.0);
+    }
+}

@@ -1,0 +1,68 @@
+package org.stealbench.model.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * ResNet's basic block: relu(bn(conv3x3(relu(bn(conv3x3(x))))) + shortcut(x)), where the
+ * shortcut is identity, or a strided 1x1 convolution with batch norm when the shape changes.
+ */
+public final class ResidualBlock extends Layer {
+
+    final Sequential main;
+    final Sequential shortcut;
+    private INDArray output;
+
+    public ResidualBlock(int inC, int outC, int stride) {
+        main = new Sequential(new Conv2d(inC, outC, 3, stride, 1, false), new BatchNorm(outC), new Relu(),
+                new Conv2d(outC, outC, 3, 1, 1, false), new BatchNorm(outC));
+        shortcut = stride != 1 || inC != outC
+                ? new Sequential(new Conv2d(inC, outC, 1, stride, 0, false), new BatchNorm(outC))
+                : null;
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        return main.outputShape(in);
+    }
+
+    @Override
+    public void declare(ParamSet params, long[] in) {
+        main.declare(params, in);
+        if (shortcut != null) {
+            shortcut.declare(params, in);
+        }
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean training) {
+        INDArray a = main.forward(x, training);
+        INDArray s = shortcut != null ? shortcut.forward(x, training) : x;
+        INDArray y = buffer("y", a.shape());
+        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(a, s, y));
+        Nd4j.exec(new RectifiedLinear(y, y, 0.0));
+        output = y;
+        return y;
+    }
+
+    @Override
+    public INDArray backward(INDArray gy, boolean needInputGrad) {
+        INDArray g = Relu.reluBackward(output, gy, buffer("g", gy.shape()));
+        INDArray gx = main.backward(g, needInputGrad);
+        if (shortcut != null) {
+            INDArray gs = shortcut.backward(g, needInputGrad);
+            return needInputGrad ? gx.addi(gs) : null;
+        }
+        return needInputGrad ? gx.addi(g) : null;
+    }
+
+    @Override
+    public void releaseBuffers() {
+        super.releaseBuffers();
+        main.releaseBuffers();
+        if (shortcut != null) {
+            shortcut.releaseBuffers();
+        }
+    }
+}

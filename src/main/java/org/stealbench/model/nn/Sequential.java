@@ -1,0 +1,70 @@
+package org.stealbench.model.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Layers applied in order; backward runs them in reverse. */
+public final class Sequential extends Layer {
+
+    private final List<Layer> layers;
+
+    public Sequential(List<Layer> layers) {
+        this.layers = List.copyOf(layers);
+    }
+
+    public Sequential(Layer... layers) {
+        this(List.of(layers));
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        long[] s = in;
+        for (Layer l : layers) {
+            s = l.outputShape(s);
+        }
+        return s;
+    }
+
+    @Override
+    public void declare(ParamSet params, long[] in) {
+        long[] s = in;
+        for (Layer l : layers) {
+            l.declare(params, s);
+            s = l.outputShape(s);
+        }
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean training) {
+        INDArray h = x;
+        for (Layer l : layers) {
+            h = l.forward(h, training);
+        }
+        return h;
+    }
+
+    @Override
+    public INDArray backward(INDArray gy, boolean needInputGrad) {
+        INDArray g = gy;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            g = layers.get(i).backward(g, needInputGrad || i > 0);
+        }
+        return g;
+    }
+
+    @Override
+    public void releaseBuffers() {
+        super.releaseBuffers();
+        layers.forEach(Layer::releaseBuffers);
+    }
+
+    /** A new list with {@code more} appended, for building networks step by step. */
+    public static List<Layer> list(Layer... more) {
+        return new ArrayList<>(List.of(more));
+    }
+}
