@@ -85,7 +85,7 @@ public final class InputConv2d extends Layer {
     private INDArray identityKernel() {
         if (identity == null) {
             int cols = kernel * kernel * inC;
-            identity = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, kernel, kernel, inC, cols);
+            identity = Nd4j.zeros(Precision.type(), kernel, kernel, inC, cols);
             for (int i = 0; i < kernel; i++) {
                 for (int j = 0; j < kernel; j++) {
                     for (int c = 0; c < inC; c++) {

@@ -40,7 +40,7 @@ public abstract class Layer {
     protected INDArray buffer(String key, long... shape) {
         INDArray b = buffers.get(key);
         if (b == null || !java.util.Arrays.equals(b.shape(), shape)) {
-            b = Nd4j.create(DataType.FLOAT, shape);
+            b = Nd4j.create(Precision.type(), shape);
             buffers.put(key, b);
         }
         return b;

@@ -63,7 +63,7 @@ public final class Network {
         }
         long n = x.size(0);
         if (nhwc == null || nhwc.size(0) != n) {
-            nhwc = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, inputShape[1], inputShape[2], inputShape[0]);
+            nhwc = Nd4j.create(Precision.type(), n, inputShape[1], inputShape[2], inputShape[0]);
         }
         return nhwc.assign(x.permute(0, 2, 3, 1));
     }

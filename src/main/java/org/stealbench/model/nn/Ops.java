@@ -12,15 +12,20 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Ops {
 
-    private static final ConcurrentHashMap<Long, INDArray> ONES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, INDArray> ONES = new ConcurrentHashMap<>();
 
     private Ops() {
     }
 
+    private static INDArray ones(INDArray x2d) {
+        long m = x2d.size(0);
+        DataType t = x2d.dataType();
+        return ONES.computeIfAbsent(t + ":" + m, k -> Nd4j.ones(t, 1, m));
+    }
+
     /** Column sums of a c-order [M, C] matrix into {@code out} ([1, C] or [C]), times {@code scale}. */
     public static INDArray columnSums(INDArray x2d, INDArray out, double scale) {
-        long m = x2d.size(0);
-        INDArray ones = ONES.computeIfAbsent(m, k -> Nd4j.ones(DataType.FLOAT, 1, k));
+        INDArray ones = ones(x2d);
         INDArray o = out.rank() == 1 ? out.reshape(1, out.length()) : out;
         Nd4j.gemm(ones, x2d, o, false, false, scale, 0.0);
         return out;
@@ -28,8 +33,7 @@ public final class Ops {
 
     /** Column sums added to {@code acc} ([C]), for accumulating bias gradients. */
     public static void addColumnSums(INDArray x2d, INDArray acc) {
-        long m = x2d.size(0);
-        INDArray ones = ONES.computeIfAbsent(m, k -> Nd4j.ones(DataType.FLOAT, 1, k));
+        INDArray ones = ones(x2d);
         Nd4j.gemm(ones, x2d, acc.reshape(1, acc.length()), false, false, 1.0, 1.0);
     }
 }
