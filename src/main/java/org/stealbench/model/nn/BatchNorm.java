@@ -3,6 +3,8 @@ package org.stealbench.model.nn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -10,6 +12,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Batch normalisation over the last (channel) dimension of NHWC or [N, C] tensors, PyTorch's
  * semantics: batch statistics (biased variance) when training, running statistics (momentum
  * 0.1, unbiased variance) otherwise; learnable scale and shift unless {@code affine} is false.
+ *
+ * <p>Per-channel sums are one GEMM each (ND4J's {@code sum(0)} on a tall matrix is 15 times
+ * slower), the input is centred once and kept for the backward pass (centring before squaring
+ * keeps float32 variances and scale gradients accurate), and the backward pass is
+ * dx = a*dy + b*(x - mean) + c with per-channel a, b, c: a few full-size passes in all, where
+ * libnd4j's own batchnorm_bp took 200 ms for a 128x32x32x64 tensor.
  */
 public final class BatchNorm extends Layer {
 
@@ -21,7 +29,7 @@ public final class BatchNorm extends Layer {
     Param beta;
     Param runningMean;
     Param runningVar;
-    private INDArray xhat;
+    private INDArray centered;
     private INDArray invStd;
 
     public BatchNorm(long channels) {
@@ -57,61 +65,59 @@ public final class BatchNorm extends Layer {
         long m = x2d.size(0);
         INDArray y = buffer("y", x.shape());
         INDArray y2d = y.reshape('c', m, channels);
-        INDArray mean;
-        INDArray var;
-        if (training) {
-            mean = Ops.columnSums(x2d, buffer("mean", channels), 1.0 / m);
-            INDArray centered = buffer("xhat", m, channels);
-            Nd4j.exec(new BroadcastSubOp(x2d, mean, centered, 1));
-            INDArray sq = buffer("tmp", m, channels);
-            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp(centered, centered, sq));
-            var = Ops.columnSums(sq, buffer("var", channels), 1.0 / m);
-            // running statistics, as PyTorch: unbiased variance
-            runningMean.value.muli(1 - MOMENTUM).addi(mean.mul(MOMENTUM));
-            runningVar.value.muli(1 - MOMENTUM).addi(var.mul(MOMENTUM * m / Math.max(1, m - 1)));
-        } else {
-            mean = runningMean.value;
-            var = runningVar.value;
-        }
-        INDArray inv = Transforms.pow(var.add(EPS), -0.5, false);
-        INDArray xh = training ? buffer("xhat", m, channels) : y2d;
         if (!training) {
-            Nd4j.exec(new BroadcastSubOp(x2d, mean, xh, 1));
+            INDArray inv = Transforms.pow(runningVar.value.add(EPS), -0.5, false);
+            INDArray scale = affine ? inv.mul(gamma.value) : inv;
+            INDArray shift = runningMean.value.mul(scale).negi();
+            if (affine) {
+                shift.addi(beta.value);
+            }
+            Ops.affine(x2d, scale, shift, y2d);
+            centered = null;
+            return y;
         }
-        Nd4j.exec(new BroadcastMulOp(xh, inv, xh, 1));
-        if (affine) {
-            Nd4j.exec(new BroadcastMulOp(xh, gamma.value, y2d, 1));
-            y2d.addiRowVector(beta.value);
-        } else if (training) {
-            y2d.assign(xh);
-        }
-        xhat = training ? xh : null;
+        // Centre first: E[x^2] - E[x]^2 in float32 loses the variance when the mean is large.
+        INDArray mu = Ops.columnSums(x2d, buffer("mean", channels), 1.0 / m);
+        INDArray xc = buffer("xc", m, channels);
+        Nd4j.exec(new BroadcastSubOp(x2d, mu, xc, 1));
+        INDArray sq = buffer("tmp", m, channels);
+        Nd4j.exec(new MulOp(xc, xc, sq));
+        INDArray var = Ops.columnSums(sq, buffer("var", channels), 1.0 / m);
+        runningMean.value.muli(1 - MOMENTUM).addi(mu.mul(MOMENTUM));
+        runningVar.value.muli(1 - MOMENTUM).addi(var.mul(MOMENTUM * m / Math.max(1, m - 1)));
+        INDArray inv = Transforms.pow(var.add(EPS), -0.5, false);
+        INDArray scale = affine ? inv.mul(gamma.value) : inv;
+        Ops.affine(xc, scale, affine ? beta.value : scale.mul(0), y2d);
+        centered = xc;
         invStd = inv;
         return y;
     }
 
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
-        INDArray gy2d = gy.reshape('c', xhat.size(0), channels);
+        INDArray gy2d = gy.reshape('c', centered.size(0), channels);
         long m = gy2d.size(0);
-        INDArray tmp = buffer("tmp", m, channels);
         INDArray dBeta = Ops.columnSums(gy2d, buffer("dbeta", channels), 1.0);
-        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp(gy2d, xhat, tmp));
-        INDArray dGamma = Ops.columnSums(tmp, buffer("dgamma", channels), 1.0);
+        INDArray tmp = buffer("tmp", m, channels);
+        Nd4j.exec(new MulOp(gy2d, centered, tmp));
+        // sum(dy * (x - mean)); dGamma = invStd * that
+        INDArray dyXc = Ops.columnSums(tmp, buffer("dgamma", channels), 1.0);
         if (affine) {
             beta.grad.addi(dBeta);
-            gamma.grad.addi(dGamma);
+            gamma.grad.addi(dyXc.mul(invStd));
         }
         if (!needInputGrad) {
             return null;
         }
-        // dx = scale/m * (m*dy - sum(dy) - xhat*sum(dy*xhat)), scale = gamma * invStd
-        INDArray scale = affine ? invStd.mul(gamma.value) : invStd;
+        // dx = a*dy + b*(x - mean) + c with a = gamma*invStd, b = -a*invStd^2*sum(dy*(x-mean))/m, c = -a*sum(dy)/m
+        INDArray a = affine ? invStd.mul(gamma.value) : invStd.dup();
+        INDArray b = a.mul(invStd).muli(invStd).muli(dyXc).divi(-m);
+        INDArray c = a.mul(dBeta).divi(-m);
         INDArray gx = buffer("gx", gy.shape());
         INDArray gx2d = gx.reshape('c', m, channels);
-        Nd4j.exec(new BroadcastMulOp(xhat, dGamma, tmp, 1));
-        gx2d.assign(gy2d).muli(m).subiRowVector(dBeta).subi(tmp);
-        Nd4j.exec(new BroadcastMulOp(gx2d, scale.div(m), gx2d, 1));
+        Ops.affine(gy2d, a, c, gx2d);
+        Nd4j.exec(new BroadcastMulOp(centered, b, tmp, 1));
+        Nd4j.exec(new AddOp(gx2d, tmp, gx2d));
         return gx;
     }
 }

@@ -53,6 +53,17 @@ public final class Network {
         root.backward(gradOut, false);
     }
 
+    /**
+     * Backward pass that also returns the gradient with respect to the input, for a network fed
+     * by another one (a projection head on an encoder). Vector inputs only.
+     */
+    public INDArray backwardToInput(INDArray gradOut) {
+        if (inputShape.length == 3) {
+            throw new UnsupportedOperationException("input gradients of image networks are not computed");
+        }
+        return root.backward(gradOut, true);
+    }
+
     private INDArray toInternal(INDArray x) {
         if (inputShape.length != 3) {
             return x;

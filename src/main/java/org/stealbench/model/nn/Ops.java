@@ -3,6 +3,7 @@ package org.stealbench.model.nn;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -13,6 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Ops {
 
     private static final ConcurrentHashMap<String, INDArray> ONES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, INDArray> CONSTANTS = new ConcurrentHashMap<>();
 
     private Ops() {
     }
@@ -35,5 +37,21 @@ public final class Ops {
     public static void addColumnSums(INDArray x2d, INDArray acc) {
         INDArray ones = ones(x2d);
         Nd4j.gemm(ones, x2d, acc.reshape(1, acc.length()), false, false, 1.0, 1.0);
+    }
+
+    /**
+     * out = x * scale + shift per channel (the last dimension of a c-order [M, C] matrix), in one
+     * native pass: libnd4j's batchnorm op with zero mean, unit variance and no epsilon.
+     */
+    public static INDArray affine(INDArray x2d, INDArray scale, INDArray shift, INDArray out) {
+        long c = x2d.size(1);
+        DataType t = x2d.dataType();
+        INDArray zeros = CONSTANTS.computeIfAbsent(t + ":0:" + c, k -> Nd4j.zeros(t, c));
+        INDArray ones = CONSTANTS.computeIfAbsent(t + ":1:" + c, k -> Nd4j.ones(t, c));
+        // As a 4-D NHWC tensor with the channel axis last, the op takes its oneDNN path (2-D does not).
+        long m = x2d.size(0);
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm").addInputs(x2d.reshape('c', m, 1, 1, c), zeros, ones, scale, shift)
+                .addOutputs(out.reshape('c', m, 1, 1, c)).addIntegerArguments(1, 1, 3).addFloatingPointArguments(0.0).build());
+        return out;
     }
 }

@@ -39,16 +39,24 @@ public final class ResidualBlock extends Layer {
     public INDArray forward(INDArray x, boolean training) {
         INDArray a = main.forward(x, training);
         INDArray s = shortcut != null ? shortcut.forward(x, training) : x;
+        long t = System.nanoTime();
         INDArray y = buffer("y", a.shape());
         Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(a, s, y));
         Nd4j.exec(new RectifiedLinear(y, y, 0.0));
+        if (Profiler.enabled()) {
+            Profiler.record("ResidualAdd+Relu", false, System.nanoTime() - t);
+        }
         output = y;
         return y;
     }
 
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
+        long t = System.nanoTime();
         INDArray g = Relu.reluBackward(output, gy, buffer("g", gy.shape()));
+        if (Profiler.enabled()) {
+            Profiler.record("ResidualAdd+Relu", true, System.nanoTime() - t);
+        }
         INDArray gx = main.backward(g, needInputGrad);
         if (shortcut != null) {
             INDArray gs = shortcut.backward(g, needInputGrad);

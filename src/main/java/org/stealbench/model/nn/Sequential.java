@@ -43,7 +43,13 @@ public final class Sequential extends Layer {
     public INDArray forward(INDArray x, boolean training) {
         INDArray h = x;
         for (Layer l : layers) {
-            h = l.forward(h, training);
+            if (Profiler.enabled() && Profiler.isLeaf(l)) {
+                long t = System.nanoTime();
+                h = l.forward(h, training);
+                Profiler.record(l.getClass().getSimpleName(), false, System.nanoTime() - t);
+            } else {
+                h = l.forward(h, training);
+            }
         }
         return h;
     }
@@ -52,7 +58,14 @@ public final class Sequential extends Layer {
     public INDArray backward(INDArray gy, boolean needInputGrad) {
         INDArray g = gy;
         for (int i = layers.size() - 1; i >= 0; i--) {
-            g = layers.get(i).backward(g, needInputGrad || i > 0);
+            Layer l = layers.get(i);
+            if (Profiler.enabled() && Profiler.isLeaf(l)) {
+                long t = System.nanoTime();
+                g = l.backward(g, needInputGrad || i > 0);
+                Profiler.record(l.getClass().getSimpleName(), true, System.nanoTime() - t);
+            } else {
+                g = l.backward(g, needInputGrad || i > 0);
+            }
         }
         return g;
     }
