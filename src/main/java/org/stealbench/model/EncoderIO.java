@@ -1,0 +1,107 @@
+package org.stealbench.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stealbench.data.format.DataFiles;
+import org.stealbench.model.nn.Network;
+import org.stealbench.model.nn.NetworkState;
+
+/**
+ * Saves an encoder as one zip: {@code encoder.json} (format version, spec, provenance) and the
+ * trunk's and head's parameter and state vectors. Written atomically.
+ */
+public final class EncoderIO {
+
+    public static final int FORMAT = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private EncoderIO() {
+    }
+
+    /** What a saved encoder says about itself. */
+    public record Saved(Encoder encoder, Map<String, Object> provenance) {
+    }
+
+    public static void save(Encoder e, Map<String, Object> provenance, Path file) throws IOException {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("spec", e.spec());
+        meta.put("provenance", provenance == null ? Map.of() : provenance);
+        DataFiles.writeAtomically(file, raw -> {
+            ZipOutputStream zip = new ZipOutputStream(raw);
+            zip.putNextEntry(new ZipEntry("encoder.json"));
+            zip.write(JSON.writeValueAsBytes(meta));
+            zip.closeEntry();
+            put(zip, "trunk", e.trunk());
+            if (e.head() != null) {
+                put(zip, "head", e.head());
+            }
+            zip.finish();
+        });
+    }
+
+    private static void put(ZipOutputStream zip, String name, Network n) throws IOException {
+        zip.putNextEntry(new ZipEntry(name + ".params"));
+        NetworkState.writeArray(n.params().values(), zip);
+        zip.closeEntry();
+        zip.putNextEntry(new ZipEntry(name + ".state"));
+        NetworkState.writeArray(n.params().state(), zip);
+        zip.closeEntry();
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Saved load(Path file) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Map<String, Object> meta = JSON.readValue(zip.getInputStream(entry(zip, "encoder.json")), Map.class);
+            int format = ((Number) meta.getOrDefault("format", -1)).intValue();
+            if (format != FORMAT) {
+                throw new IllegalArgumentException(file + ": encoder format " + format + ", this version reads " + FORMAT);
+            }
+            EncoderSpec spec = JSON.convertValue(meta.get("spec"), EncoderSpec.class);
+            Encoder e = new Encoder(spec, 0);
+            restore(zip, "trunk", e.trunk());
+            if (spec.hasHead()) {
+                restore(zip, "head", e.head());
+            }
+            return new Saved(e, (Map<String, Object>) meta.getOrDefault("provenance", Map.of()));
+        } catch (NoSuchFileException ex) {
+            throw new IllegalArgumentException(file + ": no such encoder file");
+        } catch (ZipException ex) {
+            throw new IllegalArgumentException(file + ": not a StealBench encoder (not a zip: " + ex.getMessage() + ")");
+        } catch (IOException ex) {
+            throw new IllegalArgumentException(file + ": cannot read encoder (" + ex.getMessage() + ")", ex);
+        }
+    }
+
+    private static void restore(ZipFile zip, String name, Network n) throws IOException {
+        NetworkState.restore(n.params().values(), read(zip, name + ".params"), zip.getName() + " " + name);
+        NetworkState.restore(n.params().state(), read(zip, name + ".state"), zip.getName() + " " + name + " state");
+    }
+
+    private static ZipEntry entry(ZipFile zip, String name) {
+        ZipEntry e = zip.getEntry(name);
+        if (e == null) {
+            throw new IllegalArgumentException(zip.getName() + ": not a StealBench encoder (no " + name + ")");
+        }
+        return e;
+    }
+
+    private static INDArray read(ZipFile zip, String name) throws IOException {
+        try (InputStream in = zip.getInputStream(entry(zip, name))) {
+            return NetworkState.readArray(in);
+        }
+    }
+
+}

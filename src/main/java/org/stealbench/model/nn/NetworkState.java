@@ -1,0 +1,35 @@
+package org.stealbench.model.nn;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Reads and writes a network's parameter and state vectors (ND4J's binary array format). */
+public final class NetworkState {
+
+    private NetworkState() {
+    }
+
+    public static void writeArray(INDArray a, OutputStream out) throws IOException {
+        DataOutputStream dos = new DataOutputStream(out);
+        Nd4j.write(a, dos);
+        dos.flush();
+    }
+
+    public static INDArray readArray(InputStream in) throws IOException {
+        return Nd4j.read(new DataInputStream(in));
+    }
+
+    /** Copies {@code source} into {@code target}, checking the length matches. */
+    public static void restore(INDArray target, INDArray source, String what) {
+        if (target.length() != source.length()) {
+            throw new IllegalArgumentException(what + ": saved " + source.length() + " values, the network has " + target.length()
+                    + " (a different architecture or shape)");
+        }
+        target.assign(source.reshape(target.shape()).castTo(target.dataType()));
+    }
+}
