@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.stealbench.experiment.bench.BenchmarkReport;
 import org.stealbench.experiment.bench.DataBenchmark;
+import org.stealbench.experiment.bench.EngineBenchmark;
+import org.stealbench.experiment.bench.EngineWorkload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -22,8 +24,16 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine (default: ${DEFAULT-VALUE}).")
     String suite;
+
+    @Option(names = "--workloads", defaultValue = "a,b,c1,c2,d", split = ",",
+            description = "Engine workloads (the peer's): a, b, c1, c2, d (default: ${DEFAULT-VALUE}).")
+    java.util.List<String> workloads;
+
+    @Option(names = "--peer", paramLabel = "FILE",
+            description = "The PyTorch peer script (default: ../shared/peers/torch_peer.py beside the project).")
+    Path peer;
 
     @Option(names = "--repeats", defaultValue = "3", description = "Repeats of each timed load (default: ${DEFAULT-VALUE}).")
     int repeats;
@@ -44,7 +54,12 @@ final class BenchCommand implements Callable<Integer> {
                 out.println(line);
                 out.flush();
             });
-            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data");
+            case "engine" -> EngineBenchmark.run(workloads.stream().map(EngineWorkload::of).toList(),
+                    peer != null ? peer : roots.sampleData().getParent().resolve("../shared/peers/torch_peer.py").normalize(), line -> {
+                        out.println(line);
+                        out.flush();
+                    });
+            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine");
         };
         BenchmarkReport.writeSection(file, suite, section);
         out.println("updated " + file.toAbsolutePath());
