@@ -51,6 +51,20 @@ class BatchLossTest {
     }
 
     @Test
+    void infoNceInFloat32AgreesWithFloat64() {
+        NativeBackend.configure();
+        INDArray out = Nd4j.rand(DataType.DOUBLE, 16, 8);
+        INDArray tgt = Nd4j.rand(DataType.DOUBLE, 16, 8);
+        INDArray g64 = out.ulike();
+        INDArray g32 = Nd4j.create(DataType.FLOAT, 16, 8);
+        InfoNceLoss loss = new InfoNceLoss(0.07);
+        double l64 = loss.evaluate(out, tgt, g64);
+        double l32 = loss.evaluate(out.castTo(DataType.FLOAT), tgt.castTo(DataType.FLOAT), g32);
+        assertEquals(l64, l32, 1e-4);
+        assertTrue(g64.sub(g32.castTo(DataType.DOUBLE)).amaxNumber().doubleValue() < 1e-4);
+    }
+
+    @Test
     void sameDiffLossMatchesTheAnalyticOne() {
         NativeBackend.configure();
         BatchLoss sd = new SameDiffBatchLoss((s, out, tgt) -> s.math().squaredDifference(out, tgt).mean(), true);
