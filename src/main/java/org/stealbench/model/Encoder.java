@@ -17,6 +17,7 @@ public final class Encoder {
     private final EncoderSpec spec;
     private final Network trunk;
     private final Network head;
+    private final Network watermark;
 
     public Encoder(EncoderSpec spec, long seed) {
         this.spec = spec;
@@ -24,6 +25,9 @@ public final class Encoder {
                 new long[] {spec.channels(), spec.height(), spec.width()}, seed);
         this.head = spec.hasHead()
                 ? new Network(Architecture.head(spec.repDim(), spec.headHidden(), spec.headOut()), new long[] {spec.repDim()}, seed + 1)
+                : null;
+        this.watermark = spec.watermark()
+                ? new Network(Architecture.watermarkHead(spec.repDim()), new long[] {spec.repDim()}, seed + 2)
                 : null;
     }
 
@@ -38,6 +42,11 @@ public final class Encoder {
     /** The projection head, or null. */
     public Network head() {
         return head;
+    }
+
+    /** The rotation-watermark MLP on the representation, or null. */
+    public Network watermark() {
+        return watermark;
     }
 
     /**

@@ -20,7 +20,8 @@ import org.stealbench.model.nn.NetworkState;
 
 /**
  * Saves an encoder as one zip: {@code encoder.json} (format version, spec, provenance) and the
- * trunk's and head's parameter and state vectors. Written atomically.
+ * parameter and state vectors of the trunk, the projection head and the watermark MLP (when
+ * present). Written atomically.
  */
 public final class EncoderIO {
 
@@ -48,6 +49,9 @@ public final class EncoderIO {
             if (e.head() != null) {
                 put(zip, "head", e.head());
             }
+            if (e.watermark() != null) {
+                put(zip, "watermark", e.watermark());
+            }
             zip.finish();
         });
     }
@@ -74,6 +78,9 @@ public final class EncoderIO {
             restore(zip, "trunk", e.trunk());
             if (spec.hasHead()) {
                 restore(zip, "head", e.head());
+            }
+            if (spec.watermark()) {
+                restore(zip, "watermark", e.watermark());
             }
             return new Saved(e, (Map<String, Object>) meta.getOrDefault("provenance", Map.of()));
         } catch (NoSuchFileException ex) {

@@ -4,10 +4,11 @@ import org.stealbench.data.Normalization;
 
 /**
  * What an encoder is: architecture, input shape (NCHW, one example), representation size, the
- * projection head (headOut 0 = none), and the normalisation its inputs get. Saved with it.
+ * projection head (headOut 0 = none), whether it carries a rotation-watermark head (PROTOCOL.md:
+ * an MLP rep-256-128-2 on the representation), and the normalisation its inputs get.
  */
 public record EncoderSpec(String architecture, int channels, int height, int width, int repDim, int headHidden, int headOut,
-                          Normalization normalization) {
+                          boolean watermark, Normalization normalization) {
 
     public EncoderSpec {
         Architecture.of(architecture);
@@ -28,11 +29,19 @@ public record EncoderSpec(String architecture, int channels, int height, int wid
     /** An architecture's default encoder for the given input, with a projection head. */
     public static EncoderSpec of(Architecture a, int channels, int height, int width, Normalization norm) {
         int rep = a.defaultRepDim();
-        return new EncoderSpec(a.id(), channels, height, width, rep, rep, 128, norm);
+        return new EncoderSpec(a.id(), channels, height, width, rep, rep, 128, false, norm);
     }
 
     public Architecture arch() {
         return Architecture.of(architecture);
+    }
+
+    public EncoderSpec withWatermark(boolean on) {
+        return new EncoderSpec(architecture, channels, height, width, repDim, headHidden, headOut, on, normalization);
+    }
+
+    public EncoderSpec withNormalization(Normalization norm) {
+        return new EncoderSpec(architecture, channels, height, width, repDim, headHidden, headOut, watermark, norm);
     }
 
     public boolean hasHead() {

@@ -41,7 +41,7 @@ class EncoderTest {
     void saveAndLoadGiveEqualOutputsAndKeepTheSpec() throws Exception {
         NativeBackend.configure();
         Normalization norm = new Normalization(new float[] {0.3f}, new float[] {0.2f});
-        EncoderSpec spec = new EncoderSpec("small-cnn", 1, 16, 16, 32, 32, 16, norm);
+        EncoderSpec spec = new EncoderSpec("small-cnn", 1, 16, 16, 32, 32, 16, true, norm);
         Encoder e = new Encoder(spec, 5);
         ImageDataset ds = TestData.random(4, 1, 16, 16, 2, 9);
         // Train mode once so batch-norm running statistics are not the defaults.
@@ -54,6 +54,7 @@ class EncoderTest {
         assertEquals("test", back.provenance().get("dataset"));
         assertEquals(0, before.sub(back.encoder().represent(ds, 4)).amaxNumber().doubleValue(), 0.0);
         assertEquals(0, e.head().params().values().sub(back.encoder().head().params().values()).amaxNumber().doubleValue(), 0.0);
+        assertEquals(0, e.watermark().params().values().sub(back.encoder().watermark().params().values()).amaxNumber().doubleValue(), 0.0);
     }
 
     @Test
@@ -66,6 +67,6 @@ class EncoderTest {
         Encoder e = new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null), 1);
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> e.represent(TestData.random(2, 3, 16, 16, 2, 1), 2));
         assertTrue(ex.getMessage().contains("ImageAdapters.fit"), ex.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new EncoderSpec("resnet50", 3, 32, 32, 512, 512, 128, null));
+        assertThrows(IllegalArgumentException.class, () -> new EncoderSpec("resnet50", 3, 32, 32, 512, 512, 128, false, null));
     }
 }

@@ -36,12 +36,17 @@ public abstract class Layer {
      */
     public abstract INDArray backward(INDArray gradOut, boolean needInputGrad);
 
-    /** A buffer of this layer, reused while its shape stays the same. */
+    /**
+     * A buffer of this layer for this shape, reused across steps. Buffers are kept per shape, so
+     * alternating batch sizes (SimCLR's 2N views, then the watermark's N rotations) reallocate
+     * nothing: allocating large off-heap arrays every step cost more than the step's compute.
+     */
     protected INDArray buffer(String key, long... shape) {
-        INDArray b = buffers.get(key);
-        if (b == null || !java.util.Arrays.equals(b.shape(), shape)) {
+        String k = key + java.util.Arrays.toString(shape);
+        INDArray b = buffers.get(k);
+        if (b == null || b.dataType() != Precision.type()) {
             b = Nd4j.create(Precision.type(), shape);
-            buffers.put(key, b);
+            buffers.put(k, b);
         }
         return b;
     }

@@ -13,7 +13,7 @@ public final class Network {
     private final ParamSet params = new ParamSet();
     private final long[] inputShape;
     private final long[] outputShape;
-    private INDArray nhwc;
+    private final java.util.Map<Long, INDArray> nhwc = new java.util.HashMap<>();
 
     /**
      * @param inputShape one example, NCHW without batch: {channels, height, width} or {features}
@@ -73,14 +73,16 @@ public final class Network {
                     + " images (NCHW), got " + java.util.Arrays.toString(x.shape()));
         }
         long n = x.size(0);
-        if (nhwc == null || nhwc.size(0) != n) {
-            nhwc = Nd4j.create(Precision.type(), n, inputShape[1], inputShape[2], inputShape[0]);
+        INDArray buf = nhwc.get(n);
+        if (buf == null || buf.dataType() != Precision.type()) {
+            buf = Nd4j.create(Precision.type(), n, inputShape[1], inputShape[2], inputShape[0]);
+            nhwc.put(n, buf);
         }
-        return nhwc.assign(x.permute(0, 2, 3, 1));
+        return buf.assign(x.permute(0, 2, 3, 1));
     }
 
     public void releaseBuffers() {
         root.releaseBuffers();
-        nhwc = null;
+        nhwc.clear();
     }
 }

@@ -10,9 +10,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.stealbench.model.NativeBackend;
 
 /** Loss values on hand-computed cases, and every gradient against finite differences. */
-class BatchLossTest {
+public class BatchLossTest {
 
-    static void checkGradient(BatchLoss loss, INDArray out, INDArray target) {
+    public static void checkGradient(BatchLoss loss, INDArray out, INDArray target) {
         INDArray grad = out.ulike();
         loss.evaluate(out, target, grad);
         double eps = 1e-6;

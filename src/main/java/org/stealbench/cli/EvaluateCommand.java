@@ -1,0 +1,124 @@
+package org.stealbench.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.stealbench.data.DatasetRegistry;
+import org.stealbench.data.format.DataFiles;
+import org.stealbench.eval.DownstreamTask;
+import org.stealbench.eval.EncoderEvaluation;
+import org.stealbench.eval.Features;
+import org.stealbench.eval.WatermarkVerifier;
+import org.stealbench.model.Encoder;
+import org.stealbench.model.EncoderIO;
+import org.stealbench.model.nn.Network;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Downstream accuracy (linear probe, kNN) and watermark verification of an encoder. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Linear-probe and kNN accuracy of a saved encoder on downstream tasks (probe data disjoint from the "
+                + "victim's), and rotation-watermark verification with a binomial test. Prints a Markdown table.")
+final class EvaluateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    StealBenchCommand top;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--encoder", required = true, paramLabel = "FILE", description = "A saved encoder (e.g. OUT/victim.zip).")
+    Path encoder;
+
+    @Option(names = "--tasks", defaultValue = "fashion-mnist,mnist,digits", split = ",",
+            description = "Downstream datasets (default: ${DEFAULT-VALUE}).")
+    List<String> tasks;
+
+    @Option(names = "--baselines", description = "Also evaluate a randomly initialised encoder of the same architecture and raw pixels.")
+    boolean baselines;
+
+    @Option(names = "--watermark-of", paramLabel = "VICTIM", description = "Verify the watermark of this victim in the encoder "
+            + "(default: the encoder's own watermark MLP, if it has one).")
+    Path watermarkOf;
+
+    @Option(names = "--wm-dataset", defaultValue = "fashion-mnist",
+            description = "Held-out images for watermark verification: this task's test split (default: ${DEFAULT-VALUE}).")
+    String wmDataset;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the table to this Markdown file.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        DatasetRegistry registry = top.registry();
+        EncoderIO.Saved saved = EncoderIO.load(encoder);
+        Map<String, Encoder> encoders = new LinkedHashMap<>();
+        encoders.put(encoder.getFileName().toString(), saved.encoder());
+        if (baselines) {
+            encoders.put("random init", new Encoder(saved.encoder().spec().withWatermark(false), seed + 1000));
+        }
+        Network mlp = watermarkOf != null ? EncoderIO.load(watermarkOf).encoder().watermark() : saved.encoder().watermark();
+        if (watermarkOf != null && mlp == null) {
+            throw new IllegalArgumentException(watermarkOf + " has no watermark MLP");
+        }
+        Features cache = new Features();
+        StringBuilder md = new StringBuilder("| encoder |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (String t : tasks) {
+            md.append(' ').append(t).append(" linear | ").append(t).append(" kNN |");
+            rule.append("---|---|");
+        }
+        if (mlp != null) {
+            md.append(" watermark acc | p-value |");
+            rule.append("---|---|");
+        }
+        md.append('\n').append(rule).append('\n');
+        var o = spec.commandLine().getOut();
+        var heldOut = mlp != null ? DownstreamTask.of(wmDataset, registry).test() : null;
+        for (Map.Entry<String, Encoder> e : encoders.entrySet()) {
+            md.append(row(e.getKey(), EncoderEvaluation.evaluate(e.getValue(), tasks, registry, cache, seed)));
+            if (mlp != null) {
+                WatermarkVerifier.Result w = WatermarkVerifier.verify(e.getValue(), mlp, heldOut, WatermarkVerifier.IMAGES, seed);
+                md.append(String.format(Locale.ROOT, " %.1f | %.2g |", 100 * w.accuracy(), w.pValue()));
+            }
+            md.append('\n');
+            o.print(md.substring(md.lastIndexOf("\n", md.length() - 2) + 1));
+            o.flush();
+        }
+        if (baselines) {
+            md.append(row("raw pixels", EncoderEvaluation.evaluate(null, tasks, registry, cache, seed)));
+            if (mlp != null) {
+                md.append(" - | - |");
+            }
+            md.append('\n');
+        }
+        String table = md.toString();
+        o.println();
+        o.println(table);
+        if (out != null) {
+            byte[] bytes = table.getBytes(StandardCharsets.UTF_8);
+            DataFiles.writeAtomically(out, os -> os.write(bytes));
+        }
+        return 0;
+    }
+
+    private static String row(String name, List<EncoderEvaluation.TaskResult> results) {
+        List<String> cells = new ArrayList<>();
+        for (EncoderEvaluation.TaskResult r : results) {
+            cells.add(String.format(Locale.ROOT, "%.1f", 100 * r.linear()));
+            cells.add(String.format(Locale.ROOT, "%.1f", 100 * r.knn()));
+        }
+        return "| " + name + " | " + String.join(" | ", cells) + " |";
+    }
+}

@@ -1,0 +1,148 @@
+package org.stealbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.stealbench.data.format.DataFiles;
+import org.stealbench.model.EncoderIO;
+import org.stealbench.model.train.Cancellation;
+import org.stealbench.model.train.TrainEvent;
+import org.stealbench.model.train.TrainStatus;
+import org.stealbench.ssl.SimClrConfig;
+import org.stealbench.ssl.SimClrTrainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Trains a victim encoder with SimCLR, optionally watermarked, and writes it with its provenance. */
+@Command(name = "train-victim", mixinStandardHelpOptions = true,
+        description = "Train a victim encoder with SimCLR (PROTOCOL.md), optionally with the rotation watermark. "
+                + "Writes OUT/victim.zip, config.json, provenance.json (with the cost) and metrics.csv; Ctrl-C keeps the "
+                + "last finished epoch in OUT/checkpoint.zip, and running the same command again resumes from it.")
+final class TrainVictimCommand implements Callable<Integer> {
+
+    @ParentCommand
+    StealBenchCommand top;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "Dataset id (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--train-images", defaultValue = "10000", description = "First N training images (default: ${DEFAULT-VALUE}).")
+    int trainImages;
+
+    @Option(names = "--arch", defaultValue = "small-cnn", description = "small-cnn or resnet18 (default: ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(names = "--image-size", defaultValue = "32", description = "Images are padded or resized to this (default: ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Option(names = "--epochs", defaultValue = "23", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Images per batch; each gives two views (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--weight-decay", defaultValue = "1e-4", description = "Adam weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--temperature", defaultValue = "0.2", description = "NT-Xent temperature (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--strength", defaultValue = "0.5", description = "Colour-jitter strength (default: ${DEFAULT-VALUE}).")
+    double strength;
+
+    @Option(names = "--watermark", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Embed the rotation watermark (default: ${DEFAULT-VALUE}; --no-watermark to train without).")
+    boolean watermark;
+
+    @Option(names = "--wm-weight", defaultValue = "1.0", description = "Watermark loss weight (default: ${DEFAULT-VALUE}).")
+    double wmWeight;
+
+    @Option(names = "--wm-fraction", defaultValue = "1.0", description = "Fraction of steps that train the watermark (default: ${DEFAULT-VALUE}).")
+    double wmFraction;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Warm-up epochs before the cosine decay (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        SimClrConfig cfg = new SimClrConfig(dataset, trainImages, arch, imageSize, epochs, batch, lr, weightDecay, temperature,
+                strength, watermark, wmWeight, wmFraction, warmup, seed);
+        Files.createDirectories(out);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        byte[] cfgJson = json.writeValueAsBytes(cfg);
+        DataFiles.writeAtomically(out.resolve("config.json"), o -> o.write(cfgJson));
+        Cancellation cancel = new Cancellation();
+        Thread hook = new Thread(cancel::cancel);
+        Runtime.getRuntime().addShutdownHook(hook);
+        var err = spec.commandLine().getErr();
+        StringBuilder csv = new StringBuilder("epoch,loss,seconds,images_per_second,learning_rate,watermark_train_accuracy\n");
+        ProgressBar[] bar = {null};
+        SimClrTrainer.Result r = SimClrTrainer.train(cfg, top.registry(), event -> {
+            if (event instanceof TrainEvent.Started s) {
+                bar[0] = new ProgressBarBuilder().setTaskName("SimCLR").setInitialMax((long) s.epochs() * s.stepsPerEpoch())
+                        .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                        .build();
+                bar[0].stepTo((long) s.firstEpoch() * s.stepsPerEpoch());
+            } else if (event instanceof TrainEvent.Progress p) {
+                bar[0].step();
+                bar[0].setExtraMessage(String.format(Locale.ROOT, " epoch %d loss %.3f", p.epoch() + 1, p.loss()));
+            } else if (event instanceof TrainEvent.Finished && bar[0] != null) {
+                bar[0].close();
+            }
+        }, cancel, out.resolve("checkpoint.zip"), (rec, enc) -> {
+            csv.append(String.format(Locale.ROOT, "%d,%.5f,%.2f,%.1f,%.6g,%s%n", rec.epoch() + 1, rec.loss(), rec.seconds(),
+                    rec.imagesPerSecond(), rec.learningRate(), Double.isNaN(rec.watermarkAccuracy()) ? ""
+                            : String.format(Locale.ROOT, "%.4f", rec.watermarkAccuracy())));
+            err.printf(Locale.ROOT, "%nepoch %d: loss %.4f, %.1f s%s%n", rec.epoch() + 1, rec.loss(), rec.seconds(),
+                    Double.isNaN(rec.watermarkAccuracy()) ? "" : String.format(Locale.ROOT, ", watermark train accuracy %.1f%%",
+                            100 * rec.watermarkAccuracy()));
+        });
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down already
+        }
+        byte[] csvBytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+        if (!csv.toString().isEmpty()) {
+            DataFiles.writeAtomically(out.resolve("metrics.csv"), o -> o.write(csvBytes));
+        }
+        if (r.finished().status() != TrainStatus.COMPLETED) {
+            err.println("training " + r.finished().status().name().toLowerCase(Locale.ROOT) + ": " + r.finished().message()
+                    + (r.finished().status() == TrainStatus.CANCELLED ? " (run the same command to resume from " + out.resolve("checkpoint.zip") + ")" : ""));
+            return 1;
+        }
+        Map<String, Object> prov = new LinkedHashMap<>(r.provenance());
+        prov.put("command", "stealbench train-victim " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        byte[] provJson = json.writeValueAsBytes(prov);
+        EncoderIO.save(r.encoder(), prov, out.resolve("victim.zip"));
+        DataFiles.writeAtomically(out.resolve("provenance.json"), o -> o.write(provJson));
+        Files.deleteIfExists(out.resolve("checkpoint.zip"));
+        spec.commandLine().getOut().printf(Locale.ROOT, "trained %s in %.0f s; wrote %s%n", cfg.architecture(), r.finished().seconds(),
+                out.resolve("victim.zip"));
+        return 0;
+    }
+}

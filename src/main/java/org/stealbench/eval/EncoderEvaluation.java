@@ -1,0 +1,35 @@
+package org.stealbench.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stealbench.data.DatasetRegistry;
+import org.stealbench.model.Encoder;
+
+/** Linear-probe and kNN accuracy of an encoder (or of raw pixels) on downstream tasks. */
+public final class EncoderEvaluation {
+
+    private EncoderEvaluation() {
+    }
+
+    /** One task's figures, accuracies in [0,1]. */
+    public record TaskResult(String task, double linear, double knn, int trainImages, int testImages) {
+    }
+
+    /** @param encoder null for raw pixels */
+    public static List<TaskResult> evaluate(Encoder encoder, List<String> tasks, DatasetRegistry registry, Features cache, long seed) {
+        List<TaskResult> out = new ArrayList<>();
+        for (String t : tasks) {
+            DownstreamTask task = DownstreamTask.of(t, registry);
+            INDArray trX = encoder == null ? Features.pixels(task.train()) : cache.of(encoder, task.train());
+            INDArray teX = encoder == null ? Features.pixels(task.test()) : cache.of(encoder, task.test());
+            int classes = task.train().numClasses();
+            int[] trY = task.train().labels();
+            int[] teY = task.test().labels();
+            double linear = LinearProbe.accuracy(trX, trY, teX, teY, classes, seed);
+            double knn = KnnClassifier.accuracy(trX, trY, teX, teY, classes, KnnClassifier.K);
+            out.add(new TaskResult(t, linear, knn, trY.length, teY.length));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,66 @@
+package org.stealbench.eval;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.stealbench.model.nn.Linear;
+import org.stealbench.model.nn.Network;
+import org.stealbench.model.train.Cancellation;
+import org.stealbench.model.train.CrossEntropyLoss;
+import org.stealbench.model.train.TrainConfig;
+import org.stealbench.model.train.TrainListener;
+import org.stealbench.model.train.Trainer;
+import org.stealbench.model.train.TrainingTask;
+
+/**
+ * The linear probe of PROTOCOL.md: a softmax regression on frozen features, Adam with weight
+ * decay 8e-4, a fixed number of epochs on the task's training split, top-1 accuracy on its test
+ * split. Features are standardised with the training split's mean and deviation first (an affine
+ * map, so the classifier family is unchanged; it lets a fixed schedule converge for any encoder).
+ */
+public final class LinearProbe {
+
+    public static final int EPOCHS = 30;
+    public static final int BATCH = 256;
+    public static final double LR = 1e-3;
+    public static final double WEIGHT_DECAY = 8e-4;
+
+    private LinearProbe() {
+    }
+
+    public static double accuracy(INDArray trainX, int[] trainY, INDArray testX, int[] testY, int classes, long seed) {
+        INDArray mean = trainX.mean(0);
+        INDArray std = trainX.std(0).addi(1e-6);
+        INDArray tr = trainX.subRowVector(mean).diviRowVector(std);
+        INDArray te = testX.subRowVector(mean).diviRowVector(std);
+        int d = (int) tr.size(1);
+        Network net = new Network(new Linear(d, classes), new long[] {d}, seed);
+        INDArray oneHot = CrossEntropyLoss.oneHot(trainY, classes, tr.dataType());
+        CrossEntropyLoss ce = new CrossEntropyLoss();
+        TrainingTask task = new TrainingTask() {
+            @Override
+            public List<Network> networks() {
+                return List.of(net);
+            }
+
+            @Override
+            public int size() {
+                return trainY.length;
+            }
+
+            @Override
+            public double step(int[] idx, long s) {
+                INDArray x = Nd4j.pullRows(tr, 1, idx);
+                INDArray out = net.forward(x, true);
+                INDArray g = out.ulike();
+                double loss = ce.evaluate(out, Nd4j.pullRows(oneHot, 1, idx), g);
+                net.backward(g);
+                return loss;
+            }
+        };
+        new Trainer(new TrainConfig(EPOCHS, Math.min(BATCH, trainY.length), LR, WEIGHT_DECAY, "adam", 0, 0, false, seed), task)
+                .run(TrainListener.NONE, new Cancellation(), null);
+        int[] pred = Nd4j.argMax(net.forward(te, false), 1).toIntVector();
+        return Metrics.accuracy(pred, testY);
+    }
+}

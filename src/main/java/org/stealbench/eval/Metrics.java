@@ -1,0 +1,32 @@
+package org.stealbench.eval;
+
+import org.hipparchus.distribution.discrete.BinomialDistribution;
+
+/** Small shared statistics. */
+public final class Metrics {
+
+    private Metrics() {
+    }
+
+    public static double accuracy(int[] predicted, int[] truth) {
+        if (predicted.length != truth.length || truth.length == 0) {
+            throw new IllegalArgumentException("need equally many predictions and labels, at least one");
+        }
+        int ok = 0;
+        for (int i = 0; i < truth.length; i++) {
+            if (predicted[i] == truth[i]) {
+                ok++;
+            }
+        }
+        return (double) ok / truth.length;
+    }
+
+    /** One-sided binomial test: P(X >= successes) for X ~ Binomial(trials, p). */
+    public static double binomialUpperTail(int successes, int trials, double p) {
+        if (successes <= 0) {
+            return 1.0;
+        }
+        BinomialDistribution b = new BinomialDistribution(trials, p);
+        return 1.0 - b.cumulativeProbability(successes - 1);
+    }
+}

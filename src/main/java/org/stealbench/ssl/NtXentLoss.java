@@ -1,0 +1,90 @@
+package org.stealbench.ssl;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastDivOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.stealbench.model.train.BatchLoss;
+
+/**
+ * SimCLR's NT-Xent over 2N projections whose rows i and i+N are two views of one image:
+ * z = normalised rows, S = z z^T / tau with the diagonal excluded, cross-entropy of each row
+ * against its partner, averaged over the 2N rows. Analytic gradient:
+ * dS = (softmax(S) - Y) / 2N, dz = (dS + dS^T) z / tau, then back through the normalisation.
+ * The target argument is unused.
+ */
+public final class NtXentLoss implements BatchLoss {
+
+    private static final double MASK = 1e9;
+    private final double temperature;
+    private INDArray z;
+    private INDArray s;
+    private INDArray sT;
+    private INDArray dz;
+    private INDArray tmp;
+    private INDArray eye;
+    private INDArray partner;
+
+    public NtXentLoss(double temperature) {
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be positive");
+        }
+        this.temperature = temperature;
+    }
+
+    public double temperature() {
+        return temperature;
+    }
+
+    private void buffers(INDArray out) {
+        long m = out.size(0);
+        if (z == null || !java.util.Arrays.equals(z.shape(), out.shape()) || z.dataType() != out.dataType()) {
+            z = out.ulike();
+            dz = out.ulike();
+            tmp = out.ulike();
+            s = Nd4j.create(out.dataType(), m, m);
+            sT = Nd4j.create(out.dataType(), m, m);
+            eye = Nd4j.eye(m).castTo(out.dataType());
+            float[] p = new float[(int) (m * m)];
+            long n = m / 2;
+            for (long i = 0; i < m; i++) {
+                p[(int) (i * m + (i < n ? i + n : i - n))] = 1f;
+            }
+            partner = Nd4j.create(p, new long[] {m, m}, 'c').castTo(out.dataType());
+        }
+    }
+
+    @Override
+    public synchronized double evaluate(INDArray out, INDArray target, INDArray gradOut) {
+        long m = out.size(0);
+        if (m % 2 != 0 || m < 4) {
+            throw new IllegalArgumentException("NT-Xent needs 2N rows (two views of N >= 2 images), got " + m);
+        }
+        buffers(out);
+        INDArray norms = out.norm2(1);
+        Nd4j.exec(new BroadcastDivOp(out, norms, z, 0));
+        Nd4j.gemm(z, z, s, false, true, 1.0 / temperature, 0.0);
+        // exclude each row's similarity with itself
+        Nd4j.getBlasWrapper().level1().axpy(s.length(), -MASK, eye, s);
+        Nd4j.exec(DynamicCustomOp.builder("softmax").addInputs(s).addOutputs(s).addIntegerArguments(1).build());
+        Nd4j.exec(new MulOp(s, partner, sT));
+        double[] positives = sT.sum(1).toDoubleVector();
+        double loss = 0;
+        for (double p : positives) {
+            loss -= Math.log(Math.max(p, Double.MIN_NORMAL));
+        }
+        // dS = (P - Y) / m; G = dS + dS^T; dz = G z / tau
+        s.subi(partner);
+        sT.assign(s.transpose());
+        s.addi(sT);
+        Nd4j.gemm(s, z, dz, false, false, 1.0 / (temperature * m), 0.0);
+        Nd4j.exec(new MulOp(z, dz, tmp));
+        INDArray proj = tmp.sum(1);
+        Nd4j.exec(new BroadcastMulOp(z, proj, tmp, 0));
+        dz.subi(tmp);
+        Nd4j.exec(new BroadcastDivOp(dz, norms, gradOut, 0));
+        return loss / m;
+    }
+}
