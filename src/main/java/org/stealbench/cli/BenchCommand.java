@@ -6,6 +6,7 @@ import org.stealbench.experiment.bench.BenchmarkReport;
 import org.stealbench.experiment.bench.DataBenchmark;
 import org.stealbench.experiment.bench.EngineBenchmark;
 import org.stealbench.experiment.bench.EngineWorkload;
+import org.stealbench.experiment.bench.VictimBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -24,8 +25,15 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine, victim (default: ${DEFAULT-VALUE}).")
     String suite;
+
+    @Option(names = "--victim", paramLabel = "FILE", description = "Victim suite: the victim (default: the bundled one).")
+    Path victim;
+
+    @Option(names = "--independent", paramLabel = "FILE",
+            description = "Victim suite: an independently trained SimCLR encoder without the watermark, for comparison.")
+    Path independent;
 
     @Option(names = "--workloads", defaultValue = "a,b,c1,c2,d", split = ",",
             description = "Engine workloads (the peer's): a, b, c1, c2, d (default: ${DEFAULT-VALUE}).")
@@ -59,7 +67,12 @@ final class BenchCommand implements Callable<Integer> {
                         out.println(line);
                         out.flush();
                     });
-            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine");
+            case "victim" -> VictimBenchmark.run(top.registry(), victim != null ? victim
+                    : roots.sampleData().resolve("victim-fashion-mnist/victim.zip"), independent, line -> {
+                        out.println(line);
+                        out.flush();
+                    });
+            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine, victim");
         };
         BenchmarkReport.writeSection(file, suite, section);
         out.println("updated " + file.toAbsolutePath());

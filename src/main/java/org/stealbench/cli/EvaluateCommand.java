@@ -90,7 +90,8 @@ final class EvaluateCommand implements Callable<Integer> {
             md.append(row(e.getKey(), EncoderEvaluation.evaluate(e.getValue(), tasks, registry, cache, seed)));
             if (mlp != null) {
                 WatermarkVerifier.Result w = WatermarkVerifier.verify(e.getValue(), mlp, heldOut, WatermarkVerifier.IMAGES, seed);
-                md.append(String.format(Locale.ROOT, " %.1f | %.2g |", 100 * w.accuracy(), w.pValue()));
+                md.append(String.format(Locale.ROOT, " %.1f | %s |", 100 * w.accuracy(),
+                        w.pValue() < 1e-300 ? "< 1e-300" : String.format(Locale.ROOT, "%.2g", w.pValue())));
             }
             md.append('\n');
             o.print(md.substring(md.lastIndexOf("\n", md.length() - 2) + 1));

@@ -14,13 +14,16 @@ import org.stealbench.model.train.TrainingTask;
 
 /**
  * The linear probe of PROTOCOL.md: a softmax regression on frozen features, Adam with weight
- * decay 8e-4, a fixed number of epochs on the task's training split, top-1 accuracy on its test
+ * decay 8e-4, a fixed number of epochs (30, or more for small sets so that at least 1,000 steps run)
+ * on the task's training split, top-1 accuracy on its test
  * split. Features are standardised with the training split's mean and deviation first (an affine
  * map, so the classifier family is unchanged; it lets a fixed schedule converge for any encoder).
  */
 public final class LinearProbe {
 
     public static final int EPOCHS = 30;
+    /** Small training sets get more epochs, so every probe takes at least this many Adam steps. */
+    public static final int MIN_STEPS = 1000;
     public static final int BATCH = 256;
     public static final double LR = 1e-3;
     public static final double WEIGHT_DECAY = 8e-4;
@@ -58,7 +61,10 @@ public final class LinearProbe {
                 return loss;
             }
         };
-        new Trainer(new TrainConfig(EPOCHS, Math.min(BATCH, trainY.length), LR, WEIGHT_DECAY, "adam", 0, 0, false, seed), task)
+        int batch = Math.min(BATCH, trainY.length);
+        int stepsPerEpoch = Math.max(1, trainY.length / batch);
+        int epochs = Math.max(EPOCHS, (MIN_STEPS + stepsPerEpoch - 1) / stepsPerEpoch);
+        new Trainer(new TrainConfig(epochs, batch, LR, WEIGHT_DECAY, "adam", 0, 0, false, seed), task)
                 .run(TrainListener.NONE, new Cancellation(), null);
         int[] pred = Nd4j.argMax(net.forward(te, false), 1).toIntVector();
         return Metrics.accuracy(pred, testY);
