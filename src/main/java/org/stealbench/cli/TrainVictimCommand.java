@@ -68,6 +68,12 @@ final class TrainVictimCommand implements Callable<Integer> {
     @Option(names = "--strength", defaultValue = "0.5", description = "Colour-jitter strength (default: ${DEFAULT-VALUE}).")
     double strength;
 
+    @Option(names = "--crop-min", defaultValue = "0.08", description = "Smallest random-crop area, a fraction of the image (default: ${DEFAULT-VALUE}).")
+    double cropMin;
+
+    @Option(names = "--blur", defaultValue = "1.0", description = "Probability of the Gaussian blur (default: ${DEFAULT-VALUE}).")
+    double blur;
+
     @Option(names = "--watermark", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Embed the rotation watermark (default: ${DEFAULT-VALUE}; --no-watermark to train without).")
     boolean watermark;
@@ -90,7 +96,7 @@ final class TrainVictimCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SimClrConfig cfg = new SimClrConfig(dataset, trainImages, arch, imageSize, epochs, batch, lr, weightDecay, temperature,
-                strength, watermark, wmWeight, wmFraction, warmup, seed);
+                strength, cropMin, blur, watermark, wmWeight, wmFraction, warmup, seed);
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         byte[] cfgJson = json.writeValueAsBytes(cfg);

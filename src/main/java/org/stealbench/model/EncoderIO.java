@@ -98,17 +98,11 @@ public final class EncoderIO {
     }
 
     private static ZipEntry entry(ZipFile zip, String name) {
-        ZipEntry e = zip.getEntry(name);
-        if (e == null) {
-            throw new IllegalArgumentException(zip.getName() + ": not a StealBench encoder (no " + name + ")");
-        }
-        return e;
+        return NetworkState.entry(zip, name, "encoder");
     }
 
     private static INDArray read(ZipFile zip, String name) throws IOException {
-        try (InputStream in = zip.getInputStream(entry(zip, name))) {
-            return NetworkState.readArray(in);
-        }
+        return NetworkState.readEntry(zip, name, "encoder");
     }
 
 }

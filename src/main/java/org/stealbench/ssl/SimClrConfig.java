@@ -2,13 +2,13 @@ package org.stealbench.ssl;
 
 /**
  * A victim's SimCLR training run (PROTOCOL.md): which data, which encoder, how long, NT-Xent
- * temperature, augmentation strength, and the optional rotation watermark (its loss weight and
+ * temperature, augmentation (colour strength, smallest crop, blur probability), and the optional rotation watermark (its loss weight and
  * the fraction of steps that train it). Defaults are the demo scale: the first 10,000
  * Fashion-MNIST training images padded to 32x32, small CNN, batch 256, Adam 1e-3, temperature 0.2.
  */
 public record SimClrConfig(String dataset, int trainImages, String architecture, int imageSize, int epochs, int batchSize,
                            double learningRate, double weightDecay, double temperature, double augmentationStrength,
-                           boolean watermark, double watermarkWeight, double watermarkFraction, int warmupEpochs, long seed) {
+                           double cropScaleMin, double blurProbability, boolean watermark, double watermarkWeight, double watermarkFraction, int warmupEpochs, long seed) {
 
     public SimClrConfig {
         if (dataset == null || dataset.isBlank()) {
@@ -26,12 +26,15 @@ public record SimClrConfig(String dataset, int trainImages, String architecture,
         if (!(temperature > 0) || !(learningRate > 0) || weightDecay < 0 || augmentationStrength < 0) {
             throw new IllegalArgumentException("temperature and learning rate must be positive, weight decay and strength non-negative");
         }
+        if (!(cropScaleMin > 0 && cropScaleMin <= 1) || blurProbability < 0 || blurProbability > 1) {
+            throw new IllegalArgumentException("the smallest crop must lie in (0,1] and the blur probability in [0,1]");
+        }
         if (watermarkWeight < 0 || watermarkFraction < 0 || watermarkFraction > 1) {
             throw new IllegalArgumentException("watermark weight must be non-negative and its fraction in [0,1]");
         }
     }
 
     public static SimClrConfig demo() {
-        return new SimClrConfig("fashion-mnist", 10_000, "small-cnn", 32, 23, 256, 1e-3, 1e-4, 0.2, 0.5, true, 1.0, 1.0, 1, 1);
+        return new SimClrConfig("fashion-mnist", 10_000, "small-cnn", 32, 23, 256, 1e-3, 1e-4, 0.2, 0.5, 0.08, 1.0, true, 1.0, 1.0, 1, 1);
     }
 }

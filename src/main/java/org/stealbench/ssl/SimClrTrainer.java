@@ -59,7 +59,7 @@ public final class SimClrTrainer {
                 .withWatermark(cfg.watermark());
         Encoder encoder = new Encoder(spec, cfg.seed());
         SimClrTask task = new SimClrTask(encoder, data, cfg,
-                new BatchAugmenter(SimClrAugmentation.withStrength(cfg.augmentationStrength())));
+                new BatchAugmenter(SimClrAugmentation.of(cfg.augmentationStrength(), cfg.cropScaleMin(), cfg.blurProbability())));
         TrainConfig tc = new TrainConfig(cfg.epochs(), cfg.batchSize(), cfg.learningRate(), cfg.weightDecay(), "adam", 0,
                 Math.min(cfg.warmupEpochs(), Math.max(0, cfg.epochs() - 1)), true, cfg.seed());
         List<EpochRecord> history = new ArrayList<>();

@@ -22,7 +22,7 @@ class SimClrTrainerTest {
     void trainsAWatermarkedEncoderAndAccountsForItsCost() {
         NativeBackend.configure();
         DatasetRegistry reg = DatasetRegistry.standard(new DatasetRegistry.Roots(tmp.resolve("s"), tmp.resolve("sys"), tmp.resolve("u")));
-        SimClrConfig cfg = new SimClrConfig("shapes", 64, "small-cnn", 16, 2, 16, 1e-3, 1e-4, 0.2, 0.5, true, 1.0, 1.0, 0, 3);
+        SimClrConfig cfg = new SimClrConfig("shapes", 64, "small-cnn", 16, 2, 16, 1e-3, 1e-4, 0.2, 0.5, 0.08, 1.0, true, 1.0, 1.0, 0, 3);
         SimClrTrainer.Result r = SimClrTrainer.train(cfg, reg, TrainListener.NONE, new Cancellation(), null, null);
         assertEquals(TrainStatus.COMPLETED, r.finished().status());
         assertEquals(2, r.history().size());

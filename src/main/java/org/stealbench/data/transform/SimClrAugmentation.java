@@ -33,8 +33,16 @@ public record SimClrAugmentation(
 
     /** The reference pipeline with colour jitter scaled by {@code s} (SimCLR's colour strength; 0.5 for small grayscale sets). */
     public static SimClrAugmentation withStrength(double s) {
-        return new SimClrAugmentation(0.08, 1.0, 3.0 / 4.0, 4.0 / 3.0, 0.5,
-                0.8 * s, 0.8 * s, 0.8 * s, Math.min(0.5, 0.2 * s), 0.8, 0.2, 1.0, 0.1, 0.1, 2.0);
+        return of(s, 0.08, 1.0);
+    }
+
+    /**
+     * The reference pipeline with colour strength {@code s}, the smallest crop area
+     * {@code cropScaleMin} and blur probability {@code blurProbability}.
+     */
+    public static SimClrAugmentation of(double s, double cropScaleMin, double blurProbability) {
+        return new SimClrAugmentation(cropScaleMin, 1.0, 3.0 / 4.0, 4.0 / 3.0, 0.5,
+                0.8 * s, 0.8 * s, 0.8 * s, Math.min(0.5, 0.2 * s), 0.8, 0.2, blurProbability, 0.1, 0.1, 2.0);
     }
 
     /** No augmentation at all (every stage off): views equal the input. */

@@ -32,4 +32,20 @@ public final class NetworkState {
         }
         target.assign(source.reshape(target.shape()).castTo(target.dataType()));
     }
+
+    /** The array stored as entry {@code name} of a StealBench zip (encoder or checkpoint). */
+    public static INDArray readEntry(java.util.zip.ZipFile zip, String name, String kind) throws IOException {
+        try (InputStream in = zip.getInputStream(entry(zip, name, kind))) {
+            return readArray(in);
+        }
+    }
+
+    /** Entry {@code name}, or an error saying the file is not a StealBench {@code kind}. */
+    public static java.util.zip.ZipEntry entry(java.util.zip.ZipFile zip, String name, String kind) {
+        java.util.zip.ZipEntry e = zip.getEntry(name);
+        if (e == null) {
+            throw new IllegalArgumentException(zip.getName() + ": not a StealBench " + kind + " (no " + name + ")");
+        }
+        return e;
+    }
 }

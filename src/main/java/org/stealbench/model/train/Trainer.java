@@ -178,16 +178,10 @@ public final class Trainer {
     }
 
     private static ZipEntry entry(ZipFile zip, String name) {
-        ZipEntry e = zip.getEntry(name);
-        if (e == null) {
-            throw new IllegalArgumentException(zip.getName() + ": not a StealBench checkpoint (no " + name + ")");
-        }
-        return e;
+        return NetworkState.entry(zip, name, "checkpoint");
     }
 
     private static INDArray read(ZipFile zip, String name) throws IOException {
-        try (InputStream in = zip.getInputStream(entry(zip, name))) {
-            return NetworkState.readArray(in);
-        }
+        return NetworkState.readEntry(zip, name, "checkpoint");
     }
 }
