@@ -33,8 +33,6 @@ final class SimClrTask implements TrainingTask {
     /** Watermark steps and correct rotation predictions in the current epoch. */
     long wmSeen;
     long wmCorrect;
-    double wmLossSum;
-    long wmSteps;
     long imagesProcessed;
 
     SimClrTask(Encoder encoder, ImageDataset data, SimClrConfig config, BatchAugmenter augmenter) {
@@ -104,8 +102,6 @@ final class SimClrTask implements TrainingTask {
             }
         }
         wmSeen += n;
-        wmLossSum += wl;
-        wmSteps++;
         gradLogits.muli(config.watermarkWeight());
         encoder.trunk().backward(encoder.watermark().backwardToInput(gradLogits));
         imagesProcessed += n;
@@ -117,8 +113,6 @@ final class SimClrTask implements TrainingTask {
         double acc = wmSeen == 0 ? Double.NaN : (double) wmCorrect / wmSeen;
         wmSeen = 0;
         wmCorrect = 0;
-        wmLossSum = 0;
-        wmSteps = 0;
         return acc;
     }
 }

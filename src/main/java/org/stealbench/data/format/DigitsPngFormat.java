@@ -2,7 +2,6 @@ package org.stealbench.data.format;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.stealbench.data.DatasetException;
@@ -51,10 +50,6 @@ public final class DigitsPngFormat {
             out.add(pixels);
         }
         return out;
-    }
-
-    static boolean exists(Path png) {
-        return Files.isRegularFile(png);
     }
 
     /** Writes a grid in the digits.png layout (used by tests and tools). */

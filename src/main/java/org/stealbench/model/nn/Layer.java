@@ -55,11 +55,4 @@ public abstract class Layer {
     public void releaseBuffers() {
         buffers.clear();
     }
-
-    static long[] withBatch(long batch, long[] shape) {
-        long[] out = new long[shape.length + 1];
-        out[0] = batch;
-        System.arraycopy(shape, 0, out, 1, shape.length);
-        return out;
-    }
 }

@@ -1,6 +1,5 @@
 package org.stealbench.model.nn;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -74,10 +73,5 @@ public final class Sequential extends Layer {
     public void releaseBuffers() {
         super.releaseBuffers();
         layers.forEach(Layer::releaseBuffers);
-    }
-
-    /** A new list with {@code more} appended, for building networks step by step. */
-    public static List<Layer> list(Layer... more) {
-        return new ArrayList<>(List.of(more));
     }
 }
