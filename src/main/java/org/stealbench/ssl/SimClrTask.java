@@ -11,6 +11,7 @@ import org.stealbench.data.transform.Rotations;
 import org.stealbench.model.Encoder;
 import org.stealbench.model.nn.Network;
 import org.stealbench.model.train.CrossEntropyLoss;
+import org.stealbench.model.train.NtXentLoss;
 import org.stealbench.model.train.TrainingTask;
 
 /**

@@ -1,4 +1,4 @@
-package org.stealbench.ssl;
+package org.stealbench.model.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,8 +8,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.stealbench.model.NativeBackend;
-import org.stealbench.model.train.BatchLossTest;
-import org.stealbench.model.train.CrossEntropyLoss;
 
 class NtXentLossTest {
 

@@ -1,4 +1,4 @@
-package org.stealbench.ssl;
+package org.stealbench.model.train;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastDivOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.stealbench.model.train.BatchLoss;
 
 /**
  * SimCLR's NT-Xent over 2N projections whose rows i and i+N are two views of one image:
@@ -14,6 +13,9 @@ import org.stealbench.model.train.BatchLoss;
  * against its partner, averaged over the 2N rows. Analytic gradient:
  * dS = (softmax(S) - Y) / 2N, dz = (dS + dS^T) z / tau, then back through the normalisation.
  * The target argument is unused.
+ *
+ * <p>{@link #evaluateWithPositives} is the general form (supervised contrastive loss): any
+ * non-negative positive weights per row, each row normalised to sum 1, replace the partner.
  */
 public final class NtXentLoss implements BatchLoss {
 
@@ -63,20 +65,36 @@ public final class NtXentLoss implements BatchLoss {
             throw new IllegalArgumentException("NT-Xent needs 2N rows (two views of N >= 2 images), got " + m);
         }
         buffers(out);
+        return contrastive(out, partner, gradOut);
+    }
+
+    /**
+     * Contrastive loss with the given positive weights ([M, M], zero diagonal, rows summing to 1,
+     * or all zero for a row with no positive, which then contributes nothing).
+     */
+    public synchronized double evaluateWithPositives(INDArray out, INDArray positives, INDArray gradOut) {
+        buffers(out);
+        return contrastive(out, positives, gradOut);
+    }
+
+    private double contrastive(INDArray out, INDArray positives, INDArray gradOut) {
+        long m = out.size(0);
         INDArray norms = out.norm2(1);
         Nd4j.exec(new BroadcastDivOp(out, norms, z, 0));
         Nd4j.gemm(z, z, s, false, true, 1.0 / temperature, 0.0);
         // exclude each row's similarity with itself
         Nd4j.getBlasWrapper().level1().axpy(s.length(), -MASK, eye, s);
         Nd4j.exec(DynamicCustomOp.builder("softmax").addInputs(s).addOutputs(s).addIntegerArguments(1).build());
-        Nd4j.exec(new MulOp(s, partner, sT));
-        double[] positives = sT.sum(1).toDoubleVector();
-        double loss = 0;
-        for (double p : positives) {
-            loss -= Math.log(Math.max(p, Double.MIN_NORMAL));
-        }
+        // loss_i = -sum_j Y_ij log P_ij (Y: positive weights)
+        INDArray logP = org.nd4j.linalg.ops.transforms.Transforms.log(
+                org.nd4j.linalg.ops.transforms.Transforms.max(s, Double.MIN_NORMAL, true), false);
+        Nd4j.exec(new MulOp(logP, positives, sT));
+        double loss = -sT.sumNumber().doubleValue();
+        // rows without positives contribute no gradient: P only where the row has weight
+        INDArray rowHasPositive = positives.sum(1).gt(0).castTo(s.dataType());
+        Nd4j.exec(new BroadcastMulOp(s, rowHasPositive, s, 0));
         // dS = (P - Y) / m; G = dS + dS^T; dz = G z / tau
-        s.subi(partner);
+        s.subi(positives);
         sT.assign(s.transpose());
         s.addi(sT);
         Nd4j.gemm(s, z, dz, false, false, 1.0 / (temperature * m), 0.0);
