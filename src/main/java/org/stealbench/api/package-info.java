@@ -1,4 +1,4 @@
 /**
- * The victim behind an API: representations for a batch of images, exact per-client query accounting, the query budget, cost, and the chain of output defences; in-process and HTTP implementations of one interface.
+ * The victim behind an API: query accounting, budget, cost and the chain of output defences, through one interface (in process now; HTTP to come).
  */
 package org.stealbench.api;
