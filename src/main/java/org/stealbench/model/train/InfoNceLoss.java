@@ -47,9 +47,10 @@ public final class InfoNceLoss implements BatchLoss {
     public synchronized double evaluate(INDArray out, INDArray target, INDArray gradOut) {
         buffers(out);
         long n = out.size(0);
-        INDArray norms = out.norm2(1);
+        // as torch's F.normalize: an all-zero row (ReLU outputs can be) divides by 1e-12, not 0
+        INDArray norms = org.nd4j.linalg.ops.transforms.Transforms.max(out.norm2(1), 1e-12, false);
         Nd4j.exec(new org.nd4j.linalg.api.ops.impl.broadcast.BroadcastDivOp(out, norms, z, 0));
-        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.broadcast.BroadcastDivOp(target, target.norm2(1), t, 0));
+        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.broadcast.BroadcastDivOp(target, org.nd4j.linalg.ops.transforms.Transforms.max(target.norm2(1), 1e-12, false), t, 0));
         Nd4j.gemm(z, t, logits, false, true, 1.0 / temperature, 0.0);
         Nd4j.exec(DynamicCustomOp.builder("softmax").addInputs(logits).addOutputs(logits).addIntegerArguments(1).build());
         // loss = mean_i -log p_ii; dLogits = (P - I) / n, folded into the next GEMM's alpha

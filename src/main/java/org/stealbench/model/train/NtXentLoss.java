@@ -79,15 +79,18 @@ public final class NtXentLoss implements BatchLoss {
 
     private double contrastive(INDArray out, INDArray positives, INDArray gradOut) {
         long m = out.size(0);
-        INDArray norms = out.norm2(1);
+        // as torch's F.normalize: an all-zero row (ReLU outputs can be) divides by 1e-12, not 0
+        INDArray norms = org.nd4j.linalg.ops.transforms.Transforms.max(out.norm2(1), 1e-12, false);
         Nd4j.exec(new BroadcastDivOp(out, norms, z, 0));
         Nd4j.gemm(z, z, s, false, true, 1.0 / temperature, 0.0);
         // exclude each row's similarity with itself
         Nd4j.getBlasWrapper().level1().axpy(s.length(), -MASK, eye, s);
         Nd4j.exec(DynamicCustomOp.builder("softmax").addInputs(s).addOutputs(s).addIntegerArguments(1).build());
         // loss_i = -sum_j Y_ij log P_ij (Y: positive weights)
+        // floor at 1e-30, representable in float32 (Double.MIN_NORMAL rounds to 0 there, and the
+        // masked diagonal's log(0) = -inf times its weight 0 would make the loss NaN)
         INDArray logP = org.nd4j.linalg.ops.transforms.Transforms.log(
-                org.nd4j.linalg.ops.transforms.Transforms.max(s, Double.MIN_NORMAL, true), false);
+                org.nd4j.linalg.ops.transforms.Transforms.max(s, 1e-30, true), false);
         Nd4j.exec(new MulOp(logP, positives, sT));
         double loss = -sT.sumNumber().doubleValue();
         // rows without positives contribute no gradient: P only where the row has weight

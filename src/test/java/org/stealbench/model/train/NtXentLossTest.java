@@ -23,6 +23,19 @@ class NtXentLossTest {
     }
 
     @Test
+    void float32AgreesWithFloat64() {
+        NativeBackend.configure();
+        Nd4j.getRandom().setSeed(9);
+        INDArray out = Nd4j.rand(DataType.DOUBLE, 8, 5);
+        INDArray g64 = out.ulike();
+        INDArray g32 = Nd4j.create(DataType.FLOAT, 8, 5);
+        double l64 = new NtXentLoss(0.07).evaluate(out, null, g64);
+        double l32 = new NtXentLoss(0.07).evaluate(out.castTo(DataType.FLOAT), null, g32);
+        assertEquals(l64, l32, 1e-4);
+        assertEquals(0, g64.sub(g32.castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 1e-4);
+    }
+
+    @Test
     void gradientMatchesFiniteDifferences() {
         NativeBackend.configure();
         Nd4j.getRandom().setSeed(3);
