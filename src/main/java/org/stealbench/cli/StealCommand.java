@@ -1,0 +1,148 @@
+package org.stealbench.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.stealbench.attack.StealingLoss;
+import org.stealbench.data.format.DataFiles;
+import org.stealbench.experiment.ExperimentConfig;
+import org.stealbench.experiment.ExperimentResult;
+import org.stealbench.experiment.ExperimentRunner;
+import org.stealbench.experiment.LossComparison;
+import org.stealbench.model.train.Cancellation;
+import org.stealbench.model.train.TrainEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Steals the victim once (steal) or with every loss (compare-losses). */
+final class StealCommand {
+
+    private StealCommand() {
+    }
+
+    /** Flags shared by the stealing commands; a --config file, if given, is the starting point. */
+    static final class Options {
+        @Option(names = "--config", paramLabel = "FILE", description = "An experiment JSON file (flags below override it).")
+        Path config;
+
+        @Option(names = "--victim", description = "Victim encoder file, or 'bundled' (default).")
+        String victim;
+
+        @Option(names = "--dataset", description = "Stealing dataset (default: fashion-mnist).")
+        String dataset;
+
+        @Option(names = "--queries", description = "Query budget (default: 2000, a fifth of the victim's training set).")
+        Integer queries;
+
+        @Option(names = "--arch", description = "Stolen architecture (default: small-cnn).")
+        String arch;
+
+        @Option(names = "--epochs", description = "Epochs over the answers (default: 32, 64k sample passes at 2,000 queries).")
+        Integer epochs;
+
+        @Option(names = "--tasks", split = ",", description = "Downstream tasks (default: fashion-mnist,mnist,digits).")
+        List<String> tasks;
+
+        @Option(names = "--seed", description = "Seed (default: 1).")
+        Long seed;
+
+        @Option(names = "--results", defaultValue = "results", description = "Folder for results folders (default: ${DEFAULT-VALUE}).")
+        Path results;
+
+        ExperimentConfig build(String loss) throws java.io.IOException {
+            ExperimentConfig c = config != null ? ExperimentConfig.read(config) : ExperimentConfig.demo(loss == null ? "infonce" : loss);
+            return new ExperimentConfig(ExperimentConfig.SCHEMA, victim != null ? victim : c.victim(),
+                    dataset != null ? dataset : c.stealingDataset(), queries != null ? queries : c.queries(),
+                    loss != null ? loss : c.loss(), arch != null ? arch : c.stolenArchitecture(), epochs != null ? epochs : c.epochs(),
+                    tasks != null ? tasks : c.tasks(), c.defenses(), seed != null ? seed : c.seed());
+        }
+    }
+
+    @Command(name = "steal", mixinStandardHelpOptions = true,
+            description = "Steal the victim through its API with one loss; writes a results folder (config, provenance, "
+                    + "metrics, summary, the stolen encoder) and prints downstream accuracy, fidelity and the watermark.")
+    static final class Steal implements Callable<Integer> {
+        @ParentCommand
+        StealBenchCommand top;
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        Options options;
+
+        @Option(names = "--loss", description = "mse, infonce, softnn, supcon, wasserstein, barlow, barlow-paired (default: infonce, or the config's).")
+        String loss;
+
+        @Override
+        public Integer call() throws Exception {
+            ExperimentConfig cfg = options.build(loss);
+            Cancellation cancel = new Cancellation();
+            var out = spec.commandLine().getOut();
+            out.println("stealing with " + cfg.loss() + ": " + StealingLoss.of(cfg.loss()).explanation());
+            ExperimentResult r = ExperimentRunner.run(cfg, top.registry(), e -> {
+                if (e instanceof TrainEvent.EpochEnd end) {
+                    spec.commandLine().getErr().printf(Locale.ROOT, "epoch %d/%d: loss %.4f (%.1f s)%n", end.epoch() + 1, cfg.epochs(),
+                            end.meanLoss(), end.seconds());
+                }
+            }, cancel, options.results);
+            if (!r.status().equals("COMPLETED")) {
+                spec.commandLine().getErr().println("stealing " + r.status().toLowerCase(Locale.ROOT) + "; nothing written");
+                return 1;
+            }
+            for (var t : r.tasks()) {
+                out.printf(Locale.ROOT, "%s: linear %.1f%%, kNN %.1f%%%n", t.task(), 100 * t.linear(), 100 * t.knn());
+            }
+            out.printf(Locale.ROOT, "fidelity: mean cosine %.3f (random encoder: %.3f)%n", r.cosine(), r.cosineFloor());
+            out.printf(Locale.ROOT, "watermark: %.1f%% (p %s)%n", 100 * r.watermarkAccuracy(),
+                    r.watermarkP() < 1e-300 ? "< 1e-300" : String.format(Locale.ROOT, "= %.2g", r.watermarkP()));
+            out.printf(Locale.ROOT, "queries used: %d; %.0f s; results in %s%n", r.queriesUsed(), r.seconds(), r.folder());
+            return 0;
+        }
+    }
+
+    @Command(name = "compare-losses", mixinStandardHelpOptions = true,
+            description = "Steal the same victim with every loss and write the paper-shaped table (victim baseline, then one "
+                    + "row per loss) as Markdown, CSV and LaTeX.")
+    static final class Compare implements Callable<Integer> {
+        @ParentCommand
+        StealBenchCommand top;
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        Options options;
+
+        @Option(names = "--losses", split = ",", description = "Losses to compare (default: all seven).")
+        List<String> losses;
+
+        @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Writes PREFIX.md, PREFIX.csv and PREFIX.tex.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            ExperimentConfig base = options.build(null);
+            List<String> ls = losses != null ? losses : java.util.Arrays.stream(StealingLoss.values()).map(StealingLoss::id).toList();
+            ls.forEach(StealingLoss::of);
+            var o = spec.commandLine().getOut();
+            LossComparison.Tables t = LossComparison.run(base, ls, top.registry(), options.results, new Cancellation(), line -> {
+                o.println(line);
+                o.flush();
+            });
+            for (String[] f : new String[][] {{".md", t.markdown()}, {".csv", t.csv()}, {".tex", t.latex()}}) {
+                byte[] b = f[1].getBytes(StandardCharsets.UTF_8);
+                DataFiles.writeAtomically(Path.of(out + f[0]), os -> os.write(b));
+            }
+            o.println();
+            o.println(t.markdown());
+            o.println("wrote " + out + ".md, .csv, .tex");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.stealbench.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.stealbench.attack.StealConfig;
+import org.stealbench.attack.StealingLoss;
+import org.stealbench.model.Architecture;
+
+/**
+ * One stealing experiment, immutable and validated: the victim (a saved encoder, "bundled" for the
+ * one in sample-data), the stealing dataset and query budget, the loss, the stolen architecture,
+ * epochs over the answers, the downstream tasks, the defences (none yet) and the seed. Round-trips
+ * through JSON unchanged; {@link #SCHEMA} versions the format.
+ */
+public record ExperimentConfig(int schema, String victim, String stealingDataset, int queries, String loss,
+                               String stolenArchitecture, int epochs, List<String> tasks, List<String> defenses, long seed) {
+
+    public static final int SCHEMA = 1;
+    public static final String BUNDLED = "bundled";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public ExperimentConfig {
+        if (schema != SCHEMA) {
+            throw new IllegalArgumentException("experiment schema " + schema + "; this version reads " + SCHEMA);
+        }
+        if (victim == null || victim.isBlank()) {
+            throw new IllegalArgumentException("a victim is required ('bundled' or an encoder file)");
+        }
+        if (stealingDataset == null || stealingDataset.isBlank()) {
+            throw new IllegalArgumentException("a stealing dataset is required");
+        }
+        if (queries < 2) {
+            throw new IllegalArgumentException("the query budget must be at least 2");
+        }
+        StealingLoss.of(loss);
+        Architecture.of(stolenArchitecture);
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be at least 1");
+        }
+        tasks = List.copyOf(tasks == null ? List.of() : tasks);
+        defenses = List.copyOf(defenses == null ? List.of() : defenses);
+        if (!defenses.isEmpty()) {
+            throw new IllegalArgumentException("defences are not available yet: " + defenses);
+        }
+    }
+
+    /** The demo default: the bundled victim, 2,000 Fashion-MNIST queries, InfoNCE, 64k sample passes. */
+    public static ExperimentConfig demo(String loss) {
+        return new ExperimentConfig(SCHEMA, BUNDLED, "fashion-mnist", 2000, loss, "small-cnn", 32,
+                List.of("fashion-mnist", "mnist", "digits"), List.of(), 1);
+    }
+
+    public ExperimentConfig withLoss(String l) {
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, l, stolenArchitecture, epochs, tasks, defenses, seed);
+    }
+
+    public ExperimentConfig withQueries(int n) {
+        return new ExperimentConfig(schema, victim, stealingDataset, n, loss, stolenArchitecture, epochs, tasks, defenses, seed);
+    }
+
+    public StealConfig stealConfig() {
+        return new StealConfig(stealingDataset, queries, loss, stolenArchitecture, epochs, 0, 0, seed);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static ExperimentConfig fromJson(String json) {
+        try {
+            return JSON.readValue(json, ExperimentConfig.class);
+        } catch (IOException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+            throw new IllegalArgumentException("not a valid experiment: " + cause.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    public static ExperimentConfig read(Path file) throws IOException {
+        return fromJson(java.nio.file.Files.readString(file));
+    }
+}
