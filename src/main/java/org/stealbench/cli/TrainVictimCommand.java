@@ -65,10 +65,10 @@ final class TrainVictimCommand implements Callable<Integer> {
     @Option(names = "--temperature", defaultValue = "0.2", description = "NT-Xent temperature (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--strength", defaultValue = "0.5", description = "Colour-jitter strength (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--strength", defaultValue = "1.0", description = "Colour-jitter strength (default: ${DEFAULT-VALUE}).")
     double strength;
 
-    @Option(names = "--crop-min", defaultValue = "0.08", description = "Smallest random-crop area, a fraction of the image (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--crop-min", defaultValue = "0.2", description = "Smallest random-crop area, a fraction of the image (default: ${DEFAULT-VALUE}).")
     double cropMin;
 
     @Option(names = "--blur", defaultValue = "1.0", description = "Probability of the Gaussian blur (default: ${DEFAULT-VALUE}).")

@@ -35,6 +35,6 @@ public record SimClrConfig(String dataset, int trainImages, String architecture,
     }
 
     public static SimClrConfig demo() {
-        return new SimClrConfig("fashion-mnist", 10_000, "small-cnn", 32, 23, 256, 1e-3, 1e-4, 0.2, 0.5, 0.08, 1.0, true, 1.0, 1.0, 1, 1);
+        return new SimClrConfig("fashion-mnist", 10_000, "small-cnn", 32, 23, 256, 1e-3, 1e-4, 0.2, 1.0, 0.2, 1.0, true, 1.0, 1.0, 1, 1);
     }
 }
