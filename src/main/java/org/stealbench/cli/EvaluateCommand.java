@@ -1,5 +1,6 @@
 package org.stealbench.cli;
 
+import org.stealbench.eval.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ final class EvaluateCommand implements Callable<Integer> {
             if (mlp != null) {
                 WatermarkVerifier.Result w = WatermarkVerifier.verify(e.getValue(), mlp, heldOut, WatermarkVerifier.IMAGES, seed);
                 md.append(String.format(Locale.ROOT, " %.1f | %s |", 100 * w.accuracy(),
-                        w.pValue() < 1e-300 ? "< 1e-300" : String.format(Locale.ROOT, "%.2g", w.pValue())));
+                        Metrics.formatP(w.pValue())));
             }
             md.append('\n');
             o.print(md.substring(md.lastIndexOf("\n", md.length() - 2) + 1));

@@ -1,5 +1,6 @@
 package org.stealbench.cli;
 
+import org.stealbench.eval.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -99,8 +100,8 @@ final class StealCommand {
                 out.printf(Locale.ROOT, "%s: linear %.1f%%, kNN %.1f%%%n", t.task(), 100 * t.linear(), 100 * t.knn());
             }
             out.printf(Locale.ROOT, "fidelity: mean cosine %.3f (random encoder: %.3f)%n", r.cosine(), r.cosineFloor());
-            out.printf(Locale.ROOT, "watermark: %.1f%% (p %s)%n", 100 * r.watermarkAccuracy(),
-                    r.watermarkP() < 1e-300 ? "< 1e-300" : String.format(Locale.ROOT, "= %.2g", r.watermarkP()));
+            out.printf(Locale.ROOT, "watermark: %.1f%% (p = %s)%n", 100 * r.watermarkAccuracy(),
+                    Metrics.formatP(r.watermarkP()));
             out.printf(Locale.ROOT, "queries used: %d; %.0f s; results in %s%n", r.queriesUsed(), r.seconds(), r.folder());
             return 0;
         }

@@ -29,4 +29,9 @@ public final class Metrics {
         BinomialDistribution b = new BinomialDistribution(trials, p);
         return 1.0 - b.cumulativeProbability(successes - 1);
     }
+
+    /** A p-value for tables: two significant digits, or "< 1e-300" below double precision (never "0"). */
+    public static String formatP(double p) {
+        return p < 1e-300 ? "< 1e-300" : String.format(java.util.Locale.ROOT, "%.2g", p);
+    }
 }

@@ -24,7 +24,7 @@ public final class WatermarkVerifier {
     /** The outcome: accuracy, counts, p-value of "no better than chance", and the verdict at {@link #ALPHA}. */
     public record Result(double accuracy, int correct, int trials, double pValue, boolean watermarked) {
         public String verdict() {
-            String p = pValue < 1e-300 ? "< 1e-300" : String.format(java.util.Locale.ROOT, "= %.2g", pValue);
+            String p = "= " + Metrics.formatP(pValue);
             return watermarked ? "watermark present (p " + p + ")" : "no evidence of the watermark (p " + p + ")";
         }
     }

@@ -1,5 +1,6 @@
 package org.stealbench.experiment;
 
+import org.stealbench.eval.Metrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class LossComparison {
             }
             row.add(String.format(Locale.ROOT, "%.3f (%.3f)", r.cosine(), r.cosineFloor()));
             row.add(pct(r.watermarkAccuracy()));
-            row.add(r.watermarkP() < 1e-300 ? "< 1e-300" : String.format(Locale.ROOT, "%.2g", r.watermarkP()));
+            row.add(Metrics.formatP(r.watermarkP()));
             row.add(Long.toString(r.queriesUsed()));
             row.add(String.format(Locale.ROOT, "%.0f", r.seconds()));
             rows.add(row);

@@ -55,7 +55,7 @@ public final class VictimBenchmark {
             List<EncoderEvaluation.TaskResult> r = EncoderEvaluation.evaluate(e.getValue(), TASKS, registry, cache, 1);
             WatermarkVerifier.Result w = WatermarkVerifier.verify(e.getValue(), victim.encoder().watermark(), heldOut,
                     WatermarkVerifier.IMAGES, 7);
-            String line = row(e.getKey(), r) + String.format(Locale.ROOT, " %.1f | %s |", 100 * w.accuracy(), pValue(w.pValue()));
+            String line = row(e.getKey(), r) + String.format(Locale.ROOT, " %.1f | %s |", 100 * w.accuracy(), org.stealbench.eval.Metrics.formatP(w.pValue()));
             log.accept(line);
             md.append(line).append('\n');
         }
@@ -78,10 +78,6 @@ public final class VictimBenchmark {
         return md.toString();
     }
 
-    /** A p-value for a table; below double precision it is shown as a bound, not as 0. */
-    static String pValue(double p) {
-        return p < 1e-300 ? "< 1e-300" : String.format(Locale.ROOT, "%.2g", p);
-    }
 
     private static String row(String name, List<EncoderEvaluation.TaskResult> results) {
         StringBuilder sb = new StringBuilder("| ").append(name).append(" |");
