@@ -12,6 +12,9 @@ import org.stealbench.experiment.ExperimentConfig;
 import org.stealbench.experiment.ExperimentResult;
 import org.stealbench.experiment.ExperimentRunner;
 import org.stealbench.experiment.LossComparison;
+import org.stealbench.experiment.ResultTables;
+import org.stealbench.experiment.Sweep;
+import org.stealbench.experiment.ExperimentEvent;
 import org.stealbench.model.train.Cancellation;
 import org.stealbench.model.train.TrainEvent;
 import picocli.CommandLine.Command;
@@ -49,6 +52,9 @@ final class StealCommand {
         @Option(names = "--tasks", split = ",", description = "Downstream tasks (default: fashion-mnist,mnist,digits).")
         List<String> tasks;
 
+        @Option(names = "--requery", description = "Send augmented views of each batch again every epoch (every view counts as a query).")
+        boolean requery;
+
         @Option(names = "--seed", description = "Seed (default: 1).")
         Long seed;
 
@@ -60,7 +66,7 @@ final class StealCommand {
             return new ExperimentConfig(ExperimentConfig.SCHEMA, victim != null ? victim : c.victim(),
                     dataset != null ? dataset : c.stealingDataset(), queries != null ? queries : c.queries(),
                     loss != null ? loss : c.loss(), arch != null ? arch : c.stolenArchitecture(), epochs != null ? epochs : c.epochs(),
-                    tasks != null ? tasks : c.tasks(), c.defenses(), seed != null ? seed : c.seed());
+                    requery || c.requery(), tasks != null ? tasks : c.tasks(), c.defenses(), seed != null ? seed : c.seed());
         }
     }
 
@@ -80,26 +86,42 @@ final class StealCommand {
         @Option(names = "--loss", description = "mse, infonce, softnn, supcon, wasserstein, barlow, barlow-paired (default: infonce, or the config's).")
         String loss;
 
+        @Option(names = "--live", description = "Measure kNN accuracy, fidelity and the watermark after every epoch and print them.")
+        boolean live;
+
         @Override
         public Integer call() throws Exception {
             ExperimentConfig cfg = options.build(loss);
             Cancellation cancel = new Cancellation();
             var out = spec.commandLine().getOut();
             out.println("stealing with " + cfg.loss() + ": " + StealingLoss.of(cfg.loss()).explanation());
-            ExperimentResult r = ExperimentRunner.run(cfg, top.registry(), e -> {
-                if (e instanceof TrainEvent.EpochEnd end) {
-                    spec.commandLine().getErr().printf(Locale.ROOT, "epoch %d/%d: loss %.4f (%.1f s)%n", end.epoch() + 1, cfg.epochs(),
-                            end.meanLoss(), end.seconds());
+            var err = spec.commandLine().getErr();
+            ExperimentResult r = ExperimentRunner.run(cfg, top.registry(), ev -> {
+                if (ev instanceof ExperimentEvent.Training tr && tr.event() instanceof TrainEvent.EpochEnd end) {
+                    err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f (%.1f s)%n", end.epoch() + 1, cfg.epochs(), end.meanLoss(), end.seconds());
+                } else if (ev instanceof ExperimentEvent.EpochMetrics m) {
+                    err.printf(Locale.ROOT, "  live: kNN %.1f%%, cosine %.3f, watermark %.1f%%%n", 100 * m.knn(), m.cosine(), 100 * m.watermark());
+                } else if (ev instanceof ExperimentEvent.Baselines b) {
+                    err.printf(Locale.ROOT, "baselines: victim kNN %.1f%%, victim watermark %.1f%%, %s watermark %.1f%%, cosine floor %.3f%n",
+                            100 * b.victimKnn(), 100 * b.victimWatermark(), b.independent(), 100 * b.independentWatermark(), b.cosineFloor());
+                } else if (ev instanceof ExperimentEvent.Training tr && tr.event() instanceof TrainEvent.Started st && st.firstEpoch() > 0) {
+                    err.printf(Locale.ROOT, "resuming after epoch %d from the checkpoint%n", st.firstEpoch());
                 }
-            }, cancel, options.results);
-            if (!r.status().equals("COMPLETED")) {
-                spec.commandLine().getErr().println("stealing " + r.status().toLowerCase(Locale.ROOT) + "; nothing written");
+                err.flush();
+            }, cancel, options.results, live ? ExperimentRunner.Options.LIVE : ExperimentRunner.Options.BATCH);
+            if (!r.completed()) {
+                err.println("stealing " + r.status().toLowerCase(Locale.ROOT) + ": " + r.message() + "; no result written");
                 return 1;
             }
             for (var t : r.tasks()) {
                 out.printf(Locale.ROOT, "%s: linear %.1f%%, kNN %.1f%%%n", t.task(), 100 * t.linear(), 100 * t.knn());
             }
-            out.printf(Locale.ROOT, "fidelity: mean cosine %.3f (random encoder: %.3f)%n", r.cosine(), r.cosineFloor());
+            out.printf(Locale.ROOT, "fidelity: mean cosine %.3f (random encoder: %.3f), linear CKA %.3f%n", r.cosine(), r.cosineFloor(),
+                    r.cka());
+            if (!Double.isNaN(r.plugInAccuracy())) {
+                out.printf(Locale.ROOT, "plug-in: the victim's fashion-mnist head on the copy: %.1f%% accurate, agrees with the victim on %.1f%%%n",
+                        100 * r.plugInAccuracy(), 100 * r.plugInAgreement());
+            }
             out.printf(Locale.ROOT, "watermark: %.1f%% (p = %s)%n", 100 * r.watermarkAccuracy(),
                     Metrics.formatP(r.watermarkP()));
             out.printf(Locale.ROOT, "queries used: %d; %.0f s; results in %s%n", r.queriesUsed(), r.seconds(), r.folder());
@@ -132,17 +154,66 @@ final class StealCommand {
             List<String> ls = losses != null ? losses : java.util.Arrays.stream(StealingLoss.values()).map(StealingLoss::id).toList();
             ls.forEach(StealingLoss::of);
             var o = spec.commandLine().getOut();
-            LossComparison.Tables t = LossComparison.run(base, ls, top.registry(), options.results, new Cancellation(), line -> {
+            ResultTables.Tables t = LossComparison.run(base, ls, top.registry(), options.results, new Cancellation(), line -> {
+                o.println(line);
+                o.flush();
+            }).tables();
+            writeTables(t, out, o);
+            return 0;
+        }
+    }
+
+    static void writeTables(ResultTables.Tables t, Path out, java.io.PrintWriter o) throws java.io.IOException {
+        for (String[] f : new String[][] {{".md", t.markdown()}, {".csv", t.csv()}, {".tex", t.latex()}}) {
+            byte[] b = f[1].getBytes(StandardCharsets.UTF_8);
+            DataFiles.writeAtomically(Path.of(out + f[0]), os -> os.write(b));
+        }
+        o.println();
+        o.println(t.markdown());
+        o.println("wrote " + out + ".md, .csv, .tex");
+    }
+
+    @Command(name = "budget-sweep", mixinStandardHelpOptions = true,
+            description = "Accuracy, fidelity and watermark against the number of queries: steals the victim with each loss at each "
+                    + "budget (and with each stealing dataset), every run training on the same number of samples; writes a table "
+                    + "as Markdown, CSV and LaTeX.")
+    static final class BudgetSweep implements Callable<Integer> {
+        @ParentCommand
+        StealBenchCommand top;
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        Options options;
+
+        @Option(names = "--losses", split = ",", defaultValue = "infonce,mse", description = "Losses (default: ${DEFAULT-VALUE}).")
+        List<String> losses;
+
+        @Option(names = "--budgets", split = ",", defaultValue = "500,2000,8000", description = "Query budgets (default: ${DEFAULT-VALUE}).")
+        List<Integer> budgets;
+
+        @Option(names = "--datasets", split = ",", description = "Stealing datasets to sweep (default: the --dataset one).")
+        List<String> datasets;
+
+        @Option(names = "--sample-passes", defaultValue = "64000",
+                description = "Samples each run trains on; epochs = this / budget (default: ${DEFAULT-VALUE}; 0 = use --epochs).")
+        long samplePasses;
+
+        @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Writes PREFIX.md, PREFIX.csv and PREFIX.tex.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            ExperimentConfig base = options.build(null);
+            losses.forEach(StealingLoss::of);
+            var o = spec.commandLine().getOut();
+            List<ExperimentConfig> configs = Sweep.configs(base, losses, budgets, datasets == null ? List.of() : datasets, samplePasses);
+            List<ExperimentResult> runs = Sweep.run(configs, top.registry(), options.results, new Cancellation(), line -> {
                 o.println(line);
                 o.flush();
             });
-            for (String[] f : new String[][] {{".md", t.markdown()}, {".csv", t.csv()}, {".tex", t.latex()}}) {
-                byte[] b = f[1].getBytes(StandardCharsets.UTF_8);
-                DataFiles.writeAtomically(Path.of(out + f[0]), os -> os.write(b));
-            }
-            o.println();
-            o.println(t.markdown());
-            o.println("wrote " + out + ".md, .csv, .tex");
+            writeTables(ResultTables.lossTable(base.tasks(), null, runs, true).render(), out, o);
             return 0;
         }
     }

@@ -31,11 +31,27 @@ public final class LinearProbe {
     private LinearProbe() {
     }
 
+    /** A trained probe: the training features' standardisation and the softmax regression on top. */
+    public record Head(INDArray mean, INDArray std, Network net) {
+        /** Predicted classes of features in the same space as the training features. */
+        public int[] predict(INDArray x) {
+            if (x.size(1) != mean.size(0)) {
+                throw new IllegalArgumentException("the probe takes " + mean.size(0) + "-d features, got " + x.size(1));
+            }
+            return Nd4j.argMax(net.forward(x.subRowVector(mean).diviRowVector(std), false), 1).toIntVector();
+        }
+    }
+
+    /** Top-1 test accuracy of a probe trained on ({@code trainX}, {@code trainY}). */
     public static double accuracy(INDArray trainX, int[] trainY, INDArray testX, int[] testY, int classes, long seed) {
+        return Metrics.accuracy(fit(trainX, trainY, classes, seed).predict(testX), testY);
+    }
+
+    /** Trains a probe on frozen features. */
+    public static Head fit(INDArray trainX, int[] trainY, int classes, long seed) {
         INDArray mean = trainX.mean(0);
         INDArray std = trainX.std(0).addi(1e-6);
         INDArray tr = trainX.subRowVector(mean).diviRowVector(std);
-        INDArray te = testX.subRowVector(mean).diviRowVector(std);
         int d = (int) tr.size(1);
         Network net = new Network(new Linear(d, classes), new long[] {d}, seed);
         INDArray oneHot = CrossEntropyLoss.oneHot(trainY, classes, tr.dataType());
@@ -66,7 +82,6 @@ public final class LinearProbe {
         int epochs = Math.max(EPOCHS, (MIN_STEPS + stepsPerEpoch - 1) / stepsPerEpoch);
         new Trainer(new TrainConfig(epochs, batch, LR, WEIGHT_DECAY, "adam", 0, 0, false, seed), task)
                 .run(TrainListener.NONE, new Cancellation(), null);
-        int[] pred = Nd4j.argMax(net.forward(te, false), 1).toIntVector();
-        return Metrics.accuracy(pred, testY);
+        return new Head(mean, std, net);
     }
 }

@@ -26,8 +26,24 @@ public final class Metrics {
         if (successes <= 0) {
             return 1.0;
         }
+        if (successes > trials) {
+            return 0.0;
+        }
         BinomialDistribution b = new BinomialDistribution(trials, p);
-        return 1.0 - b.cumulativeProbability(successes - 1);
+        if (successes <= trials * p) {
+            return 1.0 - b.cumulativeProbability(successes - 1);
+        }
+        // above the mean, 1 - cdf cancels to 0 below ~1e-16: sum the tail's terms relative to the first one instead
+        double first = b.logProbability(successes);
+        double sum = 0;
+        for (int i = successes; i <= trials; i++) {
+            double term = Math.exp(b.logProbability(i) - first);
+            sum += term;
+            if (term < 1e-17 * sum) {
+                break;
+            }
+        }
+        return Math.exp(first + Math.log(sum));
     }
 
     /** A p-value for tables: two significant digits, or "< 1e-300" below double precision (never "0"). */

@@ -12,11 +12,13 @@ import org.stealbench.model.Architecture;
 /**
  * One stealing experiment, immutable and validated: the victim (a saved encoder, "bundled" for the
  * one in sample-data), the stealing dataset and query budget, the loss, the stolen architecture,
- * epochs over the answers, the downstream tasks, the defences (none yet) and the seed. Round-trips
+ * epochs over the answers, whether to re-query with augmented views every epoch (each view counted
+ * as a query), the downstream tasks, the defences (none yet) and the seed. Round-trips
  * through JSON unchanged; {@link #SCHEMA} versions the format.
  */
 public record ExperimentConfig(int schema, String victim, String stealingDataset, int queries, String loss,
-                               String stolenArchitecture, int epochs, List<String> tasks, List<String> defenses, long seed) {
+                               String stolenArchitecture, int epochs, boolean requery, List<String> tasks, List<String> defenses,
+                               long seed) {
 
     public static final int SCHEMA = 1;
     public static final String BUNDLED = "bundled";
@@ -49,20 +51,53 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
 
     /** The demo default: the bundled victim, 2,000 Fashion-MNIST queries, InfoNCE, 64k sample passes. */
     public static ExperimentConfig demo(String loss) {
-        return new ExperimentConfig(SCHEMA, BUNDLED, "fashion-mnist", 2000, loss, "small-cnn", 32,
+        return new ExperimentConfig(SCHEMA, BUNDLED, "fashion-mnist", 2000, loss, "small-cnn", 32, false,
                 List.of("fashion-mnist", "mnist", "digits"), List.of(), 1);
     }
 
-    public ExperimentConfig withLoss(String l) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, l, stolenArchitecture, epochs, tasks, defenses, seed);
+    public ExperimentConfig withVictim(String v) {
+        return new ExperimentConfig(schema, v, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed);
+    }
+
+    public ExperimentConfig withStealingDataset(String d) {
+        return new ExperimentConfig(schema, victim, d, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed);
     }
 
     public ExperimentConfig withQueries(int n) {
-        return new ExperimentConfig(schema, victim, stealingDataset, n, loss, stolenArchitecture, epochs, tasks, defenses, seed);
+        return new ExperimentConfig(schema, victim, stealingDataset, n, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed);
+    }
+
+    public ExperimentConfig withLoss(String l) {
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, l, stolenArchitecture, epochs, requery, tasks, defenses, seed);
+    }
+
+    public ExperimentConfig withArchitecture(String a) {
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, a, epochs, requery, tasks, defenses, seed);
+    }
+
+    public ExperimentConfig withEpochs(int e) {
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, e, requery, tasks, defenses, seed);
+    }
+
+    public ExperimentConfig withRequery(boolean r) {
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, r, tasks, defenses, seed);
+    }
+
+    public ExperimentConfig withTasks(List<String> t) {
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, t, defenses, seed);
+    }
+
+    public ExperimentConfig withSeed(long s) {
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, s);
     }
 
     public StealConfig stealConfig() {
-        return new StealConfig(stealingDataset, queries, loss, stolenArchitecture, epochs, 0, 0, seed);
+        return new StealConfig(stealingDataset, queries, loss, stolenArchitecture, epochs, 0, 0, requery, seed);
+    }
+
+    /** A short human-readable label: loss, stealing data, queries (and "re-query"). */
+    public String label() {
+        return loss + " · " + stealingDataset + " · " + queries + (requery ? " · re-query" : "");
     }
 
     public String toJson() {

@@ -74,6 +74,10 @@ class EvalTest {
         assertEquals(1.0, Metrics.binomialUpperTail(0, 10, 0.5), 1e-12);
         assertEquals(0.0284439668, Metrics.binomialUpperTail(60, 100, 0.5), 1e-9);
         assertEquals(0.5397946187, Metrics.binomialUpperTail(50, 100, 0.5), 1e-9);
+        // far tails, exact values from integer arithmetic (1 - cdf would cancel to 0 here)
+        assertEquals(1.0, Metrics.binomialUpperTail(1186, 2000, 0.5) / 4.414876445877628e-17, 1e-9);
+        assertEquals(1.0, Metrics.binomialUpperTail(1100, 2000, 0.5) / 4.228544767751963e-06, 1e-9);
+        assertEquals(0.0, Metrics.binomialUpperTail(2001, 2000, 0.5));
     }
 
     @Test
@@ -87,5 +91,32 @@ class EvalTest {
         assertEquals(Metrics.binomialUpperTail(r.correct(), 100, 0.5), r.pValue(), 1e-12);
         Encoder other = new Encoder(new EncoderSpec("small-cnn", 3, 16, 16, 64, 64, 32, false, null), 2);
         assertThrows(IllegalArgumentException.class, () -> WatermarkVerifier.verify(other, victim.watermark(), held, 10, 1));
+    }
+
+    @Test
+    void linearCkaIsOneUnderRotationAndScaleAndLowForUnrelatedFeatures() {
+        NativeBackend.configure();
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 500, 6).subi(0.5);
+        assertEquals(1.0, Fidelity.linearCka(x, x), 1e-9);
+        INDArray q = org.nd4j.linalg.factory.Nd4j.create(new double[][] {
+                {0, 1, 0, 0, 0, 0}, {1, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 1}, {0, 0, 1, 0, 0, 0}, {0, 0, 0, 1, 0, 0}, {0, 0, 0, 0, 1, 0}});
+        INDArray rotatedScaledShifted = x.mmul(q).muli(3.5).addi(7);
+        assertEquals(1.0, Fidelity.linearCka(x, rotatedScaledShifted), 1e-9);
+        INDArray y = Nd4j.rand(DataType.DOUBLE, 500, 6);
+        double unrelated = Fidelity.linearCka(x, y);
+        assertTrue(unrelated < 0.1, "independent features: " + unrelated);
+        // hand-computed: x = (1,2,3), y = (1,3,2) -> centred (-1,0,1),(-1,1,0): cross 1, norms 2 and 2
+        assertEquals(0.25, Fidelity.linearCka(Nd4j.create(new double[][] {{1}, {2}, {3}}), Nd4j.create(new double[][] {{1}, {3}, {2}})), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> Fidelity.linearCka(x, y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 10))));
+    }
+
+    @Test
+    void aProbeHeadPredictsAndRefusesOtherDimensions() {
+        NativeBackend.configure();
+        Object[] tr = separable(600, 8, 4, 1);
+        Object[] te = separable(200, 8, 4, 1);
+        LinearProbe.Head head = LinearProbe.fit((INDArray) tr[0], (int[]) tr[1], 4, 1);
+        assertTrue(Metrics.accuracy(head.predict((INDArray) te[0]), (int[]) te[1]) > 0.97);
+        assertThrows(IllegalArgumentException.class, () -> head.predict(Nd4j.zeros(DataType.FLOAT, 3, 5)));
     }
 }

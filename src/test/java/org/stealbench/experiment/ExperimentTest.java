@@ -1,12 +1,15 @@
 package org.stealbench.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,18 +50,34 @@ class ExperimentTest {
         assertThrows(IllegalArgumentException.class, () -> ExperimentConfig.demo("mse").withQueries(1));
     }
 
-    @Test
-    void aRunWritesItsFolderAtomicallyAndACancelledOneWritesNothing() throws Exception {
+    private DatasetRegistry registry() {
+        return DatasetRegistry.standard(new DatasetRegistry.Roots(
+                Path.of(System.getProperty("stealbench.home", ".")).resolve("sample-data"), tmp.resolve("sys"), tmp.resolve("user")));
+    }
+
+    private Path tinyVictim() throws Exception {
         NativeBackend.configure();
         Encoder v = new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1);
         Path victim = tmp.resolve("victim.zip");
         EncoderIO.save(v, Map.of(), victim);
-        DatasetRegistry reg = DatasetRegistry.standard(new DatasetRegistry.Roots(
-                Path.of(System.getProperty("stealbench.home", ".")).resolve("sample-data"), tmp.resolve("sys"), tmp.resolve("user")));
-        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "mse", "small-cnn", 1,
-                List.of("digits"), List.of(), 1);
+        return victim;
+    }
+
+    private static long visibleEntries(Path dir) throws Exception {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        }
+    }
+
+    @Test
+    void aRunWritesItsFolderAtomicallyACancelledOneWritesNoResultAndResumes() throws Exception {
+        Path victim = tinyVictim();
+        DatasetRegistry reg = registry();
+        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "mse", "small-cnn", 2,
+                false, List.of("digits"), List.of(), 1);
         Path results = tmp.resolve("results");
-        ExperimentResult r = ExperimentRunner.run(cfg, reg, e -> { }, new Cancellation(), results);
+        List<ExperimentEvent> events = new ArrayList<>();
+        ExperimentResult r = ExperimentRunner.run(cfg, reg, events::add, new Cancellation(), results, ExperimentRunner.Options.LIVE);
         assertEquals("COMPLETED", r.status());
         assertEquals(64, r.queriesUsed());
         for (String f : new String[] {"config.json", "provenance.json", "metrics.csv", "summary.csv", "stolen.zip"}) {
@@ -66,19 +85,53 @@ class ExperimentTest {
         }
         assertEquals(cfg, ExperimentConfig.read(r.folder().resolve("config.json")));
         assertTrue(Files.readString(r.folder().resolve("summary.csv")).contains("watermark_accuracy"));
-        try (var s = Files.list(results)) {
-            assertEquals(1, s.count(), "no temporary folder left behind");
-        }
+        assertTrue(r.cka() > 0 && r.cka() <= 1 + 1e-9, "CKA " + r.cka());
+        assertTrue(r.plugInAgreement() >= 0 && r.plugInAgreement() <= 1, "plug-in agreement " + r.plugInAgreement());
+        assertEquals(1, events.stream().filter(e -> e instanceof ExperimentEvent.Baselines).count());
+        assertEquals(2, events.stream().filter(e -> e instanceof ExperimentEvent.EpochMetrics).count());
+        assertInstanceOf(ExperimentEvent.Done.class, events.get(events.size() - 1));
+        assertEquals(1, visibleEntries(results));
+        assertFalse(Files.exists(ExperimentRunner.checkpointDir(cfg, results)), "a completed run leaves no checkpoint");
+
+        ResultSummary.StoredRun stored = ResultSummary.read(r.folder());
+        assertEquals(r.cosine(), stored.result().cosine(), 1e-4);
+        assertEquals(r.task("digits").knn(), stored.result().task("digits").knn(), 1e-4);
+        assertEquals(2, stored.epochs().size());
+        assertFalse(Double.isNaN(stored.epochs().get(1).knn()), "live kNN is kept per epoch");
+        assertEquals(1, ResultSummary.list(results).size());
+
+        // cancel after the first epoch: no result, but a checkpoint from which the same experiment resumes
         Cancellation cancel = new Cancellation();
         ExperimentResult c = ExperimentRunner.run(cfg, reg, e -> {
-            if (e instanceof TrainEvent.Started) {
+            if (e instanceof ExperimentEvent.Training t && t.event() instanceof TrainEvent.EpochEnd) {
                 cancel.cancel();
             }
         }, cancel, results);
         assertEquals("CANCELLED", c.status());
         assertNull(c.folder());
-        try (var s = Files.list(results)) {
-            assertEquals(1, s.count(), "a cancelled run writes nothing");
-        }
+        assertEquals(1, visibleEntries(results), "a cancelled run writes no result");
+        assertTrue(Files.isRegularFile(ExperimentRunner.checkpointDir(cfg, results).resolve("bank.bin")));
+        int[] firstEpoch = {-1};
+        ExperimentResult resumed = ExperimentRunner.run(cfg, reg, e -> {
+            if (e instanceof ExperimentEvent.Training t && t.event() instanceof TrainEvent.Started s) {
+                firstEpoch[0] = s.firstEpoch();
+            }
+        }, new Cancellation(), results);
+        assertEquals("COMPLETED", resumed.status());
+        assertEquals(1, firstEpoch[0], "resumes after the checkpointed epoch");
+        assertEquals(64, resumed.queriesUsed(), "the bank is not queried again");
+        assertEquals(2, visibleEntries(results));
     }
+
+    @Test
+    void reQueryingCountsEveryView() throws Exception {
+        Path victim = tinyVictim();
+        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "mse", "small-cnn", 3,
+                true, List.of("digits"), List.of(), 1);
+        ExperimentResult r = ExperimentRunner.run(cfg, registry(), ExperimentListener.NONE, new Cancellation(), tmp.resolve("results"));
+        assertEquals("COMPLETED", r.status());
+        assertEquals(3 * 64, r.queriesUsed());
+        assertEquals(3 * 64, cfg.stealConfig().queriesNeeded());
+    }
+
 }

@@ -1,0 +1,40 @@
+package org.stealbench.experiment;
+
+import org.stealbench.model.train.TrainEvent;
+
+/**
+ * What a running experiment reports, in order: phases, the query count, the baselines the live
+ * charts draw against, training events with live metrics after monitored epochs, and the result.
+ * Sent on the thread that runs the experiment; a UI must hand them to its own thread.
+ */
+public sealed interface ExperimentEvent {
+
+    /** A new phase began ("loading the victim", "querying the API", "evaluating" ...). */
+    record Phase(String description) implements ExperimentEvent {
+    }
+
+    /** The API has answered {@code used} of the {@code budget} queries. */
+    record Queried(long used, long budget) implements ExperimentEvent {
+    }
+
+    /**
+     * The reference lines of the live charts, measured on the monitor's images: the victim's kNN
+     * accuracy, its watermark accuracy through its own MLP, and an independent encoder's (named).
+     */
+    record Baselines(double victimKnn, double victimWatermark, String independent, double independentWatermark,
+                     double cosineFloor) implements ExperimentEvent {
+    }
+
+    /** A training event of the stolen encoder. */
+    record Training(TrainEvent event) implements ExperimentEvent {
+    }
+
+    /** Live metrics of the stolen encoder after an epoch (epoch counted from 0). */
+    record EpochMetrics(int epoch, int epochs, double loss, double knn, double cosine, double watermark, double watermarkP)
+            implements ExperimentEvent {
+    }
+
+    /** The run is over (completed, cancelled or failed); terminal, sent once. */
+    record Done(ExperimentResult result) implements ExperimentEvent {
+    }
+}

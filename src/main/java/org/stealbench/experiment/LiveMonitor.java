@@ -1,0 +1,67 @@
+package org.stealbench.experiment;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stealbench.data.ImageDataset;
+import org.stealbench.eval.DownstreamTask;
+import org.stealbench.eval.Features;
+import org.stealbench.eval.Fidelity;
+import org.stealbench.eval.KnnClassifier;
+import org.stealbench.eval.WatermarkVerifier;
+import org.stealbench.model.Encoder;
+
+/**
+ * Cheap metrics of a stolen encoder while it trains, on fixed small subsets of the first
+ * downstream task (the held-out images of the final evaluation, never the query images): kNN
+ * accuracy ({@value #KNN_TRAIN} reference images, {@value #TEST} test images), mean cosine
+ * similarity to the victim on the test images, and the victim's watermark through its MLP on
+ * {@value #WATERMARK} rotated test images. The final evaluation uses the full splits.
+ */
+public final class LiveMonitor {
+
+    public static final int KNN_TRAIN = 2000;
+    public static final int TEST = 1000;
+    public static final int WATERMARK = 500;
+
+    private final Encoder victim;
+    private final ImageDataset knnTrain;
+    private final ImageDataset test;
+    private final INDArray victimTest;
+    private final int classes;
+
+    public LiveMonitor(Encoder victim, DownstreamTask task) {
+        this.victim = victim;
+        this.knnTrain = task.train().slice(0, Math.min(KNN_TRAIN, task.train().size()));
+        this.test = task.test().slice(0, Math.min(TEST, task.test().size()));
+        this.classes = task.train().numClasses();
+        this.victimTest = represent(victim, test);
+    }
+
+    /** kNN accuracy of any encoder with the monitor's images. */
+    public double knn(Encoder e) {
+        return KnnClassifier.accuracy(represent(e, knnTrain), knnTrain.labels(), represent(e, test), test.labels(), classes,
+                KnnClassifier.K);
+    }
+
+    public double cosine(Encoder e) {
+        return Fidelity.meanCosine(represent(e, test), victimTest);
+    }
+
+    /** The victim's watermark in {@code e}, or null if the victim has none or dimensions differ. */
+    public WatermarkVerifier.Result watermark(Encoder e) {
+        if (victim.watermark() == null || e.spec().repDim() != victim.watermark().inputShape()[0]) {
+            return null;
+        }
+        return WatermarkVerifier.verify(e, victim.watermark(), test, WATERMARK, 7);
+    }
+
+    /** All live metrics of {@code stolen} after an epoch. */
+    public ExperimentEvent.EpochMetrics measure(Encoder stolen, int epoch, int epochs, double loss) {
+        WatermarkVerifier.Result w = watermark(stolen);
+        return new ExperimentEvent.EpochMetrics(epoch, epochs, loss, knn(stolen), cosine(stolen),
+                w == null ? Double.NaN : w.accuracy(), w == null ? Double.NaN : w.pValue());
+    }
+
+    private static INDArray represent(Encoder e, ImageDataset ds) {
+        return e.represent(Features.fit(e, ds), 250);
+    }
+}

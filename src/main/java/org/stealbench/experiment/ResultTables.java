@@ -1,0 +1,128 @@
+package org.stealbench.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.stealbench.eval.EncoderEvaluation;
+import org.stealbench.eval.Metrics;
+
+/**
+ * Tables of results in three renderings (Markdown, CSV, LaTeX): the paper-shaped loss table
+ * (victim baseline, then one row per loss) and the budget table (one row per loss and budget).
+ */
+public final class ResultTables {
+
+    private ResultTables() {
+    }
+
+    /** The three renderings of one table. */
+    public record Tables(String markdown, String csv, String latex) {
+    }
+
+    /** A table as header and rows of cells. */
+    public record Table(List<String> header, List<List<String>> rows) {
+        public Tables render() {
+            return new Tables(markdown(header, rows), csv(header, rows), latex(header, rows));
+        }
+    }
+
+    /** Rows: the victim (if given), then one per run; columns: tasks (linear, kNN), fidelity, watermark, queries, time. */
+    public static Table lossTable(List<String> tasks, List<EncoderEvaluation.TaskResult> victim, List<ExperimentResult> runs,
+                                  boolean budgetColumn) {
+        List<String> header = new ArrayList<>(List.of("encoder"));
+        if (budgetColumn) {
+            header.add("queries");
+        }
+        for (String t : tasks) {
+            header.add(t + " linear");
+            header.add(t + " kNN");
+        }
+        header.addAll(List.of("cosine (random floor)", "CKA", "plug-in acc / agreement", "watermark acc", "p-value", "queries used",
+                "stealing s"));
+        List<List<String>> rows = new ArrayList<>();
+        if (victim != null) {
+            List<String> vr = new ArrayList<>(List.of("victim"));
+            if (budgetColumn) {
+                vr.add("-");
+            }
+            for (EncoderEvaluation.TaskResult t : victim) {
+                vr.add(pct(t.linear()));
+                vr.add(pct(t.knn()));
+            }
+            vr.addAll(List.of("1.000", "1.000", "-", "-", "-", "-", "-"));
+            rows.add(vr);
+        }
+        for (ExperimentResult r : runs) {
+            List<String> row = new ArrayList<>(List.of(r.config().loss()));
+            if (budgetColumn) {
+                row.add(Integer.toString(r.config().queries()));
+            }
+            if (!r.completed()) {
+                row.add(r.status().toLowerCase(Locale.ROOT));
+                while (row.size() < header.size()) {
+                    row.add("");
+                }
+                rows.add(row);
+                continue;
+            }
+            for (String t : tasks) {
+                EncoderEvaluation.TaskResult tr = r.task(t);
+                row.add(tr == null ? "-" : pct(tr.linear()));
+                row.add(tr == null ? "-" : pct(tr.knn()));
+            }
+            row.add(String.format(Locale.ROOT, "%.3f (%.3f)", r.cosine(), r.cosineFloor()));
+            row.add(String.format(Locale.ROOT, "%.3f", r.cka()));
+            row.add(Double.isNaN(r.plugInAccuracy()) ? "-" : pct(r.plugInAccuracy()) + " / " + pct(r.plugInAgreement()));
+            row.add(pct(r.watermarkAccuracy()));
+            row.add(Double.isNaN(r.watermarkP()) ? "-" : Metrics.formatP(r.watermarkP()));
+            row.add(Long.toString(r.queriesUsed()));
+            row.add(String.format(Locale.ROOT, "%.0f", r.trainSeconds()));
+            rows.add(row);
+        }
+        return new Table(header, rows);
+    }
+
+    /** One line for a log: the first task's accuracies, fidelity and watermark. */
+    public static String oneLine(ExperimentResult r) {
+        StringBuilder sb = new StringBuilder();
+        for (EncoderEvaluation.TaskResult t : r.tasks()) {
+            sb.append(String.format(Locale.ROOT, "%s %.1f/%.1f  ", t.task(), 100 * t.linear(), 100 * t.knn()));
+        }
+        return sb.append(String.format(Locale.ROOT, "cosine %.3f (floor %.3f)  CKA %.3f  watermark %s (p %s)  %d queries  %.0f s",
+                r.cosine(), r.cosineFloor(), r.cka(), pct(r.watermarkAccuracy()), Metrics.formatP(r.watermarkP()), r.queriesUsed(),
+                r.trainSeconds())).toString();
+    }
+
+    static String pct(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", 100 * v);
+    }
+
+    static String markdown(List<String> header, List<List<String>> rows) {
+        StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", header)).append(" |\n|");
+        header.forEach(h -> sb.append("---|"));
+        sb.append('\n');
+        rows.forEach(r -> sb.append("| ").append(String.join(" | ", r)).append(" |\n"));
+        return sb.toString();
+    }
+
+    static String csv(List<String> header, List<List<String>> rows) {
+        StringBuilder sb = new StringBuilder(String.join(",", header.stream().map(ResultTables::csvCell).toList())).append('\n');
+        rows.forEach(r -> sb.append(String.join(",", r.stream().map(ResultTables::csvCell).toList())).append('\n'));
+        return sb.toString();
+    }
+
+    private static String csvCell(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains(" ") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    static String latex(List<String> header, List<List<String>> rows) {
+        StringBuilder sb = new StringBuilder("\\begin{tabular}{l").append("r".repeat(header.size() - 1)).append("}\n\\hline\n");
+        sb.append(String.join(" & ", header.stream().map(ResultTables::tex).toList())).append(" \\\\\n\\hline\n");
+        rows.forEach(r -> sb.append(String.join(" & ", r.stream().map(ResultTables::tex).toList())).append(" \\\\\n"));
+        return sb.append("\\hline\n\\end{tabular}\n").toString();
+    }
+
+    private static String tex(String s) {
+        return s.replace("\\", "\\textbackslash{}").replace("&", "\\&").replace("%", "\\%").replace("_", "\\_").replace("<", "$<$");
+    }
+}
