@@ -16,12 +16,21 @@ public final class QuerySet {
     }
 
     public static ImageDataset draw(String dataset, int n, DatasetRegistry registry) {
-        DatasetSplits s = registry.load(dataset);
-        String id = dataset.contains("@") ? dataset.substring(0, dataset.indexOf('@')) : dataset;
-        ImageDataset pool = id.equals("fashion-mnist") ? s.test().slice(0, Math.max(0, s.test().size() - HELD_OUT)) : s.train();
+        ImageDataset pool = pool(dataset, registry);
         if (n > pool.size()) {
             throw new IllegalArgumentException(dataset + " offers " + pool.size() + " query images, fewer than the " + n + " asked for");
         }
         return pool.slice(0, n);
+    }
+
+    /** How many query images {@code dataset} offers (the most a query budget can use without re-querying). */
+    public static int capacity(String dataset, DatasetRegistry registry) {
+        return pool(dataset, registry).size();
+    }
+
+    private static ImageDataset pool(String dataset, DatasetRegistry registry) {
+        DatasetSplits s = registry.load(dataset);
+        String id = dataset.contains("@") ? dataset.substring(0, dataset.indexOf('@')) : dataset;
+        return id.equals("fashion-mnist") ? s.test().slice(0, Math.max(0, s.test().size() - HELD_OUT)) : s.train();
     }
 }

@@ -1,24 +1,17 @@
 package org.stealbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.stealbench.data.format.DataFiles;
-import org.stealbench.model.EncoderIO;
 import org.stealbench.model.train.Cancellation;
 import org.stealbench.model.train.TrainEvent;
 import org.stealbench.model.train.TrainStatus;
 import org.stealbench.ssl.SimClrConfig;
 import org.stealbench.ssl.SimClrTrainer;
+import org.stealbench.ssl.VictimRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -97,17 +90,13 @@ final class TrainVictimCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SimClrConfig cfg = new SimClrConfig(dataset, trainImages, arch, imageSize, epochs, batch, lr, weightDecay, temperature,
                 strength, cropMin, blur, watermark, wmWeight, wmFraction, warmup, seed);
-        Files.createDirectories(out);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        byte[] cfgJson = json.writeValueAsBytes(cfg);
-        DataFiles.writeAtomically(out.resolve("config.json"), o -> o.write(cfgJson));
         Cancellation cancel = new Cancellation();
         Thread hook = new Thread(cancel::cancel);
         Runtime.getRuntime().addShutdownHook(hook);
         var err = spec.commandLine().getErr();
-        StringBuilder csv = new StringBuilder("epoch,loss,seconds,images_per_second,learning_rate,watermark_train_accuracy\n");
         ProgressBar[] bar = {null};
-        SimClrTrainer.Result r = SimClrTrainer.train(cfg, top.registry(), event -> {
+        String command = "stealbench train-victim " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        VictimRun.Outcome outcome = VictimRun.run(cfg, top.registry(), out, command, event -> {
             if (event instanceof TrainEvent.Started s) {
                 bar[0] = new ProgressBarBuilder().setTaskName("SimCLR").setInitialMax((long) s.epochs() * s.stepsPerEpoch())
                         .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
@@ -119,36 +108,22 @@ final class TrainVictimCommand implements Callable<Integer> {
             } else if (event instanceof TrainEvent.Finished && bar[0] != null) {
                 bar[0].close();
             }
-        }, cancel, out.resolve("checkpoint.zip"), (rec, enc) -> {
-            csv.append(String.format(Locale.ROOT, "%d,%.5f,%.2f,%.1f,%.6g,%s%n", rec.epoch() + 1, rec.loss(), rec.seconds(),
-                    rec.imagesPerSecond(), rec.learningRate(), Double.isNaN(rec.watermarkAccuracy()) ? ""
-                            : String.format(Locale.ROOT, "%.4f", rec.watermarkAccuracy())));
-            err.printf(Locale.ROOT, "%nepoch %d: loss %.4f, %.1f s%s%n", rec.epoch() + 1, rec.loss(), rec.seconds(),
+        }, cancel, (rec, enc) -> err.printf(Locale.ROOT, "%nepoch %d: loss %.4f, %.1f s%s%n", rec.epoch() + 1, rec.loss(), rec.seconds(),
                     Double.isNaN(rec.watermarkAccuracy()) ? "" : String.format(Locale.ROOT, ", watermark train accuracy %.1f%%",
-                            100 * rec.watermarkAccuracy()));
-        });
+                            100 * rec.watermarkAccuracy())));
+        SimClrTrainer.Result r = outcome.result();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // shutting down already
         }
-        byte[] csvBytes = csv.toString().getBytes(StandardCharsets.UTF_8);
-        if (!csv.toString().isEmpty()) {
-            DataFiles.writeAtomically(out.resolve("metrics.csv"), o -> o.write(csvBytes));
-        }
         if (r.finished().status() != TrainStatus.COMPLETED) {
             err.println("training " + r.finished().status().name().toLowerCase(Locale.ROOT) + ": " + r.finished().message()
-                    + (r.finished().status() == TrainStatus.CANCELLED ? " (run the same command to resume from " + out.resolve("checkpoint.zip") + ")" : ""));
+                    + (r.finished().status() == TrainStatus.CANCELLED ? " (run the same command to resume from " + out.resolve(VictimRun.CHECKPOINT_FILE) + ")" : ""));
             return 1;
         }
-        Map<String, Object> prov = new LinkedHashMap<>(r.provenance());
-        prov.put("command", "stealbench train-victim " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        byte[] provJson = json.writeValueAsBytes(prov);
-        EncoderIO.save(r.encoder(), prov, out.resolve("victim.zip"));
-        DataFiles.writeAtomically(out.resolve("provenance.json"), o -> o.write(provJson));
-        Files.deleteIfExists(out.resolve("checkpoint.zip"));
         spec.commandLine().getOut().printf(Locale.ROOT, "trained %s in %.0f s; wrote %s%n", cfg.architecture(), r.finished().seconds(),
-                out.resolve("victim.zip"));
+                outcome.encoderFile());
         return 0;
     }
 }

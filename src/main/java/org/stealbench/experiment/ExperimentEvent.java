@@ -34,7 +34,7 @@ public sealed interface ExperimentEvent {
             implements ExperimentEvent {
     }
 
-    /** The run is over (completed, cancelled or failed); terminal, sent once. */
+    /** The run is over (completed, cancelled, or failed in training); terminal, sent once when the run returns (not if it throws). */
     record Done(ExperimentResult result) implements ExperimentEvent {
     }
 }

@@ -89,15 +89,9 @@ public final class ExperimentRunner {
     public static ExperimentResult run(ExperimentConfig cfg, DatasetRegistry registry, ExperimentListener listener, Cancellation cancel,
                                        Path resultsRoot, Options options) throws IOException {
         long t0 = System.nanoTime();
-        try {
-            ExperimentResult r = runInner(cfg, registry, listener, cancel, resultsRoot, options, t0);
-            listener.on(new ExperimentEvent.Done(r));
-            return r;
-        } catch (IOException | RuntimeException e) {
-            listener.on(new ExperimentEvent.Done(ExperimentResult.failed(cfg, String.valueOf(e.getMessage()), 0,
-                    (System.nanoTime() - t0) / 1e9)));
-            throw e;
-        }
+        ExperimentResult r = runInner(cfg, registry, listener, cancel, resultsRoot, options, t0);
+        listener.on(new ExperimentEvent.Done(r));
+        return r;
     }
 
     private static ExperimentResult runInner(ExperimentConfig cfg, DatasetRegistry registry, ExperimentListener listener,

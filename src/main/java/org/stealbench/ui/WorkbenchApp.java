@@ -1,42 +1,62 @@
 package org.stealbench.ui;
 
-import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javafx.application.Application;
-import javafx.fxml.FXMLLoader;
-import javafx.scene.Parent;
+import javafx.application.Platform;
 import javafx.scene.Scene;
-import javafx.scene.image.Image;
 import javafx.stage.Stage;
 import org.stealbench.data.DatasetRegistry;
 
-/** The workbench window. Engine work runs on {@link #BACKGROUND}, never on the FX thread. */
+/**
+ * The workbench application. Engine work runs on {@link #BACKGROUND} and on the run queue's
+ * threads, never on the FX thread. System properties: {@code stealbench.results} (results
+ * folder, default ./results), {@code stealbench.autorun} (epochs: queue the default experiment
+ * at start, quit when it ends, for the ui benchmark) with {@code stealbench.stallReport} (file
+ * for the FX stall figures).
+ */
 public final class WorkbenchApp extends Application {
 
-    /** Background threads for the engine; daemon threads so closing the window ends the program. */
+    /** Background threads for quick engine look-ups; daemon threads so closing the window ends the program. */
     static final ExecutorService BACKGROUND = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "stealbench-worker");
         t.setDaemon(true);
         return t;
     });
 
+    private Workbench workbench;
+
     @Override
     public void start(Stage stage) throws Exception {
-        DatasetsViewModel datasets = new DatasetsViewModel(DatasetRegistry.standard(DatasetRegistry.Roots.defaults(null)));
-        FXMLLoader loader = new FXMLLoader(WorkbenchApp.class.getResource("workbench.fxml"));
-        loader.setControllerFactory(type -> new WorkbenchController(datasets));
-        Parent root = loader.load();
-        Scene scene = new Scene(root, 1100, 680);
+        DatasetRegistry registry = DatasetRegistry.standard(DatasetRegistry.Roots.defaults(null));
+        Path results = Path.of(System.getProperty("stealbench.results", "results")).toAbsolutePath();
+        workbench = new Workbench(stage, registry, results, BACKGROUND, Platform::runLater);
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(workbench.root(), Math.min(1440, screen.getWidth()), Math.min(900, screen.getHeight()));
         scene.getStylesheets().add(WorkbenchApp.class.getResource("stealbench.css").toExternalForm());
-        stage.setTitle("StealBench");
-        try (InputStream icon = WorkbenchApp.class.getResourceAsStream("/org/stealbench/icons/app.png")) {
-            if (icon != null) {
-                stage.getIcons().add(new Image(icon));
-            }
+        workbench.installShortcuts(scene);
+        stage.setTitle("StealBench: steal and defend self-supervised encoders");
+        var icon = org.stealbench.ui.view.Icons.image("app");
+        if (icon != null) {
+            stage.getIcons().add(icon);
         }
         stage.setScene(scene);
+        if (screen.getWidth() <= 1440 || screen.getHeight() <= 900) {
+            stage.setX(screen.getMinX());
+            stage.setY(screen.getMinY());
+            stage.setMaximized(true);
+        }
         stage.show();
-        datasets.refresh(BACKGROUND);
+        workbench.started();
+        String autorun = System.getProperty("stealbench.autorun");
+        if (autorun != null) {
+            workbench.autorun(Integer.parseInt(autorun), System.getProperty("stealbench.stallReport"));
+        }
+    }
+
+    /** The composed workbench (for tests). */
+    public Workbench workbench() {
+        return workbench;
     }
 }

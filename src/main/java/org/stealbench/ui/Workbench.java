@@ -1,0 +1,552 @@
+package org.stealbench.ui;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Platform;
+import javafx.geometry.Insets;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+import org.jfree.chart.JFreeChart;
+import org.stealbench.data.DatasetRegistry;
+import org.stealbench.data.format.DataFiles;
+import org.stealbench.experiment.ExperimentConfig;
+import org.stealbench.experiment.ResultTables;
+import org.stealbench.model.NativeBackend;
+import org.stealbench.ssl.SimClrConfig;
+import org.stealbench.ui.model.ExperimentForm;
+import org.stealbench.ui.model.ResultsModel;
+import org.stealbench.ui.model.RunItem;
+import org.stealbench.ui.model.RunQueue;
+import org.stealbench.ui.view.AboutView;
+import org.stealbench.ui.view.Charts;
+import org.stealbench.ui.view.CompareView;
+import org.stealbench.ui.view.DataView;
+import org.stealbench.ui.view.ExperimentPanel;
+import org.stealbench.ui.view.Icons;
+import org.stealbench.ui.view.LiveView;
+import org.stealbench.ui.view.RunsPanel;
+
+/**
+ * The workbench window's content and its actions: the experiment panel and the run queue on the
+ * left, the views (Live, Compare, Data, About) in tabs, menus, tool bar, shortcuts, dialogs, and
+ * the close guard. A timeline pumps engine events into the view models four times a second.
+ */
+public final class Workbench {
+
+    /** How often engine events reach the views. */
+    static final Duration PUMP = Duration.millis(250);
+
+    private final Stage stage;
+    private final DatasetRegistry registry;
+    private final Executor background;
+    private final ExperimentForm form;
+    private final RunQueue queue;
+    private final ResultsModel results;
+    private final DatasetsViewModel datasets;
+    private final FxStallMeter stallMeter = new FxStallMeter();
+    private final ExperimentPanel panel;
+    private final RunsPanel runs;
+    private final LiveView live;
+    private final CompareView compare;
+    private final TabPane tabs = new TabPane();
+    private final Label status = new Label("Ready.");
+    private final BorderPane root = new BorderPane();
+    private boolean closing;
+
+    public Workbench(Stage stage, DatasetRegistry registry, Path resultsRoot, Executor background, Executor fx) {
+        this.stage = stage;
+        this.registry = registry;
+        this.background = background;
+        this.form = new ExperimentForm(registry, background, fx);
+        this.queue = new RunQueue(registry, resultsRoot, fx);
+        this.results = new ResultsModel(resultsRoot, background, fx);
+        this.datasets = new DatasetsViewModel(registry);
+        this.panel = new ExperimentPanel(form);
+        this.runs = new RunsPanel(queue);
+        this.live = new LiveView(queue::cancel, this::showDetails);
+        this.compare = new CompareView(results, this::exportTable, this::exportComparisonCharts);
+        live.itemProperty().bind(runs.list().getSelectionModel().selectedItemProperty());
+        panel.runButton().setOnAction(e -> run());
+        panel.chooseVictimButton().setOnAction(e -> chooseVictim());
+        queue.completedProperty().addListener((o, a, b) -> results.refresh());
+        queue.lastVictimProperty().addListener((o, a, p) -> status.setText("Victim trained: " + p
+                + ". Use it with Victim > Choose..., or the Experiment menu."));
+        datasets.rows().addListener((javafx.collections.ListChangeListener<DatasetsViewModel.Row>) ch -> {
+            for (DatasetsViewModel.Row r : datasets.rows()) {
+                if (!form.datasetChoices().contains(r.spec())) {
+                    form.datasetChoices().add(r.spec());
+                }
+            }
+        });
+        layout();
+        Timeline pump = new Timeline(new KeyFrame(PUMP, e -> queue.drainAll()));
+        pump.setCycleCount(Timeline.INDEFINITE);
+        pump.play();
+        stage.setOnCloseRequest(e -> {
+            if (!confirmClose()) {
+                e.consume();
+            }
+        });
+    }
+
+    private void layout() {
+        ScrollPane formScroll = new ScrollPane(panel);
+        formScroll.setFitToWidth(true);
+        formScroll.setMinWidth(470);
+        SplitPane left = new SplitPane(formScroll, runs);
+        left.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        left.setDividerPositions(0.66);
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put("Sample data", registry.roots().sampleData().toString());
+        paths.put("Results", queue.resultsRoot().toString());
+        tabs.getTabs().addAll(tab("Live", live), tab("Compare", compare), tab("Data", new DataView(datasets, background)),
+                tab("About", new AboutView(paths, stallMeter)));
+        tabs.setId("views");
+        SplitPane main = new SplitPane(left, tabs);
+        main.setDividerPositions(0.34);
+        SplitPane.setResizableWithParent(left, false);
+        VBox top = new VBox(menus(), toolbar());
+        root.setTop(top);
+        root.setCenter(main);
+        HBox bar = new HBox(10, status, new Region(), new Label(NativeBackend.buildName()));
+        HBox.setHgrow(bar.getChildren().get(1), Priority.ALWAYS);
+        bar.getStyleClass().add("status-bar");
+        status.setId("statusLabel");
+        root.setBottom(bar);
+        root.getStyleClass().add("workbench");
+    }
+
+    private static Tab tab(String name, javafx.scene.Node content) {
+        Tab t = new Tab(name, content);
+        t.setClosable(false);
+        return t;
+    }
+
+    private MenuBar menus() {
+        Menu file = new Menu("_File");
+        file.getItems().addAll(item("_Open experiment...", "Shortcut+O", this::openExperiment),
+                item("_Save experiment...", "Shortcut+S", this::saveExperiment),
+                item("_Export charts in view...", "Shortcut+E", this::exportCurrent),
+                item("Export comparison _table...", null, this::exportTable),
+                item("_Quit", "Shortcut+Q", () -> {
+                    if (confirmClose()) {
+                        stage.close();
+                    }
+                }));
+        Menu exp = new Menu("_Experiment");
+        exp.getItems().addAll(item("_Run", "Shortcut+R", this::run), item("_Cancel selected run", "Shortcut+K", this::cancelSelected),
+                item("Compare all _losses (queue 7 runs)", null, this::queueAllLosses),
+                item("_Budget sweep (queue 500/2k/8k)", null, this::queueBudgetSweep),
+                item("_Train a victim...", "Shortcut+T", this::trainVictimDialog),
+                item("Use the last _trained victim", null, () -> {
+                    if (queue.lastVictimProperty().get() != null) {
+                        form.victimProperty().set(queue.lastVictimProperty().get().toString());
+                    }
+                }), item("Reset to the _demo experiment", null, () -> form.load(ExperimentConfig.demo("infonce"))));
+        Menu view = new Menu("_View");
+        String[] names = {"Live", "Compare", "Data", "About"};
+        for (int i = 0; i < names.length; i++) {
+            int k = i;
+            view.getItems().add(item(names[i], "Shortcut+" + (i + 1), () -> tabs.getSelectionModel().select(k)));
+        }
+        return new MenuBar(file, exp, view);
+    }
+
+    private static MenuItem item(String text, String accel, Runnable action) {
+        MenuItem m = new MenuItem(text);
+        if (accel != null) {
+            m.setAccelerator(KeyCombination.keyCombination(accel));
+        }
+        m.setOnAction(e -> action.run());
+        return m;
+    }
+
+    private ToolBar toolbar() {
+        Button run = tool("Run", "run", "Queue the experiment (Ctrl+R)", this::run);
+        run.disableProperty().bind(form.validBinding().not());
+        run.setId("toolRun");
+        Button cancel = tool("Cancel", "cancel", "Cancel the selected run (Ctrl+K)", this::cancelSelected);
+        cancel.setId("toolCancel");
+        Button compareAll = tool("All losses", "compare", "Queue the experiment once per loss, for the comparison view", this::queueAllLosses);
+        Button train = tool("Train victim", "train", "Train a new victim with SimCLR and the watermark (Ctrl+T)", this::trainVictimDialog);
+        Button open = tool("Open", "open", "Open a saved experiment (Ctrl+O)", this::openExperiment);
+        Button save = tool("Save", "save", "Save this experiment as JSON (Ctrl+S)", this::saveExperiment);
+        Button export = tool("Export", "export", "Export the charts in view as PNG or SVG (Ctrl+E)", this::exportCurrent);
+        return new ToolBar(run, cancel, compareAll, train, new javafx.scene.control.Separator(), open, save, export);
+    }
+
+    private static Button tool(String text, String icon, String tip, Runnable action) {
+        Button b = new Button(text, Icons.view(icon, 20));
+        b.setTooltip(new Tooltip(tip));
+        b.setOnAction(e -> action.run());
+        return b;
+    }
+
+    /** Shortcuts that are not on a menu. */
+    void installShortcuts(Scene scene) {
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), this::cancelSelected);
+    }
+
+    /** Called once the window shows: start the look-ups and the stall meter. */
+    void started() {
+        datasets.refresh(background);
+        form.refresh();
+        results.refresh();
+        stallMeter.start();
+    }
+
+    public Parent root() {
+        return root;
+    }
+
+    public ExperimentForm form() {
+        return form;
+    }
+
+    public RunQueue queue() {
+        return queue;
+    }
+
+    public LiveView live() {
+        return live;
+    }
+
+    public ResultsModel results() {
+        return results;
+    }
+
+    public FxStallMeter stallMeter() {
+        return stallMeter;
+    }
+
+    // ---- actions ----
+
+    /** Queues the experiment as it stands; returns the job (null if the form is invalid). */
+    public RunItem run() {
+        if (!form.validBinding().get()) {
+            status.setText("Cannot run: " + form.problemsBinding().get().replace('\n', ' '));
+            return null;
+        }
+        RunItem item = RunItem.theft(form.toConfig());
+        queue.submit(item);
+        tabs.getSelectionModel().select(0);
+        status.setText("Queued " + item.title());
+        return item;
+    }
+
+    private void cancelSelected() {
+        RunItem it = runs.list().getSelectionModel().getSelectedItem();
+        if (it != null) {
+            queue.cancel(it);
+        }
+    }
+
+    private void queueAllLosses() {
+        if (!form.validBinding().get()) {
+            run();
+            return;
+        }
+        ExperimentConfig base = form.toConfig();
+        for (var l : org.stealbench.attack.StealingLoss.values()) {
+            queue.submit(RunItem.theft(base.withLoss(l.id())));
+        }
+        status.setText("Queued one run per loss; the Compare view fills as they finish.");
+    }
+
+    private void queueBudgetSweep() {
+        if (!form.validBinding().get()) {
+            run();
+            return;
+        }
+        ExperimentConfig base = form.toConfig();
+        for (ExperimentConfig c : org.stealbench.experiment.Sweep.configs(base, List.of(base.loss()), List.of(500, 2000, 8000), List.of(),
+                (long) base.queries() * base.epochs())) {
+            queue.submit(RunItem.theft(c));
+        }
+        status.setText("Queued a budget sweep (same sample passes per run); see Compare > budget curve.");
+    }
+
+    private void trainVictimDialog() {
+        Dialog<SimClrConfig> d = new Dialog<>();
+        d.setTitle("Train a victim");
+        d.setHeaderText("SimCLR on a dataset, with the rotation watermark (runs in the queue; about 7 minutes for the demo victim)");
+        ComboBox<String> ds = new ComboBox<>(form.datasetChoices());
+        ds.setValue("fashion-mnist");
+        Spinner<Integer> epochs = new Spinner<>(1, 200, 23);
+        Spinner<Integer> images = new Spinner<>(256, 100_000, 10_000, 1000);
+        images.setEditable(true);
+        epochs.setEditable(true);
+        CheckBox wm = new CheckBox("embed the rotation watermark");
+        wm.setSelected(true);
+        GridPane g = new GridPane();
+        g.setHgap(10);
+        g.setVgap(8);
+        g.setPadding(new Insets(10));
+        g.addRow(0, new Label("Dataset"), ds);
+        g.addRow(1, new Label("Training images"), images);
+        g.addRow(2, new Label("Epochs"), epochs);
+        g.addRow(3, new Label("Watermark"), wm);
+        d.getDialogPane().setContent(g);
+        d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
+        d.setResultConverter(b -> {
+            if (b != ButtonType.OK) {
+                return null;
+            }
+            SimClrConfig x = SimClrConfig.demo();
+            return new SimClrConfig(ds.getValue(), images.getValue(), x.architecture(), x.imageSize(), epochs.getValue(), x.batchSize(),
+                    x.learningRate(), x.weightDecay(), x.temperature(), x.augmentationStrength(), x.cropScaleMin(), x.blurProbability(),
+                    wm.isSelected(), x.watermarkWeight(), x.watermarkFraction(), x.warmupEpochs(), x.seed());
+        });
+        d.initOwner(stage);
+        d.showAndWait().ifPresent(cfg -> {
+            queue.submit(RunItem.victim(cfg));
+            tabs.getSelectionModel().select(0);
+        });
+    }
+
+    private void chooseVictim() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Choose a victim encoder");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("StealBench encoders", "*.zip"));
+        var f = fc.showOpenDialog(stage);
+        if (f != null) {
+            form.victimProperty().set(f.getAbsolutePath());
+        }
+    }
+
+    private void saveExperiment() {
+        if (!form.validBinding().get()) {
+            error("Cannot save", form.problemsBinding().get(), null);
+            return;
+        }
+        FileChooser fc = jsonChooser("Save experiment");
+        fc.setInitialFileName("experiment.json");
+        var f = fc.showSaveDialog(stage);
+        if (f != null) {
+            saveExperiment(f.toPath());
+        }
+    }
+
+    /** Saves the experiment to {@code file} (the Save action after its dialog). */
+    public void saveExperiment(Path file) {
+        try {
+            form.save(file);
+            status.setText("Saved " + file);
+        } catch (IOException | RuntimeException e) {
+            error("Cannot save the experiment", e.getMessage(), e);
+        }
+    }
+
+    private void openExperiment() {
+        var f = jsonChooser("Open experiment").showOpenDialog(stage);
+        if (f != null) {
+            openExperiment(f.toPath());
+        }
+    }
+
+    /** Loads a saved experiment into the form (the Open action after its dialog). */
+    public void openExperiment(Path file) {
+        try {
+            form.open(file);
+            status.setText("Opened " + file);
+        } catch (IOException | RuntimeException e) {
+            error("Cannot open " + file.getFileName(), e.getMessage(), e);
+        }
+    }
+
+    private static FileChooser jsonChooser(String title) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle(title);
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Experiments (JSON)", "*.json"));
+        return fc;
+    }
+
+    private void exportCurrent() {
+        int i = tabs.getSelectionModel().getSelectedIndex();
+        if (i == 1) {
+            exportCharts(compare.charts(), "comparison");
+        } else {
+            exportCharts(live.charts(), "live");
+        }
+    }
+
+    private void exportComparisonCharts() {
+        exportCharts(compare.charts(), "comparison");
+    }
+
+    private void exportCharts(List<JFreeChart> charts, String prefix) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Export charts: one file per chart, named after this one");
+        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PNG image", "*.png"),
+                new FileChooser.ExtensionFilter("SVG vector image", "*.svg"));
+        fc.setInitialFileName(prefix + ".png");
+        var f = fc.showSaveDialog(stage);
+        if (f == null) {
+            return;
+        }
+        String name = f.getName();
+        String ext = name.toLowerCase(Locale.ROOT).endsWith(".svg") ? ".svg" : ".png";
+        String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+        try {
+            for (int k = 0; k < charts.size(); k++) {
+                Charts.export(charts.get(k), f.toPath().resolveSibling(stem + "-" + (k + 1) + ext), 1000, 640);
+            }
+            status.setText("Exported " + charts.size() + " charts as " + stem + "-N" + ext);
+        } catch (IOException | RuntimeException e) {
+            error("Cannot export the charts", e.getMessage(), e);
+        }
+    }
+
+    private void exportTable() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Export the comparison table (writes .csv, .tex and .md)");
+        fc.setInitialFileName("comparison.csv");
+        var f = fc.showSaveDialog(stage);
+        if (f == null) {
+            return;
+        }
+        String name = f.getName();
+        String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+        ResultTables.Tables t = results.table();
+        try {
+            for (String[] x : new String[][] {{".csv", t.csv()}, {".tex", t.latex()}, {".md", t.markdown()}}) {
+                byte[] b = x[1].getBytes(StandardCharsets.UTF_8);
+                DataFiles.writeAtomically(f.toPath().resolveSibling(stem + x[0]), o -> o.write(b));
+            }
+            status.setText("Exported the table of " + results.selected().size() + " runs as " + stem + ".csv, .tex, .md");
+        } catch (IOException e) {
+            error("Cannot export the table", e.getMessage(), e);
+        }
+    }
+
+    private void showDetails(RunItem item) {
+        error("Run failed: " + item.title(), item.messageProperty().get(), null, item.detailsProperty().get());
+    }
+
+    private void error(String header, String message, Throwable t) {
+        String details = "";
+        if (t != null) {
+            java.io.StringWriter w = new java.io.StringWriter();
+            t.printStackTrace(new java.io.PrintWriter(w));
+            details = w.toString();
+        }
+        error(header, message, t, details);
+    }
+
+    private void error(String header, String message, Throwable t, String details) {
+        Alert a = new Alert(Alert.AlertType.ERROR);
+        a.initOwner(stage);
+        a.setTitle("StealBench");
+        a.setHeaderText(header);
+        a.setContentText(message == null || message.isBlank() ? "(no message)" : message);
+        if (details != null && !details.isBlank()) {
+            TextArea area = new TextArea(details);
+            area.setEditable(false);
+            area.setPrefRowCount(16);
+            a.getDialogPane().setExpandableContent(area);
+        }
+        a.show();
+    }
+
+    /** Asks before closing with runs in flight; cancels them and quits once they stopped. Returns whether to close now. */
+    boolean confirmClose() {
+        if (closing) {
+            return false;
+        }
+        long n = queue.inFlight();
+        if (n == 0) {
+            stallMeter.stop();
+            return true;
+        }
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, n + (n == 1 ? " run is" : " runs are") + " waiting or running. Cancel "
+                + (n == 1 ? "it" : "them") + " and quit? Finished results are kept; a cancelled theft resumes from its last epoch "
+                + "when you run the same experiment again.", ButtonType.YES, ButtonType.NO);
+        a.setHeaderText("Quit StealBench?");
+        a.initOwner(stage);
+        if (a.showAndWait().orElse(ButtonType.NO) != ButtonType.YES) {
+            return false;
+        }
+        closing = true;
+        status.setText("Stopping the runs...");
+        queue.cancelAll();
+        Thread t = new Thread(() -> {
+            queue.shutdown(60);
+            Platform.runLater(() -> {
+                stallMeter.stop();
+                stage.close();
+                Platform.exit();
+            });
+        }, "stealbench-close");
+        t.setDaemon(true);
+        t.start();
+        return false;
+    }
+
+    /** Benchmark mode: queue the demo experiment with {@code epochs}, write the stall figures when it ends, quit. */
+    void autorun(int epochs, String report) {
+        form.load(ExperimentConfig.demo("infonce").withEpochs(epochs));
+        Timeline wait = new Timeline();
+        wait.getKeyFrames().add(new KeyFrame(Duration.seconds(2), e -> {
+            RunItem item = run();
+            if (item == null) {
+                return;
+            }
+            stallMeter.reset();
+            item.stateProperty().addListener((o, a, s) -> {
+                if (s.finished()) {
+                    String text = String.format(Locale.ROOT, "state=%s%nworst_ms=%.1f%nprobes=%d%nover_50ms=%d%nseconds=%s%n", s,
+                            stallMeter.worstMillis(), stallMeter.probes(), stallMeter.probesOver50ms(),
+                            item.resultProperty().get() == null ? "" : String.format(Locale.ROOT, "%.1f", item.resultProperty().get().seconds()));
+                    try {
+                        if (report != null) {
+                            Files.writeString(Path.of(report), text, StandardCharsets.UTF_8);
+                        }
+                    } catch (IOException ex) {
+                        System.err.println("cannot write " + report + ": " + ex.getMessage());
+                    }
+                    Platform.exit();
+                }
+            });
+        }));
+        wait.play();
+    }
+}

@@ -1,0 +1,314 @@
+package org.stealbench.ui.model;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.binding.StringBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.stealbench.attack.QuerySet;
+import org.stealbench.attack.StealingLoss;
+import org.stealbench.data.DatasetRegistry;
+import org.stealbench.data.format.DataFiles;
+import org.stealbench.experiment.ExperimentConfig;
+import org.stealbench.experiment.ExperimentRunner;
+import org.stealbench.model.Architecture;
+import org.stealbench.model.EncoderIO;
+
+/**
+ * The experiment panel's state: one property per field of an {@link ExperimentConfig}, the
+ * explanations shown beside them, and the problems of the current combination, recomputed on
+ * every change so the panel explains them in place (Run stays disabled until there are none).
+ * Facts that need the disk (the victim's training-set size, how many query images a dataset
+ * offers) are looked up on a background executor and arrive through {@code fx}.
+ */
+public final class ExperimentForm {
+
+    public static final List<String> TASKS = List.of("fashion-mnist", "mnist", "digits", "shapes", "cifar10", "stl10", "svhn");
+
+    private final DatasetRegistry registry;
+    private final Executor background;
+    private final Executor fx;
+
+    private final StringProperty victim = new SimpleStringProperty(ExperimentConfig.BUNDLED);
+    private final StringProperty victimInfo = new SimpleStringProperty("");
+    private final IntegerProperty victimTrainingImages = new SimpleIntegerProperty(0);
+    private final IntegerProperty victimRepDim = new SimpleIntegerProperty(0);
+    private final StringProperty stealingDataset = new SimpleStringProperty("fashion-mnist");
+    private final IntegerProperty capacity = new SimpleIntegerProperty(-1);
+    private final StringProperty capacityError = new SimpleStringProperty("");
+    private final IntegerProperty queries = new SimpleIntegerProperty(2000);
+    private final StringProperty loss = new SimpleStringProperty("infonce");
+    private final StringProperty architecture = new SimpleStringProperty("small-cnn");
+    private final IntegerProperty epochs = new SimpleIntegerProperty(32);
+    private final BooleanProperty requery = new SimpleBooleanProperty(false);
+    private final ObservableList<String> tasks = FXCollections.observableArrayList("fashion-mnist", "mnist", "digits");
+    private final LongProperty seed = new SimpleLongProperty(1);
+    private final ObservableList<String> datasetChoices = FXCollections.observableArrayList("fashion-mnist", "mnist", "digits", "shapes");
+
+    private final StringBinding problems;
+    private final BooleanBinding valid;
+    private final StringBinding budgetNote;
+    private final StringBinding lossExplanation;
+
+    public ExperimentForm(DatasetRegistry registry, Executor background, Executor fx) {
+        this.registry = registry;
+        this.background = background;
+        this.fx = fx;
+        problems = Bindings.createStringBinding(this::computeProblems, victim, victimInfo, stealingDataset, capacity, capacityError, queries,
+                loss, architecture, epochs, requery, tasks, victimRepDim);
+        valid = Bindings.createBooleanBinding(() -> problems.get().isEmpty(), problems);
+        budgetNote = Bindings.createStringBinding(this::computeBudgetNote, queries, victimTrainingImages, epochs, requery, capacity, loss);
+        lossExplanation = Bindings.createStringBinding(() -> {
+            try {
+                return StealingLoss.of(loss.get()).explanation();
+            } catch (IllegalArgumentException e) {
+                return "";
+            }
+        }, loss);
+        victim.addListener((o, a, b) -> lookUpVictim());
+        stealingDataset.addListener((o, a, b) -> lookUpCapacity());
+    }
+
+    /** Starts the background look-ups for the current victim and dataset (call once the UI is up). */
+    public void refresh() {
+        lookUpVictim();
+        lookUpCapacity();
+    }
+
+    private void lookUpVictim() {
+        String v = victim.get();
+        victimInfo.set("reading the victim...");
+        background.execute(() -> {
+            String info;
+            int images = 0;
+            int rep = 0;
+            try {
+                Path file = ExperimentRunner.victimFile(ExperimentConfig.demo("mse").withVictim(v), registry);
+                EncoderIO.Saved saved = EncoderIO.load(file);
+                Map<String, Object> p = saved.provenance();
+                images = p.get("trainImages") instanceof Number n ? n.intValue() : 0;
+                var s = saved.encoder().spec();
+                rep = s.repDim();
+                info = String.format(Locale.ROOT, "%s, %dx%dx%d in, %d-d out; trained on %s%s; %s", s.architecture(), s.channels(), s.height(),
+                        s.width(), s.repDim(), images > 0 ? String.format(Locale.ROOT, "%,d images of ", images) : "",
+                        p.getOrDefault("dataset", "unknown data"), saved.encoder().watermark() != null ? "watermarked" : "no watermark");
+            } catch (RuntimeException e) {
+                info = "cannot read the victim: " + e.getMessage();
+            }
+            String fi = info;
+            int fImages = images;
+            int fRep = rep;
+            fx.execute(() -> {
+                if (v.equals(victim.get())) {
+                    victimTrainingImages.set(fImages);
+                    victimRepDim.set(fRep);
+                    victimInfo.set(fi);
+                }
+            });
+        });
+    }
+
+    private void lookUpCapacity() {
+        String d = stealingDataset.get();
+        capacity.set(-1);
+        capacityError.set("");
+        background.execute(() -> {
+            int c = -1;
+            String err = "";
+            try {
+                c = QuerySet.capacity(d, registry);
+            } catch (RuntimeException e) {
+                err = e.getMessage();
+            }
+            int fc = c;
+            String fe = err;
+            fx.execute(() -> {
+                if (d.equals(stealingDataset.get())) {
+                    capacity.set(fc);
+                    capacityError.set(fe);
+                }
+            });
+        });
+    }
+
+    private String computeProblems() {
+        List<String> p = new ArrayList<>();
+        if (victimInfo.get().startsWith("cannot read")) {
+            p.add(victimInfo.get());
+        }
+        if (!capacityError.get().isEmpty()) {
+            p.add("stealing dataset: " + capacityError.get());
+        } else if (capacity.get() >= 0 && queries.get() > capacity.get()) {
+            p.add(String.format(Locale.ROOT, "%s offers %,d query images; lower the budget to at most that", stealingDataset.get(), capacity.get()));
+        }
+        if (queries.get() < 2) {
+            p.add("the query budget must be at least 2");
+        }
+        if (epochs.get() < 1) {
+            p.add("at least one epoch");
+        }
+        try {
+            StealingLoss l = StealingLoss.of(loss.get());
+            if (queries.get() < l.defaultBatchSize() && l != StealingLoss.MSE && l != StealingLoss.WASSERSTEIN) {
+                p.add(String.format(Locale.ROOT, "%s compares outputs within batches of %d; fewer queries make every batch the whole set",
+                        l.id(), l.defaultBatchSize()));
+            }
+        } catch (IllegalArgumentException e) {
+            p.add(e.getMessage());
+        }
+        try {
+            Architecture.of(architecture.get());
+        } catch (IllegalArgumentException e) {
+            p.add(e.getMessage());
+        }
+        if (tasks.isEmpty()) {
+            p.add("choose at least one downstream task");
+        }
+        return String.join("\n", p);
+    }
+
+    private String computeBudgetNote() {
+        StringBuilder sb = new StringBuilder();
+        int n = queries.get();
+        if (victimTrainingImages.get() > 0) {
+            sb.append(String.format(Locale.ROOT, "%,d queries = %.0f%% of the victim's %,d training images", n,
+                    100.0 * n / victimTrainingImages.get(), victimTrainingImages.get()));
+        } else {
+            sb.append(String.format(Locale.ROOT, "%,d queries", n));
+        }
+        if (requery.get()) {
+            try {
+                long views = ExperimentConfig.demo(loss.get()).withQueries(Math.max(2, n)).withEpochs(Math.max(1, epochs.get()))
+                        .withRequery(true).stealConfig().queriesNeeded();
+                sb.append(String.format(Locale.ROOT, "; re-querying sends %,d views in all", views));
+            } catch (IllegalArgumentException e) {
+                // shown as a problem
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "; %d epochs = %,d sample passes", epochs.get(), (long) epochs.get() * n));
+        return sb.toString();
+    }
+
+    /** The 1/5-of-the-victim's-training-set budget the paper singles out (0 if unknown). */
+    public int fifthOfVictimTraining() {
+        return victimTrainingImages.get() / 5;
+    }
+
+    /** The experiment as it stands; throws with the problems if it is not valid. */
+    public ExperimentConfig toConfig() {
+        if (!valid.get()) {
+            throw new IllegalArgumentException(problems.get());
+        }
+        return new ExperimentConfig(ExperimentConfig.SCHEMA, victim.get(), stealingDataset.get(), queries.get(), loss.get(), architecture.get(),
+                epochs.get(), requery.get(), List.copyOf(tasks), List.of(), seed.get());
+    }
+
+    /** Sets every field from {@code cfg}. */
+    public void load(ExperimentConfig cfg) {
+        victim.set(cfg.victim());
+        if (!datasetChoices.contains(cfg.stealingDataset())) {
+            datasetChoices.add(cfg.stealingDataset());
+        }
+        stealingDataset.set(cfg.stealingDataset());
+        queries.set(cfg.queries());
+        loss.set(cfg.loss());
+        architecture.set(cfg.stolenArchitecture());
+        epochs.set(cfg.epochs());
+        requery.set(cfg.requery());
+        tasks.setAll(cfg.tasks());
+        seed.set(cfg.seed());
+    }
+
+    public void save(Path file) throws IOException {
+        byte[] b = toConfig().toJson().getBytes(StandardCharsets.UTF_8);
+        DataFiles.writeAtomically(file, o -> o.write(b));
+    }
+
+    public void open(Path file) throws IOException {
+        load(ExperimentConfig.read(file));
+    }
+
+    public StringProperty victimProperty() {
+        return victim;
+    }
+
+    public StringProperty victimInfoProperty() {
+        return victimInfo;
+    }
+
+    public IntegerProperty victimTrainingImagesProperty() {
+        return victimTrainingImages;
+    }
+
+    public StringProperty stealingDatasetProperty() {
+        return stealingDataset;
+    }
+
+    public IntegerProperty capacityProperty() {
+        return capacity;
+    }
+
+    public IntegerProperty queriesProperty() {
+        return queries;
+    }
+
+    public StringProperty lossProperty() {
+        return loss;
+    }
+
+    public StringProperty architectureProperty() {
+        return architecture;
+    }
+
+    public IntegerProperty epochsProperty() {
+        return epochs;
+    }
+
+    public BooleanProperty requeryProperty() {
+        return requery;
+    }
+
+    public ObservableList<String> tasks() {
+        return tasks;
+    }
+
+    public LongProperty seedProperty() {
+        return seed;
+    }
+
+    public ObservableList<String> datasetChoices() {
+        return datasetChoices;
+    }
+
+    public StringBinding problemsBinding() {
+        return problems;
+    }
+
+    public BooleanBinding validBinding() {
+        return valid;
+    }
+
+    public StringBinding budgetNoteBinding() {
+        return budgetNote;
+    }
+
+    public StringBinding lossExplanationBinding() {
+        return lossExplanation;
+    }
+}

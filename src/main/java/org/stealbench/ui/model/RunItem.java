@@ -1,0 +1,320 @@
+package org.stealbench.ui.model;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.stealbench.experiment.ExperimentConfig;
+import org.stealbench.experiment.ExperimentEvent;
+import org.stealbench.experiment.ExperimentResult;
+import org.stealbench.model.train.Cancellation;
+import org.stealbench.model.train.TrainEvent;
+import org.stealbench.ssl.SimClrConfig;
+
+/**
+ * One queued, running or finished job of the workbench (a theft or a victim training) as the UI
+ * sees it. The engine thread only calls {@link #post}; {@link #drain} applies what was posted on
+ * the FX thread, a batch at a time, so a chatty engine never floods the UI.
+ */
+public final class RunItem {
+
+    /** Where a job is in its life. */
+    public enum State {
+        QUEUED, RUNNING, COMPLETED, CANCELLED, FAILED;
+
+        public boolean finished() {
+            return this == COMPLETED || this == CANCELLED || this == FAILED;
+        }
+    }
+
+    /** A point of a live chart. */
+    public record Point(double x, double y) {
+    }
+
+    private static int counter;
+
+    private final int number;
+    private final ExperimentConfig experiment;
+    private final SimClrConfig victimTraining;
+    private final Cancellation cancel = new Cancellation();
+    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
+
+    private final ObjectProperty<State> state = new SimpleObjectProperty<>(State.QUEUED);
+    private final StringProperty phase = new SimpleStringProperty("waiting in the queue");
+    private final DoubleProperty progress = new SimpleDoubleProperty(0);
+    private final StringProperty timing = new SimpleStringProperty("");
+    private final StringProperty queries = new SimpleStringProperty("");
+    private final StringProperty message = new SimpleStringProperty("");
+    private final StringProperty details = new SimpleStringProperty("");
+    private final ObjectProperty<ExperimentEvent.Baselines> baselines = new SimpleObjectProperty<>();
+    private final ObjectProperty<ExperimentResult> result = new SimpleObjectProperty<>();
+    private final StringProperty verdict = new SimpleStringProperty("");
+    private final ObservableList<Point> loss = FXCollections.observableArrayList();
+    private final ObservableList<Point> knn = FXCollections.observableArrayList();
+    private final ObservableList<Point> cosine = FXCollections.observableArrayList();
+    private final ObservableList<Point> watermark = FXCollections.observableArrayList();
+
+    private long startNanos;
+    private long totalSteps;
+    private long stepsDone;
+    private int stepsPerEpoch;
+    private long firstStep;
+
+    private RunItem(ExperimentConfig experiment, SimClrConfig victimTraining) {
+        this.number = next();
+        this.experiment = experiment;
+        this.victimTraining = victimTraining;
+    }
+
+    private static synchronized int next() {
+        return ++counter;
+    }
+
+    public static RunItem theft(ExperimentConfig cfg) {
+        return new RunItem(cfg, null);
+    }
+
+    public static RunItem victim(SimClrConfig cfg) {
+        return new RunItem(null, cfg);
+    }
+
+    public boolean isTheft() {
+        return experiment != null;
+    }
+
+    public ExperimentConfig experiment() {
+        return experiment;
+    }
+
+    public SimClrConfig victimTraining() {
+        return victimTraining;
+    }
+
+    public Cancellation cancellation() {
+        return cancel;
+    }
+
+    public String title() {
+        return "#" + number + "  " + (isTheft() ? "steal: " + experiment.label()
+                : "train victim: " + victimTraining.dataset() + " · " + victimTraining.epochs() + " epochs"
+                        + (victimTraining.watermark() ? " · watermark" : ""));
+    }
+
+    @Override
+    public String toString() {
+        return title();
+    }
+
+    // ---- engine side (any thread) ----
+
+    /** Queues an engine event (an ExperimentEvent, a TrainEvent or a victim epoch record) for the FX thread. */
+    public void post(Object event) {
+        inbox.add(event);
+    }
+
+    // ---- FX side ----
+
+    /** Marks the job started (FX thread). */
+    void started() {
+        state.set(State.RUNNING);
+        startNanos = System.nanoTime();
+        phase.set("starting");
+    }
+
+    /** Applies everything posted since the last call; returns whether anything changed (FX thread). */
+    public boolean drain() {
+        boolean changed = false;
+        Object e;
+        TrainEvent.Progress lastProgress = null;
+        while ((e = inbox.poll()) != null) {
+            changed = true;
+            if (e instanceof ExperimentEvent.Training t) {
+                e = t.event();
+            }
+            if (e instanceof TrainEvent.Progress p) {
+                lastProgress = p;
+                continue;
+            }
+            apply(e);
+        }
+        if (lastProgress != null) {
+            stepsDone = (long) lastProgress.epoch() * lastProgress.stepsPerEpoch() + lastProgress.step() + 1;
+            if (totalSteps > 0) {
+                progress.set(Math.min(1.0, (double) stepsDone / totalSteps));
+            }
+        }
+        if (state.get() == State.RUNNING) {
+            updateTiming();
+        }
+        return changed;
+    }
+
+    private void apply(Object e) {
+        if (e instanceof ExperimentEvent.Phase p) {
+            phase.set(p.description());
+        } else if (e instanceof ExperimentEvent.Queried q) {
+            queries.set(String.format(Locale.ROOT, "%,d of %,d queries used", q.used(), q.budget()));
+        } else if (e instanceof ExperimentEvent.Baselines b) {
+            baselines.set(b);
+        } else if (e instanceof TrainEvent.Started s) {
+            stepsPerEpoch = s.stepsPerEpoch();
+            totalSteps = (long) s.epochs() * s.stepsPerEpoch();
+            firstStep = (long) s.firstEpoch() * s.stepsPerEpoch();
+            stepsDone = firstStep;
+            if (!isTheft()) {
+                phase.set("training the victim (SimCLR)");
+            }
+            if (s.firstEpoch() > 0) {
+                message.set("resumed after epoch " + s.firstEpoch() + " from the checkpoint");
+            }
+        } else if (e instanceof TrainEvent.EpochEnd end) {
+            loss.add(new Point(end.epoch() + 1, end.meanLoss()));
+        } else if (e instanceof ExperimentEvent.EpochMetrics m) {
+            knn.add(new Point(m.epoch() + 1, m.knn()));
+            cosine.add(new Point(m.epoch() + 1, m.cosine()));
+            if (!Double.isNaN(m.watermark())) {
+                watermark.add(new Point(m.epoch() + 1, m.watermark()));
+            }
+        } else if (e instanceof VictimEpoch v) {
+            if (!Double.isNaN(v.watermarkAccuracy())) {
+                watermark.add(new Point(v.epoch() + 1, v.watermarkAccuracy()));
+            }
+        } else if (e instanceof ExperimentEvent.Done d) {
+            finish(d.result());
+        } else if (e instanceof Ended end) {
+            endWith(end.state(), end.message(), end.error());
+        }
+    }
+
+    /** A victim-training epoch's watermark accuracy on its training batches (posted by the queue). */
+    record VictimEpoch(int epoch, double watermarkAccuracy) {
+    }
+
+    /** The job's end as the queue saw it, with the error if one escaped the engine. */
+    record Ended(State state, String message, Throwable error) {
+    }
+
+    private void finish(ExperimentResult r) {
+        result.set(r);
+        if (r.completed()) {
+            if (!Double.isNaN(r.watermarkP())) {
+                verdict.set(String.format(Locale.ROOT, "copy: watermark %.1f%% on %s held-out images, p = %s: %s", 100 * r.watermarkAccuracy(),
+                        "2,000", org.stealbench.eval.Metrics.formatP(r.watermarkP()),
+                        r.watermarkP() < org.stealbench.eval.WatermarkVerifier.ALPHA ? "the watermark is present: this copy was stolen"
+                                : "no evidence of the watermark"));
+            }
+            queries.set(String.format(Locale.ROOT, "%,d queries used", r.queriesUsed()));
+            endWith(State.COMPLETED, "done in " + duration(r.seconds()) + "; results in " + r.folder().getFileName(), null);
+        } else if (r.status().equals("CANCELLED")) {
+            endWith(State.CANCELLED, "cancelled; run the same experiment again to resume from its last epoch", null);
+        } else {
+            endWith(State.FAILED, r.message(), null);
+        }
+    }
+
+    private void endWith(State s, String msg, Throwable error) {
+        if (state.get().finished()) {
+            return;
+        }
+        state.set(s);
+        message.set(msg == null ? "" : msg);
+        phase.set(s.name().toLowerCase(Locale.ROOT));
+        if (s == State.COMPLETED) {
+            progress.set(1);
+        }
+        if (error != null) {
+            StringWriter w = new StringWriter();
+            error.printStackTrace(new PrintWriter(w));
+            details.set(w.toString());
+        }
+        timing.set("took " + duration((System.nanoTime() - startNanos) / 1e9));
+    }
+
+    private void updateTiming() {
+        double elapsed = (System.nanoTime() - startNanos) / 1e9;
+        String t = duration(elapsed) + " elapsed";
+        long doneHere = stepsDone - firstStep;
+        if (doneHere > 0 && totalSteps > stepsDone) {
+            double perStep = elapsed / doneHere;
+            t += ", about " + duration(perStep * (totalSteps - stepsDone)) + " of training left";
+        }
+        timing.set(t);
+    }
+
+    static String duration(double s) {
+        long secs = Math.round(s);
+        return secs < 60 ? secs + " s" : String.format(Locale.ROOT, "%d min %02d s", secs / 60, secs % 60);
+    }
+
+    public int stepsPerEpoch() {
+        return stepsPerEpoch;
+    }
+
+    public ObjectProperty<State> stateProperty() {
+        return state;
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    public StringProperty phaseProperty() {
+        return phase;
+    }
+
+    public DoubleProperty progressProperty() {
+        return progress;
+    }
+
+    public StringProperty timingProperty() {
+        return timing;
+    }
+
+    public StringProperty queriesProperty() {
+        return queries;
+    }
+
+    public StringProperty messageProperty() {
+        return message;
+    }
+
+    public StringProperty detailsProperty() {
+        return details;
+    }
+
+    public StringProperty verdictProperty() {
+        return verdict;
+    }
+
+    public ObjectProperty<ExperimentEvent.Baselines> baselinesProperty() {
+        return baselines;
+    }
+
+    public ObjectProperty<ExperimentResult> resultProperty() {
+        return result;
+    }
+
+    public ObservableList<Point> loss() {
+        return loss;
+    }
+
+    public ObservableList<Point> knn() {
+        return knn;
+    }
+
+    public ObservableList<Point> cosine() {
+        return cosine;
+    }
+
+    public ObservableList<Point> watermark() {
+        return watermark;
+    }
+}

@@ -1,0 +1,60 @@
+package org.stealbench.ui.view;
+
+import java.util.Map;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.geometry.Insets;
+import javafx.scene.control.Label;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+import org.stealbench.model.NativeBackend;
+import org.stealbench.ui.FxStallMeter;
+
+/** About and backend: version, CPU or CUDA, device, native build, paths, and the FX thread's longest stall so far. */
+public final class AboutView extends VBox {
+
+    public AboutView(Map<String, String> paths, FxStallMeter meter) {
+        setSpacing(10);
+        setPadding(new Insets(16));
+        Label head = new Label("StealBench 0.1.0");
+        head.getStyleClass().add("title-dark");
+        Label what = new Label("Steal self-supervised image encoders through their API, and defend them: a workbench for the "
+                + "experiments of \"On the Difficulty of Defending Self-Supervised Learning against Model Extraction\" (ICML 2022), "
+                + "at demo scale, on your CPU (or CUDA with the cuda Maven profile).");
+        what.setWrapText(true);
+        GridPane g = new GridPane();
+        g.setHgap(14);
+        g.setVgap(6);
+        int row = 0;
+        Map<String, String> backend = NativeBackend.describe();
+        String kind = backend.getOrDefault("backend", "?").toLowerCase(java.util.Locale.ROOT).contains("cuda") ? "CUDA" : "CPU";
+        g.addRow(row++, key("Compute"), new Label(kind));
+        for (Map.Entry<String, String> e : backend.entrySet()) {
+            Label v = new Label(e.getValue());
+            v.setWrapText(true);
+            g.addRow(row++, key(e.getKey()), v);
+        }
+        g.addRow(row++, key("Java"), new Label(System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"));
+        g.addRow(row++, key("JavaFX"), new Label(System.getProperty("javafx.runtime.version", "?")));
+        for (Map.Entry<String, String> e : paths.entrySet()) {
+            g.addRow(row++, key(e.getKey()), new Label(e.getValue()));
+        }
+        Label stall = new Label();
+        stall.setId("stallLabel");
+        g.addRow(row++, key("UI responsiveness"), stall);
+        Timeline t = new Timeline(new KeyFrame(Duration.seconds(1), e -> stall.setText(meter.summary())));
+        t.setCycleCount(Timeline.INDEFINITE);
+        t.play();
+        Label keys = new Label("Shortcuts: Ctrl+R run, Ctrl+K cancel the selected run, Ctrl+S save the experiment, Ctrl+O open one, "
+                + "Ctrl+E export the charts in view, Ctrl+T train a victim, Ctrl+1..4 switch views.");
+        keys.setWrapText(true);
+        getChildren().addAll(head, what, g, keys);
+    }
+
+    private static Label key(String s) {
+        Label l = new Label(s);
+        l.getStyleClass().add("field-label");
+        return l;
+    }
+}

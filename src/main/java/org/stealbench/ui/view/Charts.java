@@ -1,0 +1,131 @@
+package org.stealbench.ui.view;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Rectangle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.category.CategoryDataset;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.SVGGraphics2D;
+import org.jfree.svg.SVGUtils;
+
+/** Builds the workbench's charts in one readable style (large type for projectors) and exports them. */
+public final class Charts {
+
+    /** Series colours: stolen copy, victim, independent, further series. */
+    public static final Color[] PALETTE = {new Color(0xd35400), new Color(0x1f3b57), new Color(0x7f8c8d), new Color(0x2e8b57),
+            new Color(0x8e44ad), new Color(0xc0392b), new Color(0x2d6a8f), new Color(0xd4ac0d)};
+    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
+    private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+
+    private Charts() {
+    }
+
+    /** A line chart of epochs against a value; {@code percent} formats the y axis as a percentage. */
+    public static JFreeChart line(String title, String xLabel, String yLabel, XYSeriesCollection data, boolean percent) {
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, true, false);
+        XYPlot plot = chart.getXYPlot();
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < PALETTE.length; i++) {
+            r.setSeriesPaint(i, PALETTE[i]);
+            r.setSeriesStroke(i, new BasicStroke(2.5f));
+        }
+        plot.setRenderer(r);
+        NumberAxis y = (NumberAxis) plot.getRangeAxis();
+        y.setAutoRangeIncludesZero(false);
+        if (percent) {
+            y.setNumberFormatOverride(java.text.NumberFormat.getPercentInstance());
+        }
+        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        style(chart);
+        return chart;
+    }
+
+    /** A grouped bar chart (rows = groups in the legend, columns = categories on the axis). */
+    public static JFreeChart bars(String title, String yLabel, CategoryDataset data) {
+        JFreeChart chart = ChartFactory.createBarChart(title, null, yLabel, data, PlotOrientation.VERTICAL, true, true, false);
+        CategoryPlot plot = chart.getCategoryPlot();
+        BarRenderer r = (BarRenderer) plot.getRenderer();
+        r.setBarPainter(new StandardBarPainter());
+        r.setShadowVisible(false);
+        r.setItemMargin(0.05);
+        for (int i = 0; i < PALETTE.length; i++) {
+            r.setSeriesPaint(i, PALETTE[(i + 1) % PALETTE.length]);
+        }
+        ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.0);
+        ((NumberAxis) plot.getRangeAxis()).setNumberFormatOverride(java.text.NumberFormat.getPercentInstance());
+        plot.setRangeGridlinePaint(new Color(0xcccccc));
+        plot.setBackgroundPaint(Color.WHITE);
+        style(chart);
+        return chart;
+    }
+
+    /** A dashed horizontal reference line with a label (victim baseline, random floor, chance). */
+    public static ValueMarker marker(double y, String label, Color colour) {
+        ValueMarker m = new ValueMarker(y, colour, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
+                new float[] {8f, 5f}, 0f));
+        m.setLabel(label);
+        m.setLabelFont(LABEL);
+        m.setLabelPaint(colour);
+        m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+        m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+        return m;
+    }
+
+    private static void style(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.getTitle().setFont(TITLE);
+        chart.setAntiAlias(true);
+        if (chart.getLegend() != null) {
+            chart.getLegend().setItemFont(LABEL);
+            chart.getLegend().setFrame(org.jfree.chart.block.BlockBorder.NONE);
+        }
+        if (chart.getPlot() instanceof XYPlot p) {
+            p.setBackgroundPaint(Color.WHITE);
+            p.setDomainGridlinePaint(new Color(0xdddddd));
+            p.setRangeGridlinePaint(new Color(0xdddddd));
+            p.getDomainAxis().setLabelFont(LABEL);
+            p.getRangeAxis().setLabelFont(LABEL);
+            p.getDomainAxis().setTickLabelFont(LABEL);
+            p.getRangeAxis().setTickLabelFont(LABEL);
+        } else if (chart.getPlot() instanceof CategoryPlot p) {
+            p.getDomainAxis().setTickLabelFont(LABEL);
+            p.getRangeAxis().setTickLabelFont(LABEL);
+            p.getRangeAxis().setLabelFont(LABEL);
+        }
+    }
+
+    /** Writes the chart as PNG or SVG (by the file's extension), atomically. */
+    public static void export(JFreeChart chart, Path file, int width, int height) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".export-", ".tmp");
+        try {
+            if (name.endsWith(".svg")) {
+                SVGGraphics2D g = new SVGGraphics2D(width, height);
+                chart.draw(g, new Rectangle(width, height));
+                SVGUtils.writeToSVG(tmp.toFile(), g.getSVGElement());
+            } else {
+                ChartUtils.saveChartAsPNG(tmp.toFile(), chart, width, height);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

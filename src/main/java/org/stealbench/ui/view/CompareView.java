@@ -1,0 +1,163 @@
+package org.stealbench.ui.view;
+
+import java.util.List;
+import java.util.Locale;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.geometry.Insets;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.stealbench.eval.EncoderEvaluation;
+import org.stealbench.experiment.ExperimentResult;
+import org.stealbench.ui.model.ResultsModel;
+
+/**
+ * Comparison of finished runs: the results browser (every results folder, check the ones to
+ * compare), a grouped bar chart in the shape of the paper's table (per run: downstream accuracy,
+ * fidelity, watermark) and the budget curve (first task's linear accuracy against queries, one
+ * line per loss).
+ */
+public final class CompareView extends VBox {
+
+    private final ResultsModel model;
+    private final DefaultCategoryDataset bars = new DefaultCategoryDataset();
+    private final XYSeriesCollection curve = new XYSeriesCollection();
+    private final JFreeChart barChart = Charts.bars("Stolen copies side by side", "", bars);
+    private final JFreeChart curveChart = Charts.line("Budget curve: accuracy against queries", "queries", "linear accuracy", curve, true);
+    private final TableView<ResultsModel.Row> table = new TableView<>();
+
+    public CompareView(ResultsModel model, Runnable exportTable, Runnable exportCharts) {
+        this.model = model;
+        setSpacing(8);
+        setPadding(new Insets(10));
+        Label head = new Label("Compare runs");
+        head.getStyleClass().add("section");
+        Label status = new Label();
+        status.getStyleClass().add("note");
+        status.textProperty().bind(model.statusProperty());
+        Button refresh = new Button("Refresh");
+        refresh.setOnAction(e -> model.refresh());
+        Button table1 = new Button("Export table (CSV, LaTeX, Markdown)...");
+        table1.setGraphic(Icons.view("export", 16));
+        table1.setOnAction(e -> exportTable.run());
+        Button charts = new Button("Export charts (PNG, SVG)...");
+        charts.setGraphic(Icons.view("export", 16));
+        charts.setOnAction(e -> exportCharts.run());
+        HBox top = new HBox(10, head, refresh, table1, charts, status);
+        top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+
+        table.setId("resultsTable");
+        table.setItems(model.rows());
+        table.setEditable(true);
+        table.setPlaceholder(new Label("No finished runs yet. Results appear here when a run completes."));
+        TableColumn<ResultsModel.Row, Boolean> use = new TableColumn<>("use");
+        use.setCellValueFactory(cd -> cd.getValue().selectedProperty());
+        use.setCellFactory(c -> new TableCell<>() {
+            private final CheckBox box = new CheckBox();
+
+            @Override
+            protected void updateItem(Boolean v, boolean empty) {
+                super.updateItem(v, empty);
+                if (empty || getTableRow() == null || getTableRow().getItem() == null) {
+                    setGraphic(null);
+                    return;
+                }
+                ResultsModel.Row row = getTableRow().getItem();
+                box.setSelected(row.selectedProperty().get());
+                box.setOnAction(e -> row.selectedProperty().set(box.isSelected()));
+                setGraphic(box);
+            }
+        });
+        use.setPrefWidth(45);
+        table.getColumns().add(use);
+        column("run", 190, r -> r.result().folder().getFileName().toString());
+        column("loss", 100, r -> r.result().config().loss());
+        column("stealing data", 110, r -> r.result().config().stealingDataset());
+        column("queries", 70, r -> Long.toString(r.result().config().queries()));
+        column("F-MNIST lin/kNN", 120, r -> accuracy(r.result(), "fashion-mnist"));
+        column("MNIST lin/kNN", 110, r -> accuracy(r.result(), "mnist"));
+        column("cosine (floor)", 110, r -> String.format(Locale.ROOT, "%.3f (%.3f)", r.result().cosine(), r.result().cosineFloor()));
+        column("CKA", 60, r -> String.format(Locale.ROOT, "%.3f", r.result().cka()));
+        column("watermark", 90, r -> Double.isNaN(r.result().watermarkAccuracy()) ? "-"
+                : String.format(Locale.ROOT, "%.1f%%", 100 * r.result().watermarkAccuracy()));
+        column("time", 60, r -> String.format(Locale.ROOT, "%.0f s", r.result().trainSeconds()));
+
+        ChartViewer barViewer = new ChartViewer(barChart);
+        barViewer.setId("barChart");
+        ChartViewer curveViewer = new ChartViewer(curveChart);
+        curveViewer.setId("budgetChart");
+        HBox chartsBox = new HBox(8, barViewer, curveViewer);
+        HBox.setHgrow(barViewer, Priority.ALWAYS);
+        HBox.setHgrow(curveViewer, Priority.ALWAYS);
+        barViewer.setPrefWidth(600);
+        curveViewer.setPrefWidth(400);
+        SplitPane split = new SplitPane(table, chartsBox);
+        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        split.setDividerPositions(0.42);
+        VBox.setVgrow(split, Priority.ALWAYS);
+        getChildren().addAll(top, split);
+        model.rows().addListener((javafx.collections.ListChangeListener<ResultsModel.Row>) ch -> update());
+        update();
+    }
+
+    public List<JFreeChart> charts() {
+        return List.of(barChart, curveChart);
+    }
+
+    private static String accuracy(ExperimentResult r, String task) {
+        EncoderEvaluation.TaskResult t = r.task(task);
+        return t == null ? "-" : String.format(Locale.ROOT, "%.1f / %.1f", 100 * t.linear(), 100 * t.knn());
+    }
+
+    private void column(String title, double width, java.util.function.Function<ResultsModel.Row, String> f) {
+        TableColumn<ResultsModel.Row, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
+        c.setPrefWidth(width);
+        table.getColumns().add(c);
+    }
+
+    /** Redraws both charts from the checked runs (FX thread). */
+    private void update() {
+        bars.clear();
+        curve.removeAllSeries();
+        List<ExperimentResult> sel = model.selected();
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (ExperimentResult r : sel) {
+            String base = r.config().loss() + (r.config().queries() != 2000 ? " @" + r.config().queries() : "")
+                    + (r.config().stealingDataset().equals("fashion-mnist") ? "" : " (" + r.config().stealingDataset() + ")");
+            int n = seen.merge(base, 1, Integer::sum);
+            String name = n == 1 ? base : base + " #" + n;
+            for (EncoderEvaluation.TaskResult t : r.tasks()) {
+                if (t.task().equals("fashion-mnist") || t.task().equals("mnist")) {
+                    bars.addValue(t.linear(), t.task() + " linear", name);
+                }
+            }
+            bars.addValue(r.cosine(), "cosine to victim", name);
+            if (!Double.isNaN(r.watermarkAccuracy())) {
+                bars.addValue(r.watermarkAccuracy(), "watermark", name);
+            }
+        }
+        java.util.Map<String, XYSeries> byLoss = new java.util.TreeMap<>();
+        for (ExperimentResult r : sel) {
+            if (r.tasks().isEmpty()) {
+                continue;
+            }
+            String key = r.config().loss() + (r.config().stealingDataset().equals("fashion-mnist") ? "" : " (" + r.config().stealingDataset() + ")");
+            XYSeries s = byLoss.computeIfAbsent(key, k -> new XYSeries(k, true, true));
+            s.addOrUpdate(r.config().queries(), r.tasks().get(0).linear());
+        }
+        byLoss.values().forEach(curve::addSeries);
+    }
+}

@@ -1,0 +1,222 @@
+package org.stealbench.ui.view;
+
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.value.ChangeListener;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+import javafx.geometry.Insets;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.RowConstraints;
+import javafx.scene.layout.VBox;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.stealbench.experiment.ExperimentEvent;
+import org.stealbench.ui.model.RunItem;
+
+/**
+ * The selected job, live: its progress, time and queries, and four charts that grow as epochs
+ * finish: training loss; downstream kNN accuracy of the copy against the victim's; fidelity
+ * (cosine similarity to the victim) against a random encoder's floor; and the watermark:
+ * rotation accuracy of the copy through the victim's MLP, with the victim, an independent
+ * encoder and the 50% chance line, and the binomial test's verdict at the end.
+ */
+public final class LiveView extends VBox {
+
+    private final ObjectProperty<RunItem> item = new SimpleObjectProperty<>();
+    private final Label title = new Label("No run selected: set up an experiment on the left and press Run (Ctrl+R).");
+    private final Label phase = new Label();
+    private final ProgressBar progress = new ProgressBar(0);
+    private final Label timing = new Label();
+    private final Label queries = new Label();
+    private final Label message = new Label();
+    private final Label verdict = new Label();
+    private final Button cancel = new Button("Cancel");
+    private final Button details = new Button("Details...");
+
+    private final XYSeries loss = new XYSeries("training loss");
+    private final XYSeries knn = new XYSeries("stolen copy");
+    private final XYSeries cosine = new XYSeries("stolen copy");
+    private final XYSeries watermark = new XYSeries("stolen copy");
+    private final JFreeChart lossChart = Charts.line("Training loss", "epoch", "loss", new XYSeriesCollection(loss), false);
+    private final JFreeChart knnChart = Charts.line("Downstream accuracy (kNN, live subset)", "epoch", "accuracy",
+            new XYSeriesCollection(knn), true);
+    private final JFreeChart cosineChart = Charts.line("Fidelity: cosine similarity to the victim", "epoch", "mean cosine",
+            new XYSeriesCollection(cosine), false);
+    private final JFreeChart watermarkChart = Charts.line("Watermark: rotation accuracy through the victim's MLP", "epoch",
+            "accuracy", new XYSeriesCollection(watermark), true);
+    private final List<Runnable> unbind = new ArrayList<>();
+
+    public LiveView(java.util.function.Consumer<RunItem> onCancel, java.util.function.Consumer<RunItem> onDetails) {
+        setSpacing(8);
+        setPadding(new Insets(10));
+        title.getStyleClass().add("section");
+        title.setId("liveTitle");
+        progress.setMaxWidth(Double.MAX_VALUE);
+        progress.setId("liveProgress");
+        HBox.setHgrow(progress, Priority.ALWAYS);
+        cancel.setId("liveCancel");
+        cancel.setOnAction(e -> {
+            if (item.get() != null) {
+                onCancel.accept(item.get());
+            }
+        });
+        details.setOnAction(e -> {
+            if (item.get() != null) {
+                onDetails.accept(item.get());
+            }
+        });
+        cancel.setGraphic(Icons.view("cancel", 16));
+        HBox bar = new HBox(10, phase, progress, cancel, details);
+        bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        HBox info = new HBox(24, timing, queries);
+        message.setWrapText(true);
+        verdict.getStyleClass().add("verdict");
+        verdict.setId("verdict");
+        verdict.setWrapText(true);
+        ((XYPlot) watermarkChart.getPlot()).addRangeMarker(Charts.marker(0.5, "chance (50%)", Color.GRAY));
+
+        GridPane grid = new GridPane();
+        grid.setHgap(8);
+        grid.setVgap(8);
+        ChartViewer[] viewers = {new ChartViewer(lossChart), new ChartViewer(knnChart), new ChartViewer(cosineChart),
+                new ChartViewer(watermarkChart)};
+        String[] ids = {"lossChart", "knnChart", "cosineChart", "watermarkChart"};
+        for (int i = 0; i < 4; i++) {
+            viewers[i].setId(ids[i]);
+            viewers[i].setMinSize(200, 150);
+            grid.add(viewers[i], i % 2, i / 2);
+        }
+        for (int i = 0; i < 2; i++) {
+            ColumnConstraints c = new ColumnConstraints();
+            c.setPercentWidth(50);
+            grid.getColumnConstraints().add(c);
+            RowConstraints r = new RowConstraints();
+            r.setPercentHeight(50);
+            r.setVgrow(Priority.ALWAYS);
+            grid.getRowConstraints().add(r);
+        }
+        VBox.setVgrow(grid, Priority.ALWAYS);
+        getChildren().addAll(title, bar, info, message, grid, verdict);
+        item.addListener((o, a, b) -> show(b));
+        show(null);
+    }
+
+    public ObjectProperty<RunItem> itemProperty() {
+        return item;
+    }
+
+    /** The four charts, for export: loss, accuracy, fidelity, watermark. */
+    public List<JFreeChart> charts() {
+        return List.of(lossChart, knnChart, cosineChart, watermarkChart);
+    }
+
+    /** Points plotted in the copy's accuracy chart (for tests). */
+    public int accuracyPoints() {
+        return knn.getItemCount();
+    }
+
+    private void show(RunItem it) {
+        unbind.forEach(Runnable::run);
+        unbind.clear();
+        for (XYSeries s : List.of(loss, knn, cosine, watermark)) {
+            s.clear();
+        }
+        for (JFreeChart c : List.of(knnChart, cosineChart)) {
+            ((XYPlot) c.getPlot()).clearRangeMarkers();
+        }
+        XYPlot wm = (XYPlot) watermarkChart.getPlot();
+        wm.clearRangeMarkers();
+        wm.addRangeMarker(Charts.marker(0.5, "chance (50%)", Color.GRAY));
+        boolean has = it != null;
+        cancel.setDisable(!has);
+        details.setVisible(false);
+        progress.setVisible(has);
+        if (!has) {
+            title.setText("No run selected: set up an experiment on the left and press Run (Ctrl+R).");
+            for (Label l : List.of(phase, timing, queries, message, verdict)) {
+                l.setText("");
+            }
+            return;
+        }
+        title.setText(it.title());
+        watermark.setKey(it.isTheft() ? "stolen copy" : "victim (its training batches)");
+        bind(it.phaseProperty(), phase);
+        bind(it.timingProperty(), timing);
+        bind(it.queriesProperty(), queries);
+        bind(it.messageProperty(), message);
+        bind(it.verdictProperty(), verdict);
+        progress.progressProperty().bind(it.progressProperty());
+        unbind.add(() -> progress.progressProperty().unbind());
+        ChangeListener<RunItem.State> stateListener = (o, a, s) -> {
+            cancel.setDisable(s.finished());
+            details.setVisible(s == RunItem.State.FAILED);
+        };
+        it.stateProperty().addListener(stateListener);
+        stateListener.changed(null, null, it.state());
+        unbind.add(() -> it.stateProperty().removeListener(stateListener));
+        follow(it.loss(), loss);
+        follow(it.knn(), knn);
+        follow(it.cosine(), cosine);
+        follow(it.watermark(), watermark);
+        ChangeListener<ExperimentEvent.Baselines> base = (o, a, b) -> baselines(b);
+        it.baselinesProperty().addListener(base);
+        baselines(it.baselinesProperty().get());
+        unbind.add(() -> it.baselinesProperty().removeListener(base));
+    }
+
+    private void baselines(ExperimentEvent.Baselines b) {
+        if (b == null) {
+            return;
+        }
+        XYPlot k = (XYPlot) knnChart.getPlot();
+        k.clearRangeMarkers();
+        k.addRangeMarker(Charts.marker(b.victimKnn(), String.format(Locale.ROOT, "victim %.1f%%", 100 * b.victimKnn()), Charts.PALETTE[1]));
+        XYPlot c = (XYPlot) cosineChart.getPlot();
+        c.clearRangeMarkers();
+        c.addRangeMarker(Charts.marker(1.0, "victim itself (1.0)", Charts.PALETTE[1]));
+        c.addRangeMarker(Charts.marker(b.cosineFloor(), String.format(Locale.ROOT, "random encoder %.2f", b.cosineFloor()), Charts.PALETTE[2]));
+        XYPlot w = (XYPlot) watermarkChart.getPlot();
+        if (!Double.isNaN(b.victimWatermark())) {
+            w.addRangeMarker(Charts.marker(b.victimWatermark(), String.format(Locale.ROOT, "victim %.1f%%", 100 * b.victimWatermark()),
+                    Charts.PALETTE[1]));
+            w.addRangeMarker(Charts.marker(b.independentWatermark(), String.format(Locale.ROOT, "%s %.1f%%", b.independent(),
+                    100 * b.independentWatermark()), Charts.PALETTE[2]));
+        }
+    }
+
+    private void bind(javafx.beans.property.StringProperty p, Label l) {
+        l.textProperty().bind(p);
+        unbind.add(() -> l.textProperty().unbind());
+    }
+
+    private void follow(ObservableList<RunItem.Point> points, XYSeries series) {
+        series.setNotify(false);
+        points.forEach(p -> series.add(p.x(), p.y(), false));
+        series.setNotify(true);
+        ListChangeListener<RunItem.Point> l = ch -> {
+            while (ch.next()) {
+                if (ch.wasAdded()) {
+                    series.setNotify(false);
+                    ch.getAddedSubList().forEach(p -> series.add(p.x(), p.y(), false));
+                    series.setNotify(true);
+                }
+            }
+        };
+        points.addListener(l);
+        unbind.add(() -> points.removeListener(l));
+    }
+}

@@ -1,0 +1,107 @@
+package org.stealbench.ui.view;
+
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Spinner;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.stealbench.ui.model.RunItem;
+import org.stealbench.ui.model.RunQueue;
+
+/** The job queue: every job with its state and progress; how many may run at once; cancel; clear finished. */
+public final class RunsPanel extends VBox {
+
+    private final ListView<RunItem> list;
+
+    public RunsPanel(RunQueue queue) {
+        setSpacing(6);
+        setPadding(new Insets(10));
+        Label head = new Label("Runs");
+        head.getStyleClass().add("section");
+        Spinner<Integer> parallel = new Spinner<>(1, 4, queue.parallelProperty().get());
+        parallel.setPrefWidth(70);
+        parallel.getValueFactory().valueProperty().addListener((o, a, b) -> queue.parallelProperty().set(b));
+        Label running = new Label();
+        running.textProperty().bind(Bindings.createStringBinding(() -> queue.runningProperty().get() + " running",
+                queue.runningProperty()));
+        Button clear = new Button("Clear finished");
+        clear.setOnAction(e -> queue.clearFinished());
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox top = new HBox(8, head, gap, running, new Label("at once:"), parallel, clear);
+        top.setAlignment(Pos.CENTER_LEFT);
+        list = new ListView<>(queue.items());
+        list.setId("runList");
+        Label empty = new Label("No runs yet. Press Run to queue the experiment; runs wait here and start in order.");
+        empty.setWrapText(true);
+        empty.getStyleClass().add("note");
+        list.setPlaceholder(empty);
+        list.setCellFactory(v -> new RunCell(queue));
+        VBox.setVgrow(list, Priority.ALWAYS);
+        getChildren().addAll(top, list);
+        queue.items().addListener((javafx.collections.ListChangeListener<RunItem>) ch -> {
+            while (ch.next()) {
+                if (ch.wasAdded()) {
+                    list.getSelectionModel().select(ch.getAddedSubList().get(ch.getAddedSubList().size() - 1));
+                }
+            }
+        });
+    }
+
+    public ListView<RunItem> list() {
+        return list;
+    }
+
+    private static final class RunCell extends ListCell<RunItem> {
+        private final Label title = new Label();
+        private final Label state = new Label();
+        private final ProgressBar bar = new ProgressBar();
+        private final Button cancel = new Button();
+        private final VBox box;
+
+        RunCell(RunQueue queue) {
+            cancel.setGraphic(Icons.view("cancel", 14));
+            cancel.getStyleClass().add("flat");
+            cancel.setOnAction(e -> {
+                if (getItem() != null) {
+                    queue.cancel(getItem());
+                }
+            });
+            bar.setPrefWidth(160);
+            state.getStyleClass().add("note");
+            Region gap = new Region();
+            HBox.setHgrow(gap, Priority.ALWAYS);
+            HBox line = new HBox(8, bar, state, gap, cancel);
+            line.setAlignment(Pos.CENTER_LEFT);
+            box = new VBox(2, title, line);
+        }
+
+        @Override
+        protected void updateItem(RunItem item, boolean empty) {
+            super.updateItem(item, empty);
+            title.textProperty().unbind();
+            state.textProperty().unbind();
+            bar.progressProperty().unbind();
+            cancel.disableProperty().unbind();
+            if (empty || item == null) {
+                setGraphic(null);
+                return;
+            }
+            title.setText(item.title());
+            state.textProperty().bind(Bindings.createStringBinding(() -> item.state() == RunItem.State.RUNNING
+                    ? item.phaseProperty().get() : item.state().name().toLowerCase(java.util.Locale.ROOT), item.stateProperty(),
+                    item.phaseProperty()));
+            bar.progressProperty().bind(item.progressProperty());
+            cancel.disableProperty().bind(Bindings.createBooleanBinding(() -> item.state().finished(), item.stateProperty()));
+            setGraphic(box);
+        }
+    }
+}
