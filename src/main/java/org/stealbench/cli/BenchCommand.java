@@ -25,7 +25,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine, victim (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine, victim, ui (default: ${DEFAULT-VALUE}).")
     String suite;
 
     @Option(names = "--victim", paramLabel = "FILE", description = "Victim suite: the victim (default: the bundled one).")
@@ -45,6 +45,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--repeats", defaultValue = "3", description = "Repeats of each timed load (default: ${DEFAULT-VALUE}).")
     int repeats;
+
+    @Option(names = "--ui-epochs", defaultValue = "8", description = "UI suite: epochs of the theft it watches (default: ${DEFAULT-VALUE}).")
+    int uiEpochs;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Markdown file to update (default: docs/benchmarks.md in the project).")
     Path report;
@@ -72,7 +75,11 @@ final class BenchCommand implements Callable<Integer> {
                         out.println(line);
                         out.flush();
                     });
-            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine, victim");
+            case "ui" -> org.stealbench.experiment.bench.UiBenchmark.run(uiEpochs, repeats == 3 ? 1 : repeats, line -> {
+                out.println(line);
+                out.flush();
+            });
+            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine, victim, ui");
         };
         BenchmarkReport.writeSection(file, suite, section);
         out.println("updated " + file.toAbsolutePath());

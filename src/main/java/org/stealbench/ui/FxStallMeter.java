@@ -37,7 +37,11 @@ public final class FxStallMeter {
                     done.countDown();
                 });
                 try {
-                    done.await();
+                    int waited = 0;
+                    while (!done.await(SAMPLE_AFTER_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        waited += SAMPLE_AFTER_MS;
+                        sample(waited);
+                    }
                     Thread.sleep(PERIOD_MS);
                 } catch (InterruptedException e) {
                     return;
@@ -46,6 +50,32 @@ public final class FxStallMeter {
         }, "fx-stall-meter");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** When a probe is this late, the FX thread's stack is sampled (to find what keeps it busy). */
+    static final int SAMPLE_AFTER_MS = 40;
+    private final java.util.Map<String, Integer> busyStacks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void sample(int waitedMs) {
+        for (java.util.Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            String name = e.getKey().getName();
+            if (name.equals("JavaFX Application Thread") || name.startsWith("QuantumRenderer")) {
+                StringBuilder sb = new StringBuilder("  [" + name + "]\n");
+                StackTraceElement[] st = e.getValue();
+                for (int i = 0; i < Math.min(12, st.length); i++) {
+                    sb.append("    at ").append(st[i]).append('\n');
+                }
+                busyStacks.merge(sb.toString(), 1, Integer::sum);
+            }
+        }
+    }
+
+    /** The FX thread's stacks sampled during stalls, most frequent first, with their counts. */
+    public String busyStacks(int top) {
+        StringBuilder sb = new StringBuilder();
+        busyStacks.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(top)
+                .forEach(e -> sb.append(e.getValue()).append(" samples:\n").append(e.getKey()));
+        return sb.toString();
     }
 
     public void stop() {
@@ -57,6 +87,7 @@ public final class FxStallMeter {
         worstNanos.set(0);
         probes.set(0);
         over50.set(0);
+        busyStacks.clear();
     }
 
     public double worstMillis() {

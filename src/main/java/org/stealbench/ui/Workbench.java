@@ -533,6 +533,7 @@ public final class Workbench {
             stallMeter.reset();
             item.stateProperty().addListener((o, a, s) -> {
                 if (s.finished()) {
+                    System.err.println("FX thread stacks sampled in stalls:\n" + stallMeter.busyStacks(8));
                     String text = String.format(Locale.ROOT, "state=%s%nworst_ms=%.1f%nprobes=%d%nover_50ms=%d%nseconds=%s%n", s,
                             stallMeter.worstMillis(), stallMeter.probes(), stallMeter.probesOver50ms(),
                             item.resultProperty().get() == null ? "" : String.format(Locale.ROOT, "%.1f", item.resultProperty().get().seconds()));

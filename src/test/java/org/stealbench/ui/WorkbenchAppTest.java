@@ -1,9 +1,15 @@
 package org.stealbench.ui;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
 import javafx.scene.control.TableView;
 import javafx.scene.image.ImageView;
 import javafx.stage.Stage;
@@ -13,18 +19,65 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
+import org.stealbench.experiment.ExperimentConfig;
+import org.stealbench.ui.model.RunItem;
 
-/** The window opens headless (Monocle), lists the bundled datasets and previews the first. */
+/**
+ * The workbench under Monocle (headless): it opens on the bundled data and victim, runs a tiny
+ * experiment whose chart points appear live, cancels a second run, loads a saved experiment,
+ * and shows the datasets.
+ */
 @ExtendWith(ApplicationExtension.class)
 class WorkbenchAppTest {
 
+    private WorkbenchApp app;
+    private static Path results;
+
     @Start
     void start(Stage stage) throws Exception {
-        new WorkbenchApp().start(stage);
+        results = Files.createTempDirectory("stealbench-ui-results");
+        System.setProperty("stealbench.results", results.toString());
+        app = new WorkbenchApp();
+        app.start(stage);
+    }
+
+    @Test
+    void runsATinyExperimentLiveCancelsASecondAndLoadsASavedOne(FxRobot robot) throws Exception {
+        Workbench wb = app.workbench();
+        robot.interact(() -> wb.form().load(ExperimentConfig.demo("mse").withQueries(256).withEpochs(3).withTasks(List.of("digits"))));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> wb.form().validBinding().get());
+        robot.clickOn("#toolRun");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.queue().items().size() == 1);
+        RunItem first = wb.queue().items().get(0);
+        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> wb.live().accuracyPoints() >= 1);
+        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> first.state().finished());
+        assertEquals(RunItem.State.COMPLETED, first.state(), first.messageProperty().get());
+        assertEquals(3, wb.live().accuracyPoints(), "one live point per epoch");
+        Label verdict = robot.lookup("#verdict").queryAs(Label.class);
+        assertTrue(verdict.getText().contains("watermark"), verdict.getText());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> wb.results().rows().size() == 1);
+
+        robot.interact(() -> wb.form().epochsProperty().set(200));
+        robot.press(KeyCode.CONTROL, KeyCode.R).release(KeyCode.R, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.queue().items().size() == 2);
+        RunItem second = wb.queue().items().get(1);
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> second.loss().size() >= 1);
+        robot.clickOn("#liveCancel");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> second.state().finished());
+        assertEquals(RunItem.State.CANCELLED, second.state());
+        assertEquals(1, wb.results().rows().size(), "a cancelled run adds no result");
+
+        Path saved = results.resolve("saved.json");
+        ExperimentConfig cfg = ExperimentConfig.demo("softnn").withQueries(1500).withEpochs(9);
+        Files.writeString(saved, cfg.toJson());
+        robot.interact(() -> wb.openExperiment(saved));
+        assertEquals(cfg, wb.form().toConfig());
+        System.out.println("[ui] " + wb.stallMeter().summary() + " while a run trained");
     }
 
     @Test
     void listsDatasetsAndShowsSamples(FxRobot robot) throws Exception {
+        robot.clickOn("Data");
         TableView<?> table = robot.lookup("#datasetTable").queryAs(TableView.class);
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> table.getItems().size() >= 4);
         assertTrue(table.getItems().stream().anyMatch(r -> ((DatasetsViewModel.Row) r).spec().equals("fashion-mnist")));

@@ -1,0 +1,145 @@
+package org.stealbench.ui.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stealbench.data.DatasetRegistry;
+import org.stealbench.experiment.ExperimentConfig;
+import org.stealbench.model.Architecture;
+import org.stealbench.model.Encoder;
+import org.stealbench.model.EncoderIO;
+import org.stealbench.model.EncoderSpec;
+import org.stealbench.model.NativeBackend;
+
+/** The workbench's view models without a screen: a single thread stands in for the FX thread. */
+class ViewModelTest {
+
+    @TempDir
+    Path tmp;
+
+    final ExecutorService fxThread = Executors.newSingleThreadExecutor();
+    final ExecutorService background = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void stop() {
+        fxThread.shutdownNow();
+        background.shutdownNow();
+    }
+
+    DatasetRegistry registry() {
+        return DatasetRegistry.standard(new DatasetRegistry.Roots(
+                Path.of(System.getProperty("stealbench.home", ".")).resolve("sample-data"), tmp.resolve("sys"), tmp.resolve("user")));
+    }
+
+    <T> T fx(Callable<T> c) throws Exception {
+        return fxThread.submit(c).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Waits until the look-ups queued on the background thread have reported back on the FX thread. */
+    void settle() throws Exception {
+        background.submit(() -> { }).get(60, TimeUnit.SECONDS);
+        fx(() -> null);
+    }
+
+    @Test
+    void theFormExplainsInvalidCombinationsBeforeRunAndRoundTripsThroughJson() throws Exception {
+        ExperimentForm form = fx(() -> new ExperimentForm(registry(), background, fxThread));
+        fx(() -> {
+            form.refresh();
+            return null;
+        });
+        settle();
+        assertTrue(fx(() -> form.validBinding().get()), () -> "the demo experiment is valid: " + form.problemsBinding().get());
+        assertEquals(8000, (int) fx(() -> form.capacityProperty().get()), "F-MNIST offers its test images minus the 2,000 held out");
+        assertEquals(2000, (int) fx(form::fifthOfVictimTraining));
+        assertTrue(fx(() -> form.budgetNoteBinding().get()).startsWith("2,000 queries = 20% of the victim's 10,000 training images"));
+
+        fx(() -> {
+            form.queriesProperty().set(9000);
+            return null;
+        });
+        assertFalse(fx(() -> form.validBinding().get()));
+        assertTrue(fx(() -> form.problemsBinding().get()).contains("offers 8,000 query images"));
+        fx(() -> {
+            form.queriesProperty().set(100);
+            return null;
+        });
+        assertTrue(fx(() -> form.problemsBinding().get()).contains("batches of 256"), "InfoNCE with fewer queries than a batch");
+        fx(() -> {
+            form.lossProperty().set("mse");
+            form.tasks().clear();
+            return null;
+        });
+        assertTrue(fx(() -> form.problemsBinding().get()).contains("at least one downstream task"));
+        fx(() -> {
+            form.stealingDatasetProperty().set("no-such-data");
+            return null;
+        });
+        settle();
+        assertTrue(fx(() -> form.problemsBinding().get()).contains("stealing dataset"));
+
+        Path file = tmp.resolve("exp.json");
+        ExperimentConfig cfg = ExperimentConfig.demo("softnn").withQueries(1500).withEpochs(7).withRequery(true).withTasks(List.of("mnist"));
+        fx(() -> {
+            form.load(cfg);
+            return null;
+        });
+        settle();
+        fx(() -> {
+            form.save(file);
+            form.load(ExperimentConfig.demo("mse"));
+            form.open(file);
+            return null;
+        });
+        assertEquals(cfg, fx(form::toConfig));
+    }
+
+    @Test
+    void theQueueRunsInOrderCancelsAWaitingJobAtOnceAndFeedsTheLiveCharts() throws Exception {
+        NativeBackend.configure();
+        Path victim = tmp.resolve("victim.zip");
+        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1), Map.of(), victim);
+        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 128, "mse", "small-cnn", 2, false,
+                List.of("digits"), List.of(), 1);
+        RunQueue queue = fx(() -> new RunQueue(registry(), tmp.resolve("results"), fxThread));
+        RunItem first = RunItem.theft(cfg);
+        RunItem second = RunItem.theft(cfg.withSeed(2));
+        fx(() -> {
+            queue.submit(first);
+            queue.submit(second);
+            return null;
+        });
+        assertEquals(RunItem.State.RUNNING, fx(first::state));
+        assertEquals(RunItem.State.QUEUED, fx(second::state), "one at a time by default");
+        fx(() -> {
+            queue.cancel(second);
+            return null;
+        });
+        assertEquals(RunItem.State.CANCELLED, fx(second::state));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (!fx(() -> first.state().finished()) && System.nanoTime() < deadline) {
+            fx(queue::drainAll);
+            Thread.sleep(100);
+        }
+        fx(queue::drainAll);
+        assertEquals(RunItem.State.COMPLETED, fx(first::state), () -> first.messageProperty().get());
+        assertEquals(2, (int) fx(() -> first.loss().size()));
+        assertEquals(2, (int) fx(() -> first.knn().size()), "a live accuracy point per epoch");
+        assertTrue(fx(() -> first.baselinesProperty().get() != null));
+        assertEquals(1.0, fx(() -> first.progressProperty().get()), 1e-9);
+        assertTrue(fx(() -> first.queriesProperty().get()).contains("128 queries used"));
+        assertEquals(0L, (long) fx(queue::inFlight));
+        assertEquals(1, (int) fx(() -> queue.completedProperty().get()));
+    }
+}
