@@ -52,18 +52,18 @@ import org.stealbench.experiment.ExperimentConfig;
 import org.stealbench.experiment.ResultTables;
 import org.stealbench.model.NativeBackend;
 import org.stealbench.ssl.SimClrConfig;
-import org.stealbench.ui.model.ExperimentForm;
-import org.stealbench.ui.model.ResultsModel;
-import org.stealbench.ui.model.RunItem;
-import org.stealbench.ui.model.RunQueue;
+import org.stealbench.ui.model.ExperimentViewModel;
+import org.stealbench.ui.model.ResultsViewModel;
+import org.stealbench.ui.model.RunViewModel;
+import org.stealbench.ui.model.RunQueueViewModel;
 import org.stealbench.ui.view.AboutView;
 import org.stealbench.ui.view.Charts;
 import org.stealbench.ui.view.CompareView;
 import org.stealbench.ui.view.DataView;
-import org.stealbench.ui.view.ExperimentPanel;
+import org.stealbench.ui.view.ExperimentView;
 import org.stealbench.ui.view.Icons;
 import org.stealbench.ui.view.LiveView;
-import org.stealbench.ui.view.RunsPanel;
+import org.stealbench.ui.view.RunsView;
 
 /**
  * The workbench window's content and its actions: the experiment panel and the run queue on the
@@ -78,13 +78,13 @@ public final class Workbench {
     private final Stage stage;
     private final DatasetRegistry registry;
     private final Executor background;
-    private final ExperimentForm form;
-    private final RunQueue queue;
-    private final ResultsModel results;
+    private final ExperimentViewModel form;
+    private final RunQueueViewModel queue;
+    private final ResultsViewModel results;
     private final DatasetsViewModel datasets;
     private final FxStallMeter stallMeter = new FxStallMeter();
-    private final ExperimentPanel panel;
-    private final RunsPanel runs;
+    private final ExperimentView panel;
+    private final RunsView runs;
     private final LiveView live;
     private final CompareView compare;
     private final TabPane tabs = new TabPane();
@@ -96,12 +96,12 @@ public final class Workbench {
         this.stage = stage;
         this.registry = registry;
         this.background = background;
-        this.form = new ExperimentForm(registry, background, fx);
-        this.queue = new RunQueue(registry, resultsRoot, fx);
-        this.results = new ResultsModel(resultsRoot, background, fx);
+        this.form = new ExperimentViewModel(registry, background, fx);
+        this.queue = new RunQueueViewModel(registry, resultsRoot, fx);
+        this.results = new ResultsViewModel(resultsRoot, background, fx);
         this.datasets = new DatasetsViewModel(registry);
-        this.panel = new ExperimentPanel(form);
-        this.runs = new RunsPanel(queue);
+        this.panel = new ExperimentView(form);
+        this.runs = new RunsView(queue);
         this.live = new LiveView(queue::cancel, this::showDetails);
         this.compare = new CompareView(results, this::exportTable, this::exportComparisonCharts);
         live.itemProperty().bind(runs.list().getSelectionModel().selectedItemProperty());
@@ -221,6 +221,15 @@ public final class Workbench {
         return b;
     }
 
+    /** Selects a view by its tab's name (case-insensitive); unknown names are ignored. */
+    public void showView(String name) {
+        for (Tab t : tabs.getTabs()) {
+            if (t.getText().equalsIgnoreCase(name)) {
+                tabs.getSelectionModel().select(t);
+            }
+        }
+    }
+
     /** Shortcuts that are not on a menu. */
     void installShortcuts(Scene scene) {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), this::cancelSelected);
@@ -238,11 +247,11 @@ public final class Workbench {
         return root;
     }
 
-    public ExperimentForm form() {
+    public ExperimentViewModel form() {
         return form;
     }
 
-    public RunQueue queue() {
+    public RunQueueViewModel queue() {
         return queue;
     }
 
@@ -250,7 +259,7 @@ public final class Workbench {
         return live;
     }
 
-    public ResultsModel results() {
+    public ResultsViewModel results() {
         return results;
     }
 
@@ -261,12 +270,12 @@ public final class Workbench {
     // ---- actions ----
 
     /** Queues the experiment as it stands; returns the job (null if the form is invalid). */
-    public RunItem run() {
+    public RunViewModel run() {
         if (!form.validBinding().get()) {
             status.setText("Cannot run: " + form.problemsBinding().get().replace('\n', ' '));
             return null;
         }
-        RunItem item = RunItem.theft(form.toConfig());
+        RunViewModel item = RunViewModel.theft(form.toConfig());
         queue.submit(item);
         tabs.getSelectionModel().select(0);
         status.setText("Queued " + item.title());
@@ -274,7 +283,7 @@ public final class Workbench {
     }
 
     private void cancelSelected() {
-        RunItem it = runs.list().getSelectionModel().getSelectedItem();
+        RunViewModel it = runs.list().getSelectionModel().getSelectedItem();
         if (it != null) {
             queue.cancel(it);
         }
@@ -287,7 +296,7 @@ public final class Workbench {
         }
         ExperimentConfig base = form.toConfig();
         for (var l : org.stealbench.attack.StealingLoss.values()) {
-            queue.submit(RunItem.theft(base.withLoss(l.id())));
+            queue.submit(RunViewModel.theft(base.withLoss(l.id())));
         }
         status.setText("Queued one run per loss; the Compare view fills as they finish.");
     }
@@ -300,7 +309,7 @@ public final class Workbench {
         ExperimentConfig base = form.toConfig();
         for (ExperimentConfig c : org.stealbench.experiment.Sweep.configs(base, List.of(base.loss()), List.of(500, 2000, 8000), List.of(),
                 (long) base.queries() * base.epochs())) {
-            queue.submit(RunItem.theft(c));
+            queue.submit(RunViewModel.theft(c));
         }
         status.setText("Queued a budget sweep (same sample passes per run); see Compare > budget curve.");
     }
@@ -338,7 +347,7 @@ public final class Workbench {
         });
         d.initOwner(stage);
         d.showAndWait().ifPresent(cfg -> {
-            queue.submit(RunItem.victim(cfg));
+            queue.submit(RunViewModel.victim(cfg));
             tabs.getSelectionModel().select(0);
         });
     }
@@ -458,7 +467,7 @@ public final class Workbench {
         }
     }
 
-    private void showDetails(RunItem item) {
+    private void showDetails(RunViewModel item) {
         error("Run failed: " + item.title(), item.messageProperty().get(), null, item.detailsProperty().get());
     }
 
@@ -526,7 +535,7 @@ public final class Workbench {
         form.load(ExperimentConfig.demo("infonce").withEpochs(epochs));
         Timeline wait = new Timeline();
         wait.getKeyFrames().add(new KeyFrame(Duration.seconds(2), e -> {
-            RunItem item = run();
+            RunViewModel item = run();
             if (item == null) {
                 return;
             }

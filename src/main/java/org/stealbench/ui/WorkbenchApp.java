@@ -14,7 +14,8 @@ import org.stealbench.data.DatasetRegistry;
  * threads, never on the FX thread. System properties: {@code stealbench.results} (results
  * folder, default ./results), {@code stealbench.autorun} (epochs: queue the default experiment
  * at start, quit when it ends, for the ui benchmark) with {@code stealbench.stallReport} (file
- * for the FX stall figures).
+ * for the FX stall figures), {@code stealbench.view} (the view to open on: live, compare, data,
+ * about; for screenshots).
  */
 public final class WorkbenchApp extends Application {
 
@@ -49,6 +50,10 @@ public final class WorkbenchApp extends Application {
         }
         stage.show();
         workbench.started();
+        String view = System.getProperty("stealbench.view");
+        if (view != null) {
+            workbench.showView(view);
+        }
         String autorun = System.getProperty("stealbench.autorun");
         if (autorun != null) {
             workbench.autorun(Integer.parseInt(autorun), System.getProperty("stealbench.stallReport"));

@@ -20,7 +20,7 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.stealbench.experiment.ExperimentConfig;
-import org.stealbench.ui.model.RunItem;
+import org.stealbench.ui.model.RunViewModel;
 
 /**
  * The workbench under Monocle (headless): it opens on the bundled data and victim, runs a tiny
@@ -48,10 +48,10 @@ class WorkbenchAppTest {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> wb.form().validBinding().get());
         robot.clickOn("#toolRun");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.queue().items().size() == 1);
-        RunItem first = wb.queue().items().get(0);
+        RunViewModel first = wb.queue().items().get(0);
         WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> wb.live().accuracyPoints() >= 1);
         WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> first.state().finished());
-        assertEquals(RunItem.State.COMPLETED, first.state(), first.messageProperty().get());
+        assertEquals(RunViewModel.State.COMPLETED, first.state(), first.messageProperty().get());
         assertEquals(3, wb.live().accuracyPoints(), "one live point per epoch");
         Label verdict = robot.lookup("#verdict").queryAs(Label.class);
         assertTrue(verdict.getText().contains("watermark"), verdict.getText());
@@ -60,11 +60,11 @@ class WorkbenchAppTest {
         robot.interact(() -> wb.form().epochsProperty().set(200));
         robot.press(KeyCode.CONTROL, KeyCode.R).release(KeyCode.R, KeyCode.CONTROL);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.queue().items().size() == 2);
-        RunItem second = wb.queue().items().get(1);
+        RunViewModel second = wb.queue().items().get(1);
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> second.loss().size() >= 1);
         robot.clickOn("#liveCancel");
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> second.state().finished());
-        assertEquals(RunItem.State.CANCELLED, second.state());
+        assertEquals(RunViewModel.State.CANCELLED, second.state());
         assertEquals(1, wb.results().rows().size(), "a cancelled run adds no result");
 
         Path saved = results.resolve("saved.json");

@@ -21,7 +21,7 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.stealbench.eval.EncoderEvaluation;
 import org.stealbench.experiment.ExperimentResult;
-import org.stealbench.ui.model.ResultsModel;
+import org.stealbench.ui.model.ResultsViewModel;
 
 /**
  * Comparison of finished runs: the results browser (every results folder, check the ones to
@@ -31,14 +31,14 @@ import org.stealbench.ui.model.ResultsModel;
  */
 public final class CompareView extends VBox {
 
-    private final ResultsModel model;
+    private final ResultsViewModel model;
     private final DefaultCategoryDataset bars = new DefaultCategoryDataset();
     private final XYSeriesCollection curve = new XYSeriesCollection();
     private final JFreeChart barChart = Charts.bars("Stolen copies side by side", "", bars);
     private final JFreeChart curveChart = Charts.line("Budget curve: accuracy against queries", "queries", "linear accuracy", curve, true);
-    private final TableView<ResultsModel.Row> table = new TableView<>();
+    private final TableView<ResultsViewModel.Row> table = new TableView<>();
 
-    public CompareView(ResultsModel model, Runnable exportTable, Runnable exportCharts) {
+    public CompareView(ResultsViewModel model, Runnable exportTable, Runnable exportCharts) {
         this.model = model;
         setSpacing(8);
         setPadding(new Insets(10));
@@ -62,7 +62,7 @@ public final class CompareView extends VBox {
         table.setItems(model.rows());
         table.setEditable(true);
         table.setPlaceholder(new Label("No finished runs yet. Results appear here when a run completes."));
-        TableColumn<ResultsModel.Row, Boolean> use = new TableColumn<>("use");
+        TableColumn<ResultsViewModel.Row, Boolean> use = new TableColumn<>("use");
         use.setCellValueFactory(cd -> cd.getValue().selectedProperty());
         use.setCellFactory(c -> new TableCell<>() {
             private final CheckBox box = new CheckBox();
@@ -74,7 +74,7 @@ public final class CompareView extends VBox {
                     setGraphic(null);
                     return;
                 }
-                ResultsModel.Row row = getTableRow().getItem();
+                ResultsViewModel.Row row = getTableRow().getItem();
                 box.setSelected(row.selectedProperty().get());
                 box.setOnAction(e -> row.selectedProperty().set(box.isSelected()));
                 setGraphic(box);
@@ -108,7 +108,7 @@ public final class CompareView extends VBox {
         split.setDividerPositions(0.42);
         VBox.setVgrow(split, Priority.ALWAYS);
         getChildren().addAll(top, split);
-        model.rows().addListener((javafx.collections.ListChangeListener<ResultsModel.Row>) ch -> update());
+        model.rows().addListener((javafx.collections.ListChangeListener<ResultsViewModel.Row>) ch -> update());
         update();
     }
 
@@ -121,8 +121,8 @@ public final class CompareView extends VBox {
         return t == null ? "-" : String.format(Locale.ROOT, "%.1f / %.1f", 100 * t.linear(), 100 * t.knn());
     }
 
-    private void column(String title, double width, java.util.function.Function<ResultsModel.Row, String> f) {
-        TableColumn<ResultsModel.Row, String> c = new TableColumn<>(title);
+    private void column(String title, double width, java.util.function.Function<ResultsViewModel.Row, String> f) {
+        TableColumn<ResultsViewModel.Row, String> c = new TableColumn<>(title);
         c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
         c.setPrefWidth(width);
         table.getColumns().add(c);

@@ -25,7 +25,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.stealbench.experiment.ExperimentEvent;
-import org.stealbench.ui.model.RunItem;
+import org.stealbench.ui.model.RunViewModel;
 
 /**
  * The selected job, live: its progress, time and queries, and four charts that grow as epochs
@@ -36,7 +36,7 @@ import org.stealbench.ui.model.RunItem;
  */
 public final class LiveView extends VBox {
 
-    private final ObjectProperty<RunItem> item = new SimpleObjectProperty<>();
+    private final ObjectProperty<RunViewModel> item = new SimpleObjectProperty<>();
     private final Label title = new Label("No run selected: set up an experiment on the left and press Run (Ctrl+R).");
     private final Label phase = new Label();
     private final ProgressBar progress = new ProgressBar(0);
@@ -60,7 +60,7 @@ public final class LiveView extends VBox {
             "accuracy", new XYSeriesCollection(watermark), true);
     private final List<Runnable> unbind = new ArrayList<>();
 
-    public LiveView(java.util.function.Consumer<RunItem> onCancel, java.util.function.Consumer<RunItem> onDetails) {
+    public LiveView(java.util.function.Consumer<RunViewModel> onCancel, java.util.function.Consumer<RunViewModel> onDetails) {
         setSpacing(8);
         setPadding(new Insets(10));
         title.getStyleClass().add("section");
@@ -115,7 +115,7 @@ public final class LiveView extends VBox {
         show(null);
     }
 
-    public ObjectProperty<RunItem> itemProperty() {
+    public ObjectProperty<RunViewModel> itemProperty() {
         return item;
     }
 
@@ -129,7 +129,7 @@ public final class LiveView extends VBox {
         return knn.getItemCount();
     }
 
-    private void show(RunItem it) {
+    private void show(RunViewModel it) {
         unbind.forEach(Runnable::run);
         unbind.clear();
         for (XYSeries s : List.of(loss, knn, cosine, watermark)) {
@@ -161,9 +161,9 @@ public final class LiveView extends VBox {
         bind(it.verdictProperty(), verdict);
         progress.progressProperty().bind(it.progressProperty());
         unbind.add(() -> progress.progressProperty().unbind());
-        ChangeListener<RunItem.State> stateListener = (o, a, s) -> {
+        ChangeListener<RunViewModel.State> stateListener = (o, a, s) -> {
             cancel.setDisable(s.finished());
-            details.setVisible(s == RunItem.State.FAILED);
+            details.setVisible(s == RunViewModel.State.FAILED);
         };
         it.stateProperty().addListener(stateListener);
         stateListener.changed(null, null, it.state());
@@ -203,11 +203,11 @@ public final class LiveView extends VBox {
         unbind.add(() -> l.textProperty().unbind());
     }
 
-    private void follow(ObservableList<RunItem.Point> points, XYSeries series) {
+    private void follow(ObservableList<RunViewModel.Point> points, XYSeries series) {
         series.setNotify(false);
         points.forEach(p -> series.add(p.x(), p.y(), false));
         series.setNotify(true);
-        ListChangeListener<RunItem.Point> l = ch -> {
+        ListChangeListener<RunViewModel.Point> l = ch -> {
             while (ch.next()) {
                 if (ch.wasAdded()) {
                     series.setNotify(false);

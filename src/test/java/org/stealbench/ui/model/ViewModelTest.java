@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stealbench.data.DatasetRegistry;
@@ -30,6 +31,12 @@ class ViewModelTest {
 
     final ExecutorService fxThread = Executors.newSingleThreadExecutor();
     final ExecutorService background = Executors.newSingleThreadExecutor();
+
+    /** Jobs run as javafx.concurrent.Task, which reports its own state through the toolkit: start it (headless, Monocle). */
+    @BeforeAll
+    static void toolkit() throws Exception {
+        org.testfx.api.FxToolkit.registerPrimaryStage();
+    }
 
     @AfterEach
     void stop() {
@@ -54,7 +61,7 @@ class ViewModelTest {
 
     @Test
     void theFormExplainsInvalidCombinationsBeforeRunAndRoundTripsThroughJson() throws Exception {
-        ExperimentForm form = fx(() -> new ExperimentForm(registry(), background, fxThread));
+        ExperimentViewModel form = fx(() -> new ExperimentViewModel(registry(), background, fxThread));
         fx(() -> {
             form.refresh();
             return null;
@@ -112,28 +119,28 @@ class ViewModelTest {
         EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1), Map.of(), victim);
         ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 128, "mse", "small-cnn", 2, false,
                 List.of("digits"), List.of(), 1);
-        RunQueue queue = fx(() -> new RunQueue(registry(), tmp.resolve("results"), fxThread));
-        RunItem first = RunItem.theft(cfg);
-        RunItem second = RunItem.theft(cfg.withSeed(2));
+        RunQueueViewModel queue = fx(() -> new RunQueueViewModel(registry(), tmp.resolve("results"), fxThread));
+        RunViewModel first = RunViewModel.theft(cfg);
+        RunViewModel second = RunViewModel.theft(cfg.withSeed(2));
         fx(() -> {
             queue.submit(first);
             queue.submit(second);
             return null;
         });
-        assertEquals(RunItem.State.RUNNING, fx(first::state));
-        assertEquals(RunItem.State.QUEUED, fx(second::state), "one at a time by default");
+        assertEquals(RunViewModel.State.RUNNING, fx(first::state));
+        assertEquals(RunViewModel.State.QUEUED, fx(second::state), "one at a time by default");
         fx(() -> {
             queue.cancel(second);
             return null;
         });
-        assertEquals(RunItem.State.CANCELLED, fx(second::state));
+        assertEquals(RunViewModel.State.CANCELLED, fx(second::state));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (!fx(() -> first.state().finished()) && System.nanoTime() < deadline) {
             fx(queue::drainAll);
             Thread.sleep(100);
         }
         fx(queue::drainAll);
-        assertEquals(RunItem.State.COMPLETED, fx(first::state), () -> first.messageProperty().get());
+        assertEquals(RunViewModel.State.COMPLETED, fx(first::state), () -> first.messageProperty().get());
         assertEquals(2, (int) fx(() -> first.loss().size()));
         assertEquals(2, (int) fx(() -> first.knn().size()), "a live accuracy point per epoch");
         assertTrue(fx(() -> first.baselinesProperty().get() != null));

@@ -24,7 +24,7 @@ import org.stealbench.ssl.SimClrConfig;
  * sees it. The engine thread only calls {@link #post}; {@link #drain} applies what was posted on
  * the FX thread, a batch at a time, so a chatty engine never floods the UI.
  */
-public final class RunItem {
+public final class RunViewModel {
 
     /** Where a job is in its life. */
     public enum State {
@@ -68,7 +68,7 @@ public final class RunItem {
     private int stepsPerEpoch;
     private long firstStep;
 
-    private RunItem(ExperimentConfig experiment, SimClrConfig victimTraining) {
+    private RunViewModel(ExperimentConfig experiment, SimClrConfig victimTraining) {
         this.number = next();
         this.experiment = experiment;
         this.victimTraining = victimTraining;
@@ -78,12 +78,12 @@ public final class RunItem {
         return ++counter;
     }
 
-    public static RunItem theft(ExperimentConfig cfg) {
-        return new RunItem(cfg, null);
+    public static RunViewModel theft(ExperimentConfig cfg) {
+        return new RunViewModel(cfg, null);
     }
 
-    public static RunItem victim(SimClrConfig cfg) {
-        return new RunItem(null, cfg);
+    public static RunViewModel victim(SimClrConfig cfg) {
+        return new RunViewModel(null, cfg);
     }
 
     public boolean isTheft() {

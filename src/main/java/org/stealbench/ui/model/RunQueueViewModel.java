@@ -23,10 +23,10 @@ import org.stealbench.ssl.VictimRun;
 
 /**
  * The workbench's job queue: jobs wait in order and up to {@link #parallelProperty()} run at
- * once on background threads. All state changes happen on the FX thread (through {@code fx});
- * engine threads only post events to their {@link RunItem}, which {@link #drainAll()} applies.
+ * once, each as a {@code javafx.concurrent.Task} on a background thread. All state changes happen on the FX thread (through {@code fx});
+ * engine threads only post events to their {@link RunViewModel}, which {@link #drainAll()} applies.
  */
-public final class RunQueue {
+public final class RunQueueViewModel {
 
     private final DatasetRegistry registry;
     private final Path resultsRoot;
@@ -36,7 +36,7 @@ public final class RunQueue {
         t.setDaemon(true);
         return t;
     });
-    private final ObservableList<RunItem> items = FXCollections.observableArrayList();
+    private final ObservableList<RunViewModel> items = FXCollections.observableArrayList();
     private final IntegerProperty parallel = new SimpleIntegerProperty(1);
     private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(0);
     private final ReadOnlyIntegerWrapper completed = new ReadOnlyIntegerWrapper(0);
@@ -45,14 +45,14 @@ public final class RunQueue {
     /**
      * @param fx runs a task on the FX thread (Platform::runLater in the app; direct in tests)
      */
-    public RunQueue(DatasetRegistry registry, Path resultsRoot, Executor fx) {
+    public RunQueueViewModel(DatasetRegistry registry, Path resultsRoot, Executor fx) {
         this.registry = registry;
         this.resultsRoot = resultsRoot;
         this.fx = fx;
         parallel.addListener((o, a, b) -> schedule());
     }
 
-    public ObservableList<RunItem> items() {
+    public ObservableList<RunViewModel> items() {
         return items;
     }
 
@@ -84,24 +84,24 @@ public final class RunQueue {
     }
 
     /** Adds a job at the end of the queue (FX thread). */
-    public void submit(RunItem item) {
+    public void submit(RunViewModel item) {
         items.add(item);
         schedule();
     }
 
     /** Cancels a waiting job at once, or asks a running one to stop within a batch (FX thread). */
-    public void cancel(RunItem item) {
-        if (item.state() == RunItem.State.QUEUED) {
-            item.post(new RunItem.Ended(RunItem.State.CANCELLED, "cancelled before it started", null));
+    public void cancel(RunViewModel item) {
+        if (item.state() == RunViewModel.State.QUEUED) {
+            item.post(new RunViewModel.Ended(RunViewModel.State.CANCELLED, "cancelled before it started", null));
             item.drain();
-        } else if (item.state() == RunItem.State.RUNNING) {
+        } else if (item.state() == RunViewModel.State.RUNNING) {
             item.cancellation().cancel();
             item.phaseProperty().set("cancelling...");
         }
     }
 
     public void cancelAll() {
-        for (RunItem i : items.toArray(RunItem[]::new)) {
+        for (RunViewModel i : items.toArray(RunViewModel[]::new)) {
             cancel(i);
         }
     }
@@ -114,68 +114,73 @@ public final class RunQueue {
     /** Applies posted engine events of every job (FX thread); returns whether anything changed. */
     public boolean drainAll() {
         boolean changed = false;
-        for (RunItem i : items) {
+        for (RunViewModel i : items) {
             changed |= i.drain();
         }
         return changed;
     }
 
     private void schedule() {
-        for (RunItem i : items) {
+        for (RunViewModel i : items) {
             if (running.get() >= parallel.get()) {
                 return;
             }
-            if (i.state() == RunItem.State.QUEUED) {
+            if (i.state() == RunViewModel.State.QUEUED) {
                 start(i);
             }
         }
     }
 
-    private void start(RunItem item) {
+    private void start(RunViewModel item) {
         running.set(running.get() + 1);
         item.started();
-        workers.execute(() -> {
-            try {
-                if (item.isTheft()) {
-                    ExperimentResult r = ExperimentRunner.run(item.experiment(), registry, item::post, item.cancellation(), resultsRoot,
-                            ExperimentRunner.Options.LIVE);
-                    if (r.completed()) {
-                        fx.execute(() -> completed.set(completed.get() + 1));
+        javafx.concurrent.Task<Void> task = new javafx.concurrent.Task<>() {
+            @Override
+            protected Void call() throws Exception {
+                try {
+                    if (item.isTheft()) {
+                        ExperimentResult r = ExperimentRunner.run(item.experiment(), registry, item::post, item.cancellation(), resultsRoot,
+                                ExperimentRunner.Options.LIVE);
+                        if (r.completed()) {
+                            fx.execute(() -> completed.set(completed.get() + 1));
+                        }
+                    } else {
+                        trainVictim(item);
                     }
-                } else {
-                    trainVictim(item);
-                }
-            } catch (Throwable t) {
-                item.post(new RunItem.Ended(RunItem.State.FAILED, String.valueOf(t.getMessage()), t));
-            } finally {
-                fx.execute(() -> {
-                    item.drain();
-                    if (!item.state().finished()) {
-                        item.post(new RunItem.Ended(RunItem.State.FAILED, "the job stopped without a result", null));
+                } catch (Throwable t) {
+                    item.post(new RunViewModel.Ended(RunViewModel.State.FAILED, String.valueOf(t.getMessage()), t));
+                } finally {
+                    fx.execute(() -> {
                         item.drain();
-                    }
-                    running.set(running.get() - 1);
-                    schedule();
-                });
+                        if (!item.state().finished()) {
+                            item.post(new RunViewModel.Ended(RunViewModel.State.FAILED, "the job stopped without a result", null));
+                            item.drain();
+                        }
+                        running.set(running.get() - 1);
+                        schedule();
+                    });
+                }
+                return null;
             }
-        });
+        };
+        workers.execute(task);
     }
 
-    private void trainVictim(RunItem item) throws java.io.IOException {
+    private void trainVictim(RunViewModel item) throws java.io.IOException {
         var cfg = item.victimTraining();
         Path out = resultsRoot.resolve("victims").resolve(cfg.dataset().replaceAll("[^A-Za-z0-9-]", "_") + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         item.post(new org.stealbench.experiment.ExperimentEvent.Phase("loading " + cfg.dataset()));
         VictimRun.Outcome o = VictimRun.run(cfg, registry, out, "workbench", item::post, item.cancellation(),
-                (rec, enc) -> item.post(new RunItem.VictimEpoch(rec.epoch(), rec.watermarkAccuracy())));
+                (rec, enc) -> item.post(new RunViewModel.VictimEpoch(rec.epoch(), rec.watermarkAccuracy())));
         TrainStatus s = o.result().finished().status();
         if (s == TrainStatus.COMPLETED) {
-            item.post(new RunItem.Ended(RunItem.State.COMPLETED, "wrote " + o.encoderFile(), null));
+            item.post(new RunViewModel.Ended(RunViewModel.State.COMPLETED, "wrote " + o.encoderFile(), null));
             fx.execute(() -> lastVictim.set(o.encoderFile()));
         } else if (s == TrainStatus.CANCELLED) {
-            item.post(new RunItem.Ended(RunItem.State.CANCELLED, "cancelled; its checkpoint is in " + out, null));
+            item.post(new RunViewModel.Ended(RunViewModel.State.CANCELLED, "cancelled; its checkpoint is in " + out, null));
         } else {
-            item.post(new RunItem.Ended(RunItem.State.FAILED, o.result().finished().message(), null));
+            item.post(new RunViewModel.Ended(RunViewModel.State.FAILED, o.result().finished().message(), null));
         }
     }
 

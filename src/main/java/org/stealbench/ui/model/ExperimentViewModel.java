@@ -37,7 +37,7 @@ import org.stealbench.model.EncoderIO;
  * Facts that need the disk (the victim's training-set size, how many query images a dataset
  * offers) are looked up on a background executor and arrive through {@code fx}.
  */
-public final class ExperimentForm {
+public final class ExperimentViewModel {
 
     public static final List<String> TASKS = List.of("fashion-mnist", "mnist", "digits", "shapes", "cifar10", "stl10", "svhn");
 
@@ -66,7 +66,7 @@ public final class ExperimentForm {
     private final StringBinding budgetNote;
     private final StringBinding lossExplanation;
 
-    public ExperimentForm(DatasetRegistry registry, Executor background, Executor fx) {
+    public ExperimentViewModel(DatasetRegistry registry, Executor background, Executor fx) {
         this.registry = registry;
         this.background = background;
         this.fx = fx;

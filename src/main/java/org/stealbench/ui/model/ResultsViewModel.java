@@ -17,7 +17,7 @@ import org.stealbench.experiment.ResultTables;
  * The results browser: every results folder under the results root, each with a check box; the
  * checked ones feed the comparison table, the grouped bar chart and the budget curve.
  */
-public final class ResultsModel {
+public final class ResultsViewModel {
 
     /** One past run and whether it takes part in the comparison. */
     public static final class Row {
@@ -47,7 +47,7 @@ public final class ResultsModel {
     private final ObservableList<Row> rows = FXCollections.observableArrayList(r -> new javafx.beans.Observable[] {r.selectedProperty()});
     private final StringProperty status = new SimpleStringProperty("");
 
-    public ResultsModel(Path root, Executor background, Executor fx) {
+    public ResultsViewModel(Path root, Executor background, Executor fx) {
         this.root = root;
         this.background = background;
         this.fx = fx;

@@ -13,15 +13,15 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import org.stealbench.ui.model.RunItem;
-import org.stealbench.ui.model.RunQueue;
+import org.stealbench.ui.model.RunViewModel;
+import org.stealbench.ui.model.RunQueueViewModel;
 
 /** The job queue: every job with its state and progress; how many may run at once; cancel; clear finished. */
-public final class RunsPanel extends VBox {
+public final class RunsView extends VBox {
 
-    private final ListView<RunItem> list;
+    private final ListView<RunViewModel> list;
 
-    public RunsPanel(RunQueue queue) {
+    public RunsView(RunQueueViewModel queue) {
         setSpacing(6);
         setPadding(new Insets(10));
         Label head = new Label("Runs");
@@ -47,7 +47,7 @@ public final class RunsPanel extends VBox {
         list.setCellFactory(v -> new RunCell(queue));
         VBox.setVgrow(list, Priority.ALWAYS);
         getChildren().addAll(top, list);
-        queue.items().addListener((javafx.collections.ListChangeListener<RunItem>) ch -> {
+        queue.items().addListener((javafx.collections.ListChangeListener<RunViewModel>) ch -> {
             while (ch.next()) {
                 if (ch.wasAdded()) {
                     list.getSelectionModel().select(ch.getAddedSubList().get(ch.getAddedSubList().size() - 1));
@@ -56,18 +56,18 @@ public final class RunsPanel extends VBox {
         });
     }
 
-    public ListView<RunItem> list() {
+    public ListView<RunViewModel> list() {
         return list;
     }
 
-    private static final class RunCell extends ListCell<RunItem> {
+    private static final class RunCell extends ListCell<RunViewModel> {
         private final Label title = new Label();
         private final Label state = new Label();
         private final ProgressBar bar = new ProgressBar();
         private final Button cancel = new Button();
         private final VBox box;
 
-        RunCell(RunQueue queue) {
+        RunCell(RunQueueViewModel queue) {
             cancel.setGraphic(Icons.view("cancel", 14));
             cancel.getStyleClass().add("flat");
             cancel.setOnAction(e -> {
@@ -85,7 +85,7 @@ public final class RunsPanel extends VBox {
         }
 
         @Override
-        protected void updateItem(RunItem item, boolean empty) {
+        protected void updateItem(RunViewModel item, boolean empty) {
             super.updateItem(item, empty);
             title.textProperty().unbind();
             state.textProperty().unbind();
@@ -96,7 +96,7 @@ public final class RunsPanel extends VBox {
                 return;
             }
             title.setText(item.title());
-            state.textProperty().bind(Bindings.createStringBinding(() -> item.state() == RunItem.State.RUNNING
+            state.textProperty().bind(Bindings.createStringBinding(() -> item.state() == RunViewModel.State.RUNNING
                     ? item.phaseProperty().get() : item.state().name().toLowerCase(java.util.Locale.ROOT), item.stateProperty(),
                     item.phaseProperty()));
             bar.progressProperty().bind(item.progressProperty());

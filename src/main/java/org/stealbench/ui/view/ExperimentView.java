@@ -23,7 +23,7 @@ import javafx.util.converter.IntegerStringConverter;
 import org.stealbench.attack.StealingLoss;
 import org.stealbench.experiment.ExperimentConfig;
 import org.stealbench.model.Architecture;
-import org.stealbench.ui.model.ExperimentForm;
+import org.stealbench.ui.model.ExperimentViewModel;
 
 /**
  * The experiment panel: victim, stealing data, query budget (slider and field, with the mark at a
@@ -31,13 +31,13 @@ import org.stealbench.ui.model.ExperimentForm;
  * epochs, re-querying, downstream tasks, seed; the problems of the current combination in place;
  * Run.
  */
-public final class ExperimentPanel extends VBox {
+public final class ExperimentView extends VBox {
 
     private final Button run = new Button("Run");
     private final Button chooseVictim = new Button("Choose...");
     private final Button bundledVictim = new Button("Bundled");
 
-    public ExperimentPanel(ExperimentForm form) {
+    public ExperimentView(ExperimentViewModel form) {
         setSpacing(8);
         setPadding(new Insets(10));
         getStyleClass().add("experiment-panel");
@@ -142,7 +142,7 @@ public final class ExperimentPanel extends VBox {
         g.addRow(row++, label("Epochs"), new HBox(10, epochs, requery));
 
         FlowPane tasks = new FlowPane(8, 4);
-        for (String t : ExperimentForm.TASKS) {
+        for (String t : ExperimentViewModel.TASKS) {
             CheckBox cb = new CheckBox(t);
             cb.setSelected(form.tasks().contains(t));
             cb.selectedProperty().addListener((o, a, b) -> {
