@@ -17,6 +17,8 @@ public final class FxStallMeter {
     private final AtomicLong probes = new AtomicLong();
     private final AtomicLong over50 = new AtomicLong();
     private volatile boolean running;
+    private volatile long since = System.nanoTime();
+    private final java.util.List<String> stalls = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     public void start() {
         if (running) {
@@ -33,6 +35,9 @@ public final class FxStallMeter {
                     probes.incrementAndGet();
                     if (late > 50_000_000L) {
                         over50.incrementAndGet();
+                        if (stalls.size() < 200) {
+                            stalls.add(String.format(java.util.Locale.ROOT, "%.1fs:%.0fms", (posted - since) / 1e9, late / 1e6));
+                        }
                     }
                     done.countDown();
                 });
@@ -88,6 +93,15 @@ public final class FxStallMeter {
         probes.set(0);
         over50.set(0);
         busyStacks.clear();
+        stalls.clear();
+        since = System.nanoTime();
+    }
+
+    /** When (seconds since the last reset) each stall over 50 ms began, and how long it was. */
+    public java.util.List<String> stalls() {
+        synchronized (stalls) {
+            return java.util.List.copyOf(stalls);
+        }
     }
 
     public double worstMillis() {

@@ -138,8 +138,10 @@ public final class Workbench {
         Map<String, String> paths = new LinkedHashMap<>();
         paths.put("Sample data", registry.roots().sampleData().toString());
         paths.put("Results", queue.resultsRoot().toString());
-        tabs.getTabs().addAll(tab("Live", live), tab("Compare", compare), tab("Data", new DataView(datasets, background)),
-                tab("About", new AboutView(paths, stallMeter)));
+        AboutView about = new AboutView(paths, stallMeter);
+        Tab aboutTab = tab("About", about);
+        aboutTab.selectedProperty().addListener((o, a, on) -> about.setActive(on));
+        tabs.getTabs().addAll(tab("Live", live), tab("Compare", compare), tab("Data", new DataView(datasets, background)), aboutTab);
         tabs.setId("views");
         SplitPane main = new SplitPane(left, tabs);
         main.setDividerPositions(0.34);
@@ -540,11 +542,22 @@ public final class Workbench {
                 return;
             }
             stallMeter.reset();
+            double[] setup = {Double.NaN, 0};
+            item.phaseProperty().addListener((o, a, p) -> {
+                if ("training the copy".equals(p) && Double.isNaN(setup[0])) {
+                    setup[0] = stallMeter.worstMillis();
+                    setup[1] = stallMeter.probesOver50ms();
+                    System.err.println("stalls over 50 ms while the run was set up: " + stallMeter.stalls());
+                    stallMeter.reset();
+                }
+            });
             item.stateProperty().addListener((o, a, s) -> {
                 if (s.finished()) {
+                    System.err.println("stalls over 50 ms while it trained and was evaluated: " + stallMeter.stalls());
                     System.err.println("FX thread stacks sampled in stalls:\n" + stallMeter.busyStacks(8));
-                    String text = String.format(Locale.ROOT, "state=%s%nworst_ms=%.1f%nprobes=%d%nover_50ms=%d%nseconds=%s%n", s,
-                            stallMeter.worstMillis(), stallMeter.probes(), stallMeter.probesOver50ms(),
+                    String text = String.format(Locale.ROOT,
+                            "state=%s%nsetup_worst_ms=%.1f%nsetup_over_50ms=%.0f%nworst_ms=%.1f%nprobes=%d%nover_50ms=%d%nseconds=%s%n", s,
+                            setup[0], setup[1], stallMeter.worstMillis(), stallMeter.probes(), stallMeter.probesOver50ms(),
                             item.resultProperty().get() == null ? "" : String.format(Locale.ROOT, "%.1f", item.resultProperty().get().seconds()));
                     try {
                         if (report != null) {

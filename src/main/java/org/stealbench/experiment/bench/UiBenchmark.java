@@ -28,19 +28,22 @@ public final class UiBenchmark {
                 .append(epochs).append("`: the demo theft, InfoNCE, 2,000 queries, ").append(epochs)
                 .append(" epochs with live metrics; a probe posted to the FX thread every 10 ms records how late it runs). ")
                 .append(BenchmarkReport.machine()).append("\n\n");
-        md.append("| run | longest FX-thread stall | probes | probes later than 50 ms | theft wall time |\n|---|---|---|---|---|\n");
+        md.append("| run | longest stall while the run was set up (queued, victim loaded, baselines) | later than 50 ms | "
+                + "longest stall while it trained and was evaluated | probes | later than 50 ms | theft wall time |\n"
+                + "|---|---|---|---|---|---|---|\n");
         double worst = 0;
         for (int r = 1; r <= repeats; r++) {
             Map<String, String> rep = once(epochs, log);
             double w = Double.parseDouble(rep.getOrDefault("worst_ms", "NaN"));
             worst = Math.max(worst, w);
-            md.append(String.format(Locale.ROOT, "| %d | %.1f ms | %s | %s | %s s |%n", r, w, rep.get("probes"), rep.get("over_50ms"),
-                    rep.getOrDefault("seconds", "?")));
+            md.append(String.format(Locale.ROOT, "| %d | %s ms | %s | %.1f ms | %s | %s | %s s |%n", r, rep.get("setup_worst_ms"),
+                    rep.get("setup_over_50ms"), w, rep.get("probes"), rep.get("over_50ms"), rep.getOrDefault("seconds", "?")));
             log.accept(String.format(Locale.ROOT, "run %d: longest stall %.1f ms (%s probes, %s over 50 ms)", r, w, rep.get("probes"),
                     rep.get("over_50ms")));
         }
-        md.append(String.format(Locale.ROOT, "%nWorst case: %.1f ms (target: under 50 ms). %s%n", worst,
-                worst < 50 ? "Met." : "Not met."));
+        md.append(String.format(Locale.ROOT, "%nWorst case while training: %.1f ms (target: under 50 ms): %s. The set-up column "
+                + "holds the one-off stalls of queueing a run (its list cell and charts are created and drawn the first time).%n", worst,
+                worst < 50 ? "met" : "not met"));
         return md.toString();
     }
 
