@@ -12,6 +12,8 @@ import java.util.concurrent.Executor;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.application.Platform;
+import javafx.fxml.FXML;
+import javafx.fxml.FXMLLoader;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -22,26 +24,15 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
-import javafx.scene.control.Menu;
-import javafx.scene.control.MenuBar;
-import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
-import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
-import javafx.scene.control.ToolBar;
-import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
-import javafx.scene.input.KeyCombination;
-import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
-import javafx.scene.layout.VBox;
+import javafx.scene.layout.StackPane;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.util.Duration;
@@ -66,9 +57,10 @@ import org.stealbench.ui.view.LiveView;
 import org.stealbench.ui.view.RunsView;
 
 /**
- * The workbench window's content and its actions: the experiment panel and the run queue on the
- * left, the views (Live, Compare, Data, About) in tabs, menus, tool bar, shortcuts, dialogs, and
- * the close guard. A timeline pumps engine events into the view models four times a second.
+ * The workbench window's controller (layout, menus and tool bar in workbench.fxml): it puts the
+ * experiment panel, the run queue and the views (Live, Compare, Data, About) into the layout and
+ * carries out the actions (run, cancel, save, open, export, train a victim), the dialogs and the
+ * close guard. A timeline pumps engine events into the view models four times a second.
  */
 public final class Workbench {
 
@@ -87,10 +79,42 @@ public final class Workbench {
     private final RunsView runs;
     private final LiveView live;
     private final CompareView compare;
-    private final TabPane tabs = new TabPane();
-    private final Label status = new Label("Ready.");
-    private final BorderPane root = new BorderPane();
+    private final Parent root;
     private boolean closing;
+
+    @FXML
+    private TabPane tabs;
+    @FXML
+    private Tab liveTab;
+    @FXML
+    private Tab compareTab;
+    @FXML
+    private Tab dataTab;
+    @FXML
+    private Tab aboutTab;
+    @FXML
+    private ScrollPane formScroll;
+    @FXML
+    private StackPane runsHolder;
+    @FXML
+    private Label statusLabel;
+    @FXML
+    private Label buildLabel;
+    @FXML
+    private Button toolRun;
+    @FXML
+    private Button toolCancel;
+    @FXML
+    private Button toolAllLosses;
+    @FXML
+    private Button toolTrain;
+    @FXML
+    private Button toolOpen;
+    @FXML
+    private Button toolSave;
+    @FXML
+    private Button toolExport;
+    private Label status;
 
     public Workbench(Stage stage, DatasetRegistry registry, Path resultsRoot, Executor background, Executor fx) {
         this.stage = stage;
@@ -108,7 +132,7 @@ public final class Workbench {
         panel.runButton().setOnAction(e -> run());
         panel.chooseVictimButton().setOnAction(e -> chooseVictim());
         queue.completedProperty().addListener((o, a, b) -> results.refresh());
-        queue.lastVictimProperty().addListener((o, a, p) -> status.setText("Victim trained: " + p
+        queue.lastVictimProperty().addListener((o, a, p) -> statusLabel.setText("Victim trained: " + p
                 + ". Use it with Victim > Choose..., or the Experiment menu."));
         datasets.rows().addListener((javafx.collections.ListChangeListener<DatasetsViewModel.Row>) ch -> {
             for (DatasetsViewModel.Row r : datasets.rows()) {
@@ -117,7 +141,13 @@ public final class Workbench {
                 }
             }
         });
-        layout();
+        FXMLLoader loader = new FXMLLoader(Workbench.class.getResource("workbench.fxml"));
+        loader.setController(this);
+        try {
+            root = loader.load();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot load workbench.fxml", e);
+        }
         Timeline pump = new Timeline(new KeyFrame(PUMP, e -> queue.drainAll()));
         pump.setCycleCount(Timeline.INDEFINITE);
         pump.play();
@@ -128,99 +158,28 @@ public final class Workbench {
         });
     }
 
-    private void layout() {
-        ScrollPane formScroll = new ScrollPane(panel);
-        formScroll.setFitToWidth(true);
-        formScroll.setMinWidth(470);
-        SplitPane left = new SplitPane(formScroll, runs);
-        left.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        left.setDividerPositions(0.66);
+    /** Puts the code-built views into workbench.fxml's placeholders (called by the loader). */
+    @FXML
+    private void initialize() {
+        status = statusLabel;
+        formScroll.setContent(panel.root());
+        runsHolder.getChildren().add(runs);
         Map<String, String> paths = new LinkedHashMap<>();
         paths.put("Sample data", registry.roots().sampleData().toString());
         paths.put("Results", queue.resultsRoot().toString());
         AboutView about = new AboutView(paths, stallMeter);
-        Tab aboutTab = tab("About", about);
+        liveTab.setContent(live);
+        compareTab.setContent(compare);
+        dataTab.setContent(new DataView(datasets, background));
+        aboutTab.setContent(about);
         aboutTab.selectedProperty().addListener((o, a, on) -> about.setActive(on));
-        tabs.getTabs().addAll(tab("Live", live), tab("Compare", compare), tab("Data", new DataView(datasets, background)), aboutTab);
-        tabs.setId("views");
-        SplitPane main = new SplitPane(left, tabs);
-        main.setDividerPositions(0.34);
-        SplitPane.setResizableWithParent(left, false);
-        VBox top = new VBox(menus(), toolbar());
-        root.setTop(top);
-        root.setCenter(main);
-        HBox bar = new HBox(10, status, new Region(), new Label(NativeBackend.buildName()));
-        HBox.setHgrow(bar.getChildren().get(1), Priority.ALWAYS);
-        bar.getStyleClass().add("status-bar");
-        status.setId("statusLabel");
-        root.setBottom(bar);
-        root.getStyleClass().add("workbench");
-    }
-
-    private static Tab tab(String name, javafx.scene.Node content) {
-        Tab t = new Tab(name, content);
-        t.setClosable(false);
-        return t;
-    }
-
-    private MenuBar menus() {
-        Menu file = new Menu("_File");
-        file.getItems().addAll(item("_Open experiment...", "Shortcut+O", this::openExperiment),
-                item("_Save experiment...", "Shortcut+S", this::saveExperiment),
-                item("_Export charts in view...", "Shortcut+E", this::exportCurrent),
-                item("Export comparison _table...", null, this::exportTable),
-                item("_Quit", "Shortcut+Q", () -> {
-                    if (confirmClose()) {
-                        stage.close();
-                    }
-                }));
-        Menu exp = new Menu("_Experiment");
-        exp.getItems().addAll(item("_Run", "Shortcut+R", this::run), item("_Cancel selected run", "Shortcut+K", this::cancelSelected),
-                item("Compare all _losses (queue 7 runs)", null, this::queueAllLosses),
-                item("_Budget sweep (queue 500/2k/8k)", null, this::queueBudgetSweep),
-                item("_Train a victim...", "Shortcut+T", this::trainVictimDialog),
-                item("Use the last _trained victim", null, () -> {
-                    if (queue.lastVictimProperty().get() != null) {
-                        form.victimProperty().set(queue.lastVictimProperty().get().toString());
-                    }
-                }), item("Reset to the _demo experiment", null, () -> form.load(ExperimentConfig.demo("infonce"))));
-        Menu view = new Menu("_View");
-        String[] names = {"Live", "Compare", "Data", "About"};
-        for (int i = 0; i < names.length; i++) {
-            int k = i;
-            view.getItems().add(item(names[i], "Shortcut+" + (i + 1), () -> tabs.getSelectionModel().select(k)));
+        buildLabel.setText(NativeBackend.buildName());
+        toolRun.disableProperty().bind(form.validBinding().not());
+        String[][] icons = {{"run"}, {"cancel"}, {"compare"}, {"train"}, {"open"}, {"save"}, {"export"}};
+        Button[] buttons = {toolRun, toolCancel, toolAllLosses, toolTrain, toolOpen, toolSave, toolExport};
+        for (int i = 0; i < buttons.length; i++) {
+            buttons[i].setGraphic(Icons.view(icons[i][0], 20));
         }
-        return new MenuBar(file, exp, view);
-    }
-
-    private static MenuItem item(String text, String accel, Runnable action) {
-        MenuItem m = new MenuItem(text);
-        if (accel != null) {
-            m.setAccelerator(KeyCombination.keyCombination(accel));
-        }
-        m.setOnAction(e -> action.run());
-        return m;
-    }
-
-    private ToolBar toolbar() {
-        Button run = tool("Run", "run", "Queue the experiment (Ctrl+R)", this::run);
-        run.disableProperty().bind(form.validBinding().not());
-        run.setId("toolRun");
-        Button cancel = tool("Cancel", "cancel", "Cancel the selected run (Ctrl+K)", this::cancelSelected);
-        cancel.setId("toolCancel");
-        Button compareAll = tool("All losses", "compare", "Queue the experiment once per loss, for the comparison view", this::queueAllLosses);
-        Button train = tool("Train victim", "train", "Train a new victim with SimCLR and the watermark (Ctrl+T)", this::trainVictimDialog);
-        Button open = tool("Open", "open", "Open a saved experiment (Ctrl+O)", this::openExperiment);
-        Button save = tool("Save", "save", "Save this experiment as JSON (Ctrl+S)", this::saveExperiment);
-        Button export = tool("Export", "export", "Export the charts in view as PNG or SVG (Ctrl+E)", this::exportCurrent);
-        return new ToolBar(run, cancel, compareAll, train, new javafx.scene.control.Separator(), open, save, export);
-    }
-
-    private static Button tool(String text, String icon, String tip, Runnable action) {
-        Button b = new Button(text, Icons.view(icon, 20));
-        b.setTooltip(new Tooltip(tip));
-        b.setOnAction(e -> action.run());
-        return b;
     }
 
     /** Selects a view by its tab's name (case-insensitive); unknown names are ignored. */
@@ -271,8 +230,13 @@ public final class Workbench {
 
     // ---- actions ----
 
+    @FXML
+    private void run() {
+        submitExperiment();
+    }
+
     /** Queues the experiment as it stands; returns the job (null if the form is invalid). */
-    public RunViewModel run() {
+    public RunViewModel submitExperiment() {
         if (!form.validBinding().get()) {
             status.setText("Cannot run: " + form.problemsBinding().get().replace('\n', ' '));
             return null;
@@ -284,6 +248,7 @@ public final class Workbench {
         return item;
     }
 
+    @FXML
     private void cancelSelected() {
         RunViewModel it = runs.list().getSelectionModel().getSelectedItem();
         if (it != null) {
@@ -291,9 +256,10 @@ public final class Workbench {
         }
     }
 
+    @FXML
     private void queueAllLosses() {
         if (!form.validBinding().get()) {
-            run();
+            submitExperiment();
             return;
         }
         ExperimentConfig base = form.toConfig();
@@ -303,9 +269,10 @@ public final class Workbench {
         status.setText("Queued one run per loss; the Compare view fills as they finish.");
     }
 
+    @FXML
     private void queueBudgetSweep() {
         if (!form.validBinding().get()) {
-            run();
+            submitExperiment();
             return;
         }
         ExperimentConfig base = form.toConfig();
@@ -316,6 +283,7 @@ public final class Workbench {
         status.setText("Queued a budget sweep (same sample passes per run); see Compare > budget curve.");
     }
 
+    @FXML
     private void trainVictimDialog() {
         Dialog<SimClrConfig> d = new Dialog<>();
         d.setTitle("Train a victim");
@@ -364,6 +332,7 @@ public final class Workbench {
         }
     }
 
+    @FXML
     private void saveExperiment() {
         if (!form.validBinding().get()) {
             error("Cannot save", form.problemsBinding().get(), null);
@@ -387,6 +356,7 @@ public final class Workbench {
         }
     }
 
+    @FXML
     private void openExperiment() {
         var f = jsonChooser("Open experiment").showOpenDialog(stage);
         if (f != null) {
@@ -411,6 +381,7 @@ public final class Workbench {
         return fc;
     }
 
+    @FXML
     private void exportCurrent() {
         int i = tabs.getSelectionModel().getSelectedIndex();
         if (i == 1) {
@@ -447,6 +418,7 @@ public final class Workbench {
         }
     }
 
+    @FXML
     private void exportTable() {
         FileChooser fc = new FileChooser();
         fc.setTitle("Export the comparison table (writes .csv, .tex and .md)");
@@ -467,6 +439,45 @@ public final class Workbench {
         } catch (IOException e) {
             error("Cannot export the table", e.getMessage(), e);
         }
+    }
+
+    @FXML
+    private void quit() {
+        if (confirmClose()) {
+            stage.close();
+        }
+    }
+
+    @FXML
+    private void useLastVictim() {
+        if (queue.lastVictimProperty().get() != null) {
+            form.victimProperty().set(queue.lastVictimProperty().get().toString());
+        }
+    }
+
+    @FXML
+    private void resetDemo() {
+        form.load(ExperimentConfig.demo("infonce"));
+    }
+
+    @FXML
+    private void showLive() {
+        tabs.getSelectionModel().select(liveTab);
+    }
+
+    @FXML
+    private void showCompare() {
+        tabs.getSelectionModel().select(compareTab);
+    }
+
+    @FXML
+    private void showData() {
+        tabs.getSelectionModel().select(dataTab);
+    }
+
+    @FXML
+    private void showAbout() {
+        tabs.getSelectionModel().select(aboutTab);
     }
 
     private void showDetails(RunViewModel item) {
@@ -537,7 +548,7 @@ public final class Workbench {
         form.load(ExperimentConfig.demo("infonce").withEpochs(epochs));
         Timeline wait = new Timeline();
         wait.getKeyFrames().add(new KeyFrame(Duration.seconds(2), e -> {
-            RunViewModel item = run();
+            RunViewModel item = submitExperiment();
             if (item == null) {
                 return;
             }
