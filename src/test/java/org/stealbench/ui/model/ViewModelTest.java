@@ -149,4 +149,44 @@ class ViewModelTest {
         assertEquals(0L, (long) fx(queue::inFlight));
         assertEquals(1, (int) fx(() -> queue.completedProperty().get()));
     }
+
+    @Test
+    void aFailingJobShowsAReadableMessageWithDetailsAndShutdownCancelsCleanly() throws Exception {
+        NativeBackend.configure();
+        RunQueueViewModel queue = fx(() -> new RunQueueViewModel(registry(), tmp.resolve("results"), fxThread));
+        ExperimentConfig missing = ExperimentConfig.demo("mse").withVictim(tmp.resolve("no-such-victim.zip").toString());
+        RunViewModel bad = RunViewModel.theft(missing);
+        fx(() -> {
+            queue.submit(bad);
+            return null;
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!fx(() -> bad.state().finished()) && System.nanoTime() < deadline) {
+            fx(queue::drainAll);
+            Thread.sleep(50);
+        }
+        assertEquals(RunViewModel.State.FAILED, fx(bad::state));
+        assertTrue(fx(() -> bad.messageProperty().get()).contains("no-such-victim.zip"), () -> bad.messageProperty().get());
+        assertTrue(fx(() -> bad.detailsProperty().get()).contains("at org.stealbench"), "the stack trace is kept for Details");
+
+        Path victim = tmp.resolve("victim.zip");
+        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1), Map.of(), victim);
+        RunViewModel longRun = RunViewModel.theft(new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 128, "mse",
+                "small-cnn", 500, false, List.of("digits"), List.of(), 1));
+        fx(() -> {
+            queue.submit(longRun);
+            return null;
+        });
+        while (fx(() -> longRun.loss().isEmpty()) && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(120)) {
+            fx(queue::drainAll);
+            Thread.sleep(50);
+        }
+        assertTrue(fx(() -> queue.shutdown(60)), "running jobs stop within a batch when the window closes");
+        Thread.sleep(200);
+        fx(queue::drainAll);
+        assertEquals(RunViewModel.State.CANCELLED, fx(longRun::state));
+        try (var s = java.nio.file.Files.list(tmp.resolve("results"))) {
+            assertEquals(0, s.filter(p -> !p.getFileName().toString().startsWith(".")).count(), "no half-written result");
+        }
+    }
 }
