@@ -77,12 +77,15 @@ public final class StealingTrainer {
      */
     public static Result steal(StealConfig cfg, EncoderApi api, ImageDataset queryImages, TrainListener listener, Cancellation cancel,
                                Path checkpointDir) {
-        return steal(cfg, api, queryImages, listener, cancel, checkpointDir, e -> { });
+        return steal(cfg, api, queryImages, listener, cancel, checkpointDir, (e, q) -> { });
     }
 
-    /** As above; {@code onModel} receives the encoder being trained before training starts (for live evaluation between epochs). */
+    /**
+     * As above; {@code onStart} receives the encoder being trained and the count of queries used so
+     * far (a resumed theft's earlier ones included) before training starts, for live evaluation.
+     */
     public static Result steal(StealConfig cfg, EncoderApi api, ImageDataset queryImages, TrainListener listener, Cancellation cancel,
-                               Path checkpointDir, java.util.function.Consumer<Encoder> onModel) {
+                               Path checkpointDir, java.util.function.BiConsumer<Encoder, java.util.function.LongSupplier> onStart) {
         int[] shape = api.inputShape();
         ImageDataset queries = ImageAdapters.fit(queryImages, shape[0], shape[1], shape[2]);
         long[] earlier = {0};
@@ -101,7 +104,7 @@ public final class StealingTrainer {
             return new Result(null, f, used(api, earlier), List.of());
         }
         Encoder stolen = new Encoder(stolenSpec(cfg, api, queries), cfg.seed());
-        onModel.accept(stolen);
+        onStart.accept(stolen, () -> used(api, earlier));
         BatchLoss loss = cfg.lossKind().create();
         int[] labels = queries.labels();
         BatchAugmenter views = new BatchAugmenter(SimClrAugmentation.of(StealConfig.REQUERY_STRENGTH, 0.2, 0.0));

@@ -154,13 +154,18 @@ final class StealCommand {
             List<String> ls = losses != null ? losses : java.util.Arrays.stream(StealingLoss.values()).map(StealingLoss::id).toList();
             ls.forEach(StealingLoss::of);
             var o = spec.commandLine().getOut();
-            ResultTables.Tables t = LossComparison.run(base, ls, top.registry(), options.results, new Cancellation(), line -> {
-                o.println(line);
-                o.flush();
-            }).tables();
+            ResultTables.Tables t = LossComparison.run(base, ls, top.registry(), options.results, new Cancellation(), lines(o)).tables();
             writeTables(t, out, o);
             return 0;
         }
+    }
+
+    /** Prints each line at once (long sweeps report as they go). */
+    static java.util.function.Consumer<String> lines(java.io.PrintWriter o) {
+        return line -> {
+            o.println(line);
+            o.flush();
+        };
     }
 
     static void writeTables(ResultTables.Tables t, Path out, java.io.PrintWriter o) throws java.io.IOException {
@@ -209,10 +214,7 @@ final class StealCommand {
             losses.forEach(StealingLoss::of);
             var o = spec.commandLine().getOut();
             List<ExperimentConfig> configs = Sweep.configs(base, losses, budgets, datasets == null ? List.of() : datasets, samplePasses);
-            List<ExperimentResult> runs = Sweep.run(configs, top.registry(), options.results, new Cancellation(), line -> {
-                o.println(line);
-                o.flush();
-            });
+            List<ExperimentResult> runs = Sweep.run(configs, top.registry(), options.results, new Cancellation(), lines(o));
             writeTables(ResultTables.lossTable(base.tasks(), null, runs, true).render(), out, o);
             return 0;
         }

@@ -118,16 +118,17 @@ public final class ExperimentRunner {
         Path ckpt = options.checkpoints() ? checkpointDir(cfg, resultsRoot) : null;
         LiveMonitor live = monitor;
         Encoder[] current = {null};
+        java.util.function.LongSupplier[] used = {() -> api.account("attacker").answered()};
         List<ExperimentEvent.EpochMetrics> liveRows = new java.util.ArrayList<>();
         StealingTrainer.Result stolen = StealingTrainer.steal(sc, api, queries, e -> {
             if (e instanceof TrainEvent.Started) {
-                listener.on(new ExperimentEvent.Queried(api.account("attacker").answered(), sc.queriesNeeded()));
+                listener.on(new ExperimentEvent.Queried(used[0].getAsLong(), sc.queriesNeeded()));
                 listener.on(new ExperimentEvent.Phase("training the copy"));
             }
             listener.on(new ExperimentEvent.Training(e));
             if (e instanceof TrainEvent.EpochEnd end) {
                 if (cfg.requery()) {
-                    listener.on(new ExperimentEvent.Queried(api.account("attacker").answered(), sc.queriesNeeded()));
+                    listener.on(new ExperimentEvent.Queried(used[0].getAsLong(), sc.queriesNeeded()));
                 }
                 if (live != null && current[0] != null) {
                     ExperimentEvent.EpochMetrics m = live.measure(current[0], end.epoch(), cfg.epochs(), end.meanLoss());
@@ -135,7 +136,10 @@ public final class ExperimentRunner {
                     listener.on(m);
                 }
             }
-        }, cancel, ckpt, s -> current[0] = s);
+        }, cancel, ckpt, (s, q) -> {
+            current[0] = s;
+            used[0] = q;
+        });
         TrainStatus status = stolen.finished().status();
         if (status != TrainStatus.COMPLETED) {
             if (status == TrainStatus.FAILED && ckpt != null) {

@@ -547,7 +547,7 @@ public final class Workbench {
     void autorun(int epochs, String report) {
         form.load(ExperimentConfig.demo("infonce").withEpochs(epochs));
         Timeline wait = new Timeline();
-        wait.getKeyFrames().add(new KeyFrame(Duration.seconds(2), e -> {
+        wait.getKeyFrames().add(new KeyFrame(Duration.seconds(6), e -> {
             RunViewModel item = submitExperiment();
             if (item == null) {
                 return;
@@ -559,6 +559,7 @@ public final class Workbench {
                     setup[0] = stallMeter.worstMillis();
                     setup[1] = stallMeter.probesOver50ms();
                     System.err.println("stalls over 50 ms while the run was set up: " + stallMeter.stalls());
+                    System.err.println("FX thread stacks sampled in set-up stalls:\n" + stallMeter.busyStacks(12));
                     stallMeter.reset();
                 }
             });

@@ -26,6 +26,9 @@ public final class AboutView extends VBox {
         GridPane g = new GridPane();
         g.setHgap(14);
         g.setVgap(6);
+        javafx.scene.layout.ColumnConstraints keyColumn = new javafx.scene.layout.ColumnConstraints();
+        keyColumn.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        g.getColumnConstraints().addAll(keyColumn, new javafx.scene.layout.ColumnConstraints());
         int row = 0;
         Map<String, String> backend = NativeBackend.describe();
         String kind = backend.getOrDefault("backend", "?").toLowerCase(java.util.Locale.ROOT).contains("cuda") ? "CUDA" : "CPU";
@@ -42,7 +45,7 @@ public final class AboutView extends VBox {
         }
         Label stall = new Label();
         stall.setId("stallLabel");
-        g.addRow(row++, key("UI responsiveness"), stall);
+        g.addRow(row++, key("UI responsiveness (since start)"), stall);
         // Refreshes only while the view shows: a label changing in a hidden tab still costs the FX thread
         // a layout and render pass every second (measured: most of the 50-ms stalls while a run trained).
         Timeline t = new Timeline(new KeyFrame(Duration.seconds(1), e -> stall.setText(meter.summary())));

@@ -50,11 +50,19 @@ public final class Charts {
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         y.setAutoRangeIncludesZero(false);
         if (percent) {
-            y.setNumberFormatOverride(java.text.NumberFormat.getPercentInstance());
+            y.setNumberFormatOverride(new java.text.DecimalFormat("0.#%"));
         }
         ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         style(chart);
         return chart;
+    }
+
+    /** Draws series {@code index} of an XY chart as a dashed reference line without points (victim, floor, chance). */
+    public static void reference(JFreeChart chart, int index, Color colour) {
+        XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) chart.getXYPlot().getRenderer();
+        r.setSeriesPaint(index, colour);
+        r.setSeriesShapesVisible(index, false);
+        r.setSeriesStroke(index, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {8f, 5f}, 0f));
     }
 
     /** A grouped bar chart (rows = groups in the legend, columns = categories on the axis). */
@@ -69,6 +77,8 @@ public final class Charts {
             r.setSeriesPaint(i, PALETTE[(i + 1) % PALETTE.length]);
         }
         ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.0);
+        plot.getDomainAxis().setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_45);
+        plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(2f);
         ((NumberAxis) plot.getRangeAxis()).setNumberFormatOverride(java.text.NumberFormat.getPercentInstance());
         plot.setRangeGridlinePaint(new Color(0xcccccc));
         plot.setBackgroundPaint(Color.WHITE);

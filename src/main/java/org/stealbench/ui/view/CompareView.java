@@ -35,7 +35,8 @@ public final class CompareView extends VBox {
     private final DefaultCategoryDataset bars = new DefaultCategoryDataset();
     private final XYSeriesCollection curve = new XYSeriesCollection();
     private final JFreeChart barChart = Charts.bars("Stolen copies side by side", "", bars);
-    private final JFreeChart curveChart = Charts.line("Budget curve: accuracy against queries", "queries", "linear accuracy", curve, true);
+    private final JFreeChart curveChart = Charts.line("Budget curve: accuracy against queries", "queries",
+            "linear accuracy (first task)", curve, true);
     private final TableView<ResultsViewModel.Row> table = new TableView<>();
 
     public CompareView(ResultsViewModel model, Runnable exportTable, Runnable exportCharts) {
@@ -49,13 +50,17 @@ public final class CompareView extends VBox {
         status.textProperty().bind(model.statusProperty());
         Button refresh = new Button("Refresh");
         refresh.setOnAction(e -> model.refresh());
-        Button table1 = new Button("Export table (CSV, LaTeX, Markdown)...");
+        Button table1 = new Button("Export table...");
+        table1.setTooltip(new javafx.scene.control.Tooltip("The checked runs as CSV, LaTeX and Markdown"));
         table1.setGraphic(Icons.view("export", 16));
         table1.setOnAction(e -> exportTable.run());
-        Button charts = new Button("Export charts (PNG, SVG)...");
+        Button charts = new Button("Export charts...");
+        charts.setTooltip(new javafx.scene.control.Tooltip("Both charts as PNG or SVG"));
         charts.setGraphic(Icons.view("export", 16));
         charts.setOnAction(e -> exportCharts.run());
-        HBox top = new HBox(10, head, refresh, table1, charts, status);
+        refresh.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        head.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        HBox top = new HBox(10, head, refresh, table1, charts);
         top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
 
         table.setId("resultsTable");
@@ -82,7 +87,7 @@ public final class CompareView extends VBox {
         });
         use.setPrefWidth(45);
         table.getColumns().add(use);
-        column("run", 190, r -> r.result().folder().getFileName().toString());
+        column("finished", 120, r -> finished(r.result()));
         column("loss", 100, r -> r.result().config().loss());
         column("stealing data", 110, r -> r.result().config().stealingDataset());
         column("queries", 70, r -> Long.toString(r.result().config().queries()));
@@ -96,6 +101,12 @@ public final class CompareView extends VBox {
 
         ChartViewer barViewer = new ChartViewer(barChart);
         barViewer.setId("barChart");
+        org.jfree.chart.axis.LogAxis queriesAxis = new org.jfree.chart.axis.LogAxis("queries (log scale)");
+        queriesAxis.setBase(2);
+        queriesAxis.setStandardTickUnits(org.jfree.chart.axis.NumberAxis.createIntegerTickUnits());
+        queriesAxis.setSmallestValue(100);
+        queriesAxis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+        curveChart.getXYPlot().setDomainAxis(queriesAxis);
         ChartViewer curveViewer = new ChartViewer(curveChart);
         curveViewer.setId("budgetChart");
         HBox chartsBox = new HBox(8, barViewer, curveViewer);
@@ -107,13 +118,20 @@ public final class CompareView extends VBox {
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
         split.setDividerPositions(0.42);
         VBox.setVgrow(split, Priority.ALWAYS);
-        getChildren().addAll(top, split);
+        getChildren().addAll(top, status, split);
         model.rows().addListener((javafx.collections.ListChangeListener<ResultsViewModel.Row>) ch -> update());
         update();
     }
 
     public List<JFreeChart> charts() {
         return List.of(barChart, curveChart);
+    }
+
+    /** The run's folder name starts with yyyyMMdd-HHmmss: shown as "MM-dd HH:mm:ss". */
+    private static String finished(ExperimentResult r) {
+        String n = r.folder().getFileName().toString();
+        return n.matches("\\d{8}-\\d{6}.*") ? n.substring(4, 6) + "-" + n.substring(6, 8) + " " + n.substring(9, 11) + ":"
+                + n.substring(11, 13) + ":" + n.substring(13, 15) : n;
     }
 
     private static String accuracy(ExperimentResult r, String task) {
@@ -158,6 +176,7 @@ public final class CompareView extends VBox {
             XYSeries s = byLoss.computeIfAbsent(key, k -> new XYSeries(k, true, true));
             s.addOrUpdate(r.config().queries(), r.tasks().get(0).linear());
         }
-        byLoss.values().forEach(curve::addSeries);
+        // a curve needs at least two budgets; single runs stay in the bar chart
+        byLoss.values().stream().filter(x -> x.getItemCount() >= 2).forEach(curve::addSeries);
     }
 }

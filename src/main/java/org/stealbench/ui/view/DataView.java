@@ -44,6 +44,9 @@ public final class DataView extends SplitPane {
         image.setPreserveRatio(true);
         image.imageProperty().bind(datasets.previewProperty());
         ScrollPane scroll = new ScrollPane(image);
+        // the whole grid (originals and augmented views) fits the width; scroll vertically
+        image.fitWidthProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
+                () -> Math.max(200, scroll.getViewportBounds().getWidth() - 4), scroll.viewportBoundsProperty()));
         scroll.getStyleClass().add("preview");
         VBox bottom = new VBox(6, title, scroll);
         bottom.setPadding(new Insets(10));

@@ -51,13 +51,20 @@ public final class LiveView extends VBox {
     private final XYSeries knn = new XYSeries("stolen copy");
     private final XYSeries cosine = new XYSeries("stolen copy");
     private final XYSeries watermark = new XYSeries("stolen copy");
+    // reference lines, drawn as dashed series so that the axes always include them
+    private final XYSeries victimKnn = new XYSeries("victim");
+    private final XYSeries victimCosine = new XYSeries("victim itself");
+    private final XYSeries floorCosine = new XYSeries("random encoder");
+    private final XYSeries victimWatermark = new XYSeries("victim");
+    private final XYSeries otherWatermark = new XYSeries("independent encoder");
+    private final XYSeries chance = new XYSeries("chance");
     private final JFreeChart lossChart = Charts.line("Training loss", "epoch", "loss", new XYSeriesCollection(loss), false);
     private final JFreeChart knnChart = Charts.line("Downstream accuracy (kNN, live subset)", "epoch", "accuracy",
-            new XYSeriesCollection(knn), true);
+            collection(knn, victimKnn), true);
     private final JFreeChart cosineChart = Charts.line("Fidelity: cosine similarity to the victim", "epoch", "mean cosine",
-            new XYSeriesCollection(cosine), false);
+            collection(cosine, victimCosine, floorCosine), false);
     private final JFreeChart watermarkChart = Charts.line("Watermark: rotation accuracy through the victim's MLP", "epoch",
-            "accuracy", new XYSeriesCollection(watermark), true);
+            "accuracy", collection(watermark, victimWatermark, otherWatermark, chance), true);
     private final List<Runnable> unbind = new ArrayList<>();
 
     public LiveView(java.util.function.Consumer<RunViewModel> onCancel, java.util.function.Consumer<RunViewModel> onDetails) {
@@ -87,7 +94,12 @@ public final class LiveView extends VBox {
         verdict.getStyleClass().add("verdict");
         verdict.setId("verdict");
         verdict.setWrapText(true);
-        ((XYPlot) watermarkChart.getPlot()).addRangeMarker(Charts.marker(0.5, "chance (50%)", Color.GRAY));
+        Charts.reference(knnChart, 1, Charts.PALETTE[1]);
+        Charts.reference(cosineChart, 1, Charts.PALETTE[1]);
+        Charts.reference(cosineChart, 2, Charts.PALETTE[2]);
+        Charts.reference(watermarkChart, 1, Charts.PALETTE[1]);
+        Charts.reference(watermarkChart, 2, Charts.PALETTE[2]);
+        Charts.reference(watermarkChart, 3, new Color(0xb0b0b0));
 
         GridPane grid = new GridPane();
         grid.setHgap(8);
@@ -129,18 +141,28 @@ public final class LiveView extends VBox {
         return knn.getItemCount();
     }
 
+    /** Runs {@code changes} with the charts' change events held back, so each chart redraws once, not once per change. */
+    private void batched(Runnable changes) {
+        List<JFreeChart> all = charts();
+        all.forEach(c -> c.setNotify(false));
+        try {
+            changes.run();
+        } finally {
+            all.forEach(c -> c.setNotify(true));
+        }
+    }
+
     private void show(RunViewModel it) {
+        batched(() -> showNow(it));
+    }
+
+    private void showNow(RunViewModel it) {
         unbind.forEach(Runnable::run);
         unbind.clear();
-        for (XYSeries s : List.of(loss, knn, cosine, watermark)) {
+        for (XYSeries s : List.of(loss, knn, cosine, watermark, victimKnn, victimCosine, floorCosine, victimWatermark, otherWatermark,
+                chance)) {
             s.clear();
         }
-        for (JFreeChart c : List.of(knnChart, cosineChart)) {
-            ((XYPlot) c.getPlot()).clearRangeMarkers();
-        }
-        XYPlot wm = (XYPlot) watermarkChart.getPlot();
-        wm.clearRangeMarkers();
-        wm.addRangeMarker(Charts.marker(0.5, "chance (50%)", Color.GRAY));
         boolean has = it != null;
         cancel.setDisable(!has);
         details.setVisible(false);
@@ -153,6 +175,8 @@ public final class LiveView extends VBox {
             return;
         }
         title.setText(it.title());
+        epochs = it.isTheft() ? it.experiment().epochs() : it.victimTraining().epochs();
+        span(chance, 0.5);
         watermark.setKey(it.isTheft() ? "stolen copy" : "victim (its training batches)");
         bind(it.phaseProperty(), phase);
         bind(it.timingProperty(), timing);
@@ -172,30 +196,44 @@ public final class LiveView extends VBox {
         follow(it.knn(), knn);
         follow(it.cosine(), cosine);
         follow(it.watermark(), watermark);
-        ChangeListener<ExperimentEvent.Baselines> base = (o, a, b) -> baselines(b);
+        ChangeListener<ExperimentEvent.Baselines> base = (o, a, b) -> batched(() -> baselines(b));
         it.baselinesProperty().addListener(base);
         baselines(it.baselinesProperty().get());
         unbind.add(() -> it.baselinesProperty().removeListener(base));
     }
 
+    private int epochs = 1;
+
     private void baselines(ExperimentEvent.Baselines b) {
         if (b == null) {
             return;
         }
-        XYPlot k = (XYPlot) knnChart.getPlot();
-        k.clearRangeMarkers();
-        k.addRangeMarker(Charts.marker(b.victimKnn(), String.format(Locale.ROOT, "victim %.1f%%", 100 * b.victimKnn()), Charts.PALETTE[1]));
-        XYPlot c = (XYPlot) cosineChart.getPlot();
-        c.clearRangeMarkers();
-        c.addRangeMarker(Charts.marker(1.0, "victim itself (1.0)", Charts.PALETTE[1]));
-        c.addRangeMarker(Charts.marker(b.cosineFloor(), String.format(Locale.ROOT, "random encoder %.2f", b.cosineFloor()), Charts.PALETTE[2]));
-        XYPlot w = (XYPlot) watermarkChart.getPlot();
+        victimKnn.setKey(String.format(Locale.ROOT, "victim (%.1f%%)", 100 * b.victimKnn()));
+        span(victimKnn, b.victimKnn());
+        span(victimCosine, 1.0);
+        floorCosine.setKey(String.format(Locale.ROOT, "random encoder (%.2f)", b.cosineFloor()));
+        span(floorCosine, b.cosineFloor());
         if (!Double.isNaN(b.victimWatermark())) {
-            w.addRangeMarker(Charts.marker(b.victimWatermark(), String.format(Locale.ROOT, "victim %.1f%%", 100 * b.victimWatermark()),
-                    Charts.PALETTE[1]));
-            w.addRangeMarker(Charts.marker(b.independentWatermark(), String.format(Locale.ROOT, "%s %.1f%%", b.independent(),
-                    100 * b.independentWatermark()), Charts.PALETTE[2]));
+            victimWatermark.setKey(String.format(Locale.ROOT, "victim (%.1f%%)", 100 * b.victimWatermark()));
+            span(victimWatermark, b.victimWatermark());
+            otherWatermark.setKey(String.format(Locale.ROOT, "%s (%.1f%%)", b.independent(), 100 * b.independentWatermark()));
+            span(otherWatermark, b.independentWatermark());
         }
+    }
+
+    /** A horizontal reference line across the run's epochs. */
+    private void span(XYSeries s, double y) {
+        s.clear();
+        s.add(1, y, false);
+        s.add(Math.max(2, epochs), y, true);
+    }
+
+    private static XYSeriesCollection collection(XYSeries... series) {
+        XYSeriesCollection c = new XYSeriesCollection();
+        for (XYSeries s : series) {
+            c.addSeries(s);
+        }
+        return c;
     }
 
     private void bind(javafx.beans.property.StringProperty p, Label l) {
