@@ -75,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
                         out.println(line);
                         out.flush();
                     });
-            case "ui" -> org.stealbench.experiment.bench.UiBenchmark.run(uiEpochs, repeats == 3 ? 1 : repeats, line -> {
+            case "ui" -> org.stealbench.experiment.bench.UiBenchmark.run(uiEpochs, repeats, line -> {
                 out.println(line);
                 out.flush();
             });

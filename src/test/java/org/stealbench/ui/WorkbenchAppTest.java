@@ -52,6 +52,7 @@ class WorkbenchAppTest {
         WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> wb.live().accuracyPoints() >= 1);
         WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> first.state().finished());
         assertEquals(RunViewModel.State.COMPLETED, first.state(), first.messageProperty().get());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.live().accuracyPoints() == 3);
         assertEquals(3, wb.live().accuracyPoints(), "one live point per epoch");
         Label verdict = robot.lookup("#verdict").queryAs(Label.class);
         assertTrue(verdict.getText().contains("watermark"), verdict.getText());

@@ -23,7 +23,7 @@ public final class UiBenchmark {
     }
 
     public static String run(int epochs, int repeats, Consumer<String> log) throws IOException, InterruptedException {
-        StringBuilder md = new StringBuilder();
+        StringBuilder md = new StringBuilder("## Workbench: how responsive the window stays while a theft trains\n\n");
         md.append("Command: `scripts/stealbench bench --suite ui` (the workbench in its autorun mode, `-Dstealbench.autorun=")
                 .append(epochs).append("`: the demo theft, InfoNCE, 2,000 queries, ").append(epochs)
                 .append(" epochs with live metrics; a probe posted to the FX thread every 10 ms records how late it runs). ")

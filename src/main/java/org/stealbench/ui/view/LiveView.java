@@ -141,6 +141,26 @@ public final class LiveView extends VBox {
         return knn.getItemCount();
     }
 
+    // New points are drawn one chart per frame: an epoch's metrics touch four charts, and four
+    // redraws in one go held the FX thread for up to 50 ms under software rendering.
+    private final java.util.ArrayDeque<Runnable> chartWork = new java.util.ArrayDeque<>();
+    private final javafx.animation.AnimationTimer chartPump = new javafx.animation.AnimationTimer() {
+        @Override
+        public void handle(long now) {
+            Runnable r = chartWork.poll();
+            if (r == null) {
+                stop();
+            } else {
+                r.run();
+            }
+        }
+    };
+
+    private void later(Runnable chartUpdate) {
+        chartWork.add(chartUpdate);
+        chartPump.start();
+    }
+
     /** Runs {@code changes} with the charts' change events held back, so each chart redraws once, not once per change. */
     private void batched(Runnable changes) {
         List<JFreeChart> all = charts();
@@ -157,6 +177,7 @@ public final class LiveView extends VBox {
     }
 
     private void showNow(RunViewModel it) {
+        chartWork.clear();
         unbind.forEach(Runnable::run);
         unbind.clear();
         for (XYSeries s : List.of(loss, knn, cosine, watermark, victimKnn, victimCosine, floorCosine, victimWatermark, otherWatermark,
@@ -248,9 +269,12 @@ public final class LiveView extends VBox {
         ListChangeListener<RunViewModel.Point> l = ch -> {
             while (ch.next()) {
                 if (ch.wasAdded()) {
-                    series.setNotify(false);
-                    ch.getAddedSubList().forEach(p -> series.add(p.x(), p.y(), false));
-                    series.setNotify(true);
+                    List<RunViewModel.Point> added = List.copyOf(ch.getAddedSubList());
+                    later(() -> {
+                        series.setNotify(false);
+                        added.forEach(p -> series.add(p.x(), p.y(), false));
+                        series.setNotify(true);
+                    });
                 }
             }
         };
