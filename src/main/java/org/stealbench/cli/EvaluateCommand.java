@@ -14,6 +14,7 @@ import org.stealbench.data.format.DataFiles;
 import org.stealbench.eval.DownstreamTask;
 import org.stealbench.eval.EncoderEvaluation;
 import org.stealbench.eval.Features;
+import org.stealbench.eval.Fidelity;
 import org.stealbench.eval.WatermarkVerifier;
 import org.stealbench.model.Encoder;
 import org.stealbench.model.EncoderIO;
@@ -54,6 +55,10 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Held-out images for watermark verification: this task's test split (default: ${DEFAULT-VALUE}).")
     String wmDataset;
 
+    @Option(names = "--fidelity-to", paramLabel = "VICTIM", description = "Also measure fidelity to this encoder on the held-out "
+            + "images of --wm-dataset: mean cosine similarity and linear CKA (dimensions must match for the cosine).")
+    Path fidelityTo;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -84,15 +89,26 @@ final class EvaluateCommand implements Callable<Integer> {
             md.append(" watermark acc | p-value |");
             rule.append("---|---|");
         }
+        Encoder reference = fidelityTo != null ? EncoderIO.load(fidelityTo).encoder() : null;
+        if (reference != null) {
+            md.append(" cosine to reference | linear CKA |");
+            rule.append("---|---|");
+        }
         md.append('\n').append(rule).append('\n');
         var o = spec.commandLine().getOut();
-        var heldOut = mlp != null ? DownstreamTask.of(wmDataset, registry).test() : null;
+        var heldOut = mlp != null || reference != null ? DownstreamTask.of(wmDataset, registry).test() : null;
         for (Map.Entry<String, Encoder> e : encoders.entrySet()) {
             md.append(row(e.getKey(), EncoderEvaluation.evaluate(e.getValue(), tasks, registry, cache, seed)));
             if (mlp != null) {
                 WatermarkVerifier.Result w = WatermarkVerifier.verify(e.getValue(), mlp, heldOut, WatermarkVerifier.IMAGES, seed);
                 md.append(String.format(Locale.ROOT, " %.1f | %s |", 100 * w.accuracy(),
                         Metrics.formatP(w.pValue())));
+            }
+            if (reference != null) {
+                var mine = cache.of(e.getValue(), heldOut);
+                var theirs = cache.of(reference, heldOut);
+                String cos = mine.size(1) == theirs.size(1) ? String.format(Locale.ROOT, "%.3f", Fidelity.meanCosine(mine, theirs)) : "-";
+                md.append(String.format(Locale.ROOT, " %s | %.3f |", cos, Fidelity.linearCka(mine, theirs)));
             }
             md.append('\n');
             o.print(md.substring(md.lastIndexOf("\n", md.length() - 2) + 1));
@@ -101,6 +117,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (baselines) {
             md.append(row("raw pixels", EncoderEvaluation.evaluate(null, tasks, registry, cache, seed)));
             if (mlp != null) {
+                md.append(" - | - |");
+            }
+            if (reference != null) {
                 md.append(" - | - |");
             }
             md.append('\n');

@@ -29,10 +29,11 @@ class VictimCommandsTest {
         assertTrue(Files.notExists(out.resolve("checkpoint.zip")), "the checkpoint goes once the victim is written");
         Path table = tmp.resolve("table.md");
         DatasetsCommandTest.Result e = DatasetsCommandTest.run("evaluate", "--encoder", out.resolve("victim.zip").toString(),
-                "--tasks", "digits", "--wm-dataset", "digits", "--out", table.toString());
+                "--tasks", "digits", "--wm-dataset", "digits", "--fidelity-to", out.resolve("victim.zip").toString(), "--out", table.toString());
         assertEquals(0, e.code(), e.err());
         String md = Files.readString(table);
         assertTrue(md.contains("| victim.zip |") && md.contains("watermark acc"), md);
+        assertTrue(md.contains(" 1.000 | 1.000 |"), "an encoder's fidelity to itself is 1: " + md);
         DatasetsCommandTest.Result bad = DatasetsCommandTest.run("evaluate", "--encoder", tmp.resolve("nope.zip").toString());
         assertEquals(1, bad.code());
         assertTrue(bad.err().startsWith("error: ") && bad.err().contains("nope.zip"), bad.err());
