@@ -189,4 +189,29 @@ class ViewModelTest {
             assertEquals(0, s.filter(p -> !p.getFileName().toString().startsWith(".")).count(), "no half-written result");
         }
     }
+
+    @Test
+    void aVictimTrainedFromTheQueueIsWrittenAndOffered() throws Exception {
+        NativeBackend.configure();
+        RunQueueViewModel queue = fx(() -> new RunQueueViewModel(registry(), tmp.resolve("results"), fxThread));
+        org.stealbench.ssl.SimClrConfig d = org.stealbench.ssl.SimClrConfig.demo();
+        org.stealbench.ssl.SimClrConfig tiny = new org.stealbench.ssl.SimClrConfig("digits", 96, d.architecture(), 16, 2, 32,
+                d.learningRate(), d.weightDecay(), d.temperature(), d.augmentationStrength(), d.cropScaleMin(), d.blurProbability(), true,
+                d.watermarkWeight(), d.watermarkFraction(), 0, 1);
+        RunViewModel job = RunViewModel.victim(tiny);
+        fx(() -> {
+            queue.submit(job);
+            return null;
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!fx(() -> job.state().finished()) && System.nanoTime() < deadline) {
+            fx(queue::drainAll);
+            Thread.sleep(50);
+        }
+        assertEquals(RunViewModel.State.COMPLETED, fx(job::state), () -> job.messageProperty().get());
+        assertEquals(2, (int) fx(() -> job.loss().size()));
+        assertEquals(2, (int) fx(() -> job.watermark().size()), "the watermark's training accuracy per epoch");
+        Path file = fx(() -> queue.lastVictimProperty().get());
+        assertTrue(file != null && java.nio.file.Files.isRegularFile(file), "the queue offers the new victim: " + file);
+    }
 }
