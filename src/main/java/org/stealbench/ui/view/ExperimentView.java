@@ -49,6 +49,8 @@ public final class ExperimentView {
     @FXML
     private Button fifthButton;
     @FXML
+    private javafx.scene.layout.Pane fifthMark;
+    @FXML
     private Label budgetNote;
     @FXML
     private ComboBox<String> lossChoice;
@@ -132,6 +134,7 @@ public final class ExperimentView {
         runButton.setGraphic(Icons.view("run", 18));
         runButton.disableProperty().bind(form.validBinding().not());
         fifthButton.disableProperty().bind(form.victimTrainingImagesProperty().lessThan(10));
+        markFifth();
     }
 
     private void bindBudget() {
@@ -155,6 +158,21 @@ public final class ExperimentView {
             }
         });
         budgetSlider.setOnMouseReleased(e -> form.queriesProperty().set((int) (Math.round(budgetSlider.getValue() / 50.0) * 50)));
+    }
+
+    /** A mark under the slider at a fifth of the victim's training set (the paper's headline budget). */
+    private void markFifth() {
+        Label mark = new Label("\u25B2 1/5 of the victim's training set");
+        mark.getStyleClass().add("note");
+        mark.setId("fifthMark");
+        fifthMark.getChildren().add(mark);
+        double thumb = 8;
+        mark.layoutXProperty().bind(Bindings.createDoubleBinding(() -> {
+            double f = (form.fifthOfVictimTraining() - budgetSlider.getMin()) / (budgetSlider.getMax() - budgetSlider.getMin());
+            return thumb + (budgetSlider.getWidth() - 2 * thumb) * f - 5;
+        }, budgetSlider.widthProperty(), form.victimTrainingImagesProperty()));
+        mark.visibleProperty().bind(form.victimTrainingImagesProperty().greaterThan(10)
+                .and(form.victimTrainingImagesProperty().divide(5).lessThanOrEqualTo(budgetSlider.maxProperty())));
     }
 
     @FXML
