@@ -197,6 +197,9 @@ public final class LiveView extends VBox {
         }
         title.setText(it.title());
         epochs = it.isTheft() ? it.experiment().epochs() : it.victimTraining().epochs();
+        for (JFreeChart c : charts()) {
+            c.getXYPlot().getDomainAxis().setRange(1, Math.max(2, epochs));
+        }
         span(chance, 0.5);
         watermark.setKey(it.isTheft() ? "stolen copy" : "victim (its training batches)");
         bind(it.phaseProperty(), phase);
