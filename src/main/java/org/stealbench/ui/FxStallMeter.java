@@ -25,6 +25,7 @@ public final class FxStallMeter {
             return;
         }
         running = true;
+        listenToGc();
         Thread t = new Thread(() -> {
             while (running) {
                 long posted = System.nanoTime();
@@ -83,6 +84,41 @@ public final class FxStallMeter {
         return sb.toString();
     }
 
+    private final AtomicLong worstGcPauseMicros = new AtomicLong();
+    private volatile boolean gcListening;
+
+    /**
+     * Records every GC pause from the JVM's notifications: a stop-the-world pause freezes the FX
+     * thread and the probe's thread alike, so probes alone miss it. Concurrent cycles are not pauses.
+     */
+    private void listenToGc() {
+        if (gcListening) {
+            return;
+        }
+        gcListening = true;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof javax.management.NotificationEmitter emitter) {
+                emitter.addNotificationListener((n, h) -> {
+                    if (!n.getType().equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                        return;
+                    }
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                            (javax.management.openmbean.CompositeData) n.getUserData());
+                    String name = info.getGcName();
+                    if (name.contains("Cycles") || name.contains("Concurrent")) {
+                        return;
+                    }
+                    worstGcPauseMicros.accumulateAndGet(info.getGcInfo().getDuration() * 1000, Math::max);
+                }, null, null);
+            }
+        }
+    }
+
+    /** The longest GC pause since the last reset, in milliseconds (whole milliseconds, as the JVM reports them). */
+    public double worstGcPauseMillis() {
+        return worstGcPauseMicros.get() / 1000.0;
+    }
+
     public void stop() {
         running = false;
     }
@@ -94,6 +130,7 @@ public final class FxStallMeter {
         over50.set(0);
         busyStacks.clear();
         stalls.clear();
+        worstGcPauseMicros.set(0);
         since = System.nanoTime();
     }
 
@@ -117,7 +154,7 @@ public final class FxStallMeter {
     }
 
     public String summary() {
-        return String.format(java.util.Locale.ROOT, "longest FX-thread stall %.1f ms over %,d probes (%d over 50 ms)", worstMillis(), probes(),
-                probesOver50ms());
+        return String.format(java.util.Locale.ROOT, "longest FX-thread stall %.1f ms over %,d probes (%d over 50 ms); longest GC pause %.0f ms",
+                worstMillis(), probes(), probesOver50ms(), worstGcPauseMillis());
     }
 }

@@ -568,8 +568,9 @@ public final class Workbench {
                     System.err.println("stalls over 50 ms while it trained and was evaluated: " + stallMeter.stalls());
                     System.err.println("FX thread stacks sampled in stalls:\n" + stallMeter.busyStacks(8));
                     String text = String.format(Locale.ROOT,
-                            "state=%s%nsetup_worst_ms=%.1f%nsetup_over_50ms=%.0f%nworst_ms=%.1f%nprobes=%d%nover_50ms=%d%nseconds=%s%n", s,
+                            "state=%s%nsetup_worst_ms=%.1f%nsetup_over_50ms=%.0f%nworst_ms=%.1f%nprobes=%d%nover_50ms=%d%ngc_pause_ms=%.1f%nseconds=%s%n", s,
                             setup[0], setup[1], stallMeter.worstMillis(), stallMeter.probes(), stallMeter.probesOver50ms(),
+                            stallMeter.worstGcPauseMillis(),
                             item.resultProperty().get() == null ? "" : String.format(Locale.ROOT, "%.1f", item.resultProperty().get().seconds()));
                     try {
                         if (report != null) {
