@@ -10,9 +10,21 @@ public final class Icons {
     private Icons() {
     }
 
+    private static final java.util.Map<String, Image> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The icon, decoded once and shared (list cells ask for theirs every time one is made); null if missing. */
     public static Image image(String name) {
+        Image cached = CACHE.get(name);
+        if (cached != null) {
+            return cached;
+        }
         try (InputStream in = Icons.class.getResourceAsStream("/org/stealbench/icons/" + name + ".png")) {
-            return in == null ? null : new Image(in);
+            if (in == null) {
+                return null;
+            }
+            Image img = new Image(in);
+            CACHE.put(name, img);
+            return img;
         } catch (java.io.IOException e) {
             return null;
         }

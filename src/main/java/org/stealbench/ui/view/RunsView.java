@@ -60,14 +60,24 @@ public final class RunsView extends VBox {
         return list;
     }
 
+    /** A job's row; its controls are made the first time it shows a job (the list also makes cells for empty rows). */
     private static final class RunCell extends ListCell<RunViewModel> {
-        private final Label title = new Label();
-        private final Label state = new Label();
-        private final ProgressBar bar = new ProgressBar();
-        private final Button cancel = new Button();
-        private final VBox box;
+        private final RunQueueViewModel queue;
+        private Label title;
+        private Label state;
+        private ProgressBar bar;
+        private Button cancel;
+        private VBox box;
 
         RunCell(RunQueueViewModel queue) {
+            this.queue = queue;
+        }
+
+        private void build() {
+            title = new Label();
+            state = new Label();
+            bar = new ProgressBar();
+            cancel = new Button();
             cancel.setGraphic(Icons.view("cancel", 14));
             cancel.getStyleClass().add("flat");
             cancel.setOnAction(e -> {
@@ -87,6 +97,13 @@ public final class RunsView extends VBox {
         @Override
         protected void updateItem(RunViewModel item, boolean empty) {
             super.updateItem(item, empty);
+            if (box == null) {
+                if (empty || item == null) {
+                    setGraphic(null);
+                    return;
+                }
+                build();
+            }
             title.textProperty().unbind();
             state.textProperty().unbind();
             bar.progressProperty().unbind();
