@@ -59,6 +59,15 @@ class ViewModelTest {
         fx(() -> null);
     }
 
+    /** Drains the queue on the stand-in FX thread until {@code job} has finished or {@code seconds} passed. */
+    void awaitFinished(RunQueueViewModel queue, RunViewModel job, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!fx(() -> job.state().finished()) && System.nanoTime() < deadline) {
+            fx(queue::drainAll);
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void theFormExplainsInvalidCombinationsBeforeRunAndRoundTripsThroughJson() throws Exception {
         ExperimentViewModel form = fx(() -> new ExperimentViewModel(registry(), background, fxThread));
@@ -134,11 +143,7 @@ class ViewModelTest {
             return null;
         });
         assertEquals(RunViewModel.State.CANCELLED, fx(second::state));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        while (!fx(() -> first.state().finished()) && System.nanoTime() < deadline) {
-            fx(queue::drainAll);
-            Thread.sleep(100);
-        }
+        awaitFinished(queue, first, 240);
         fx(queue::drainAll);
         assertEquals(RunViewModel.State.COMPLETED, fx(first::state), () -> first.messageProperty().get());
         assertEquals(2, (int) fx(() -> first.loss().size()));
@@ -160,11 +165,7 @@ class ViewModelTest {
             queue.submit(bad);
             return null;
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!fx(() -> bad.state().finished()) && System.nanoTime() < deadline) {
-            fx(queue::drainAll);
-            Thread.sleep(50);
-        }
+        awaitFinished(queue, bad, 60);
         assertEquals(RunViewModel.State.FAILED, fx(bad::state));
         assertTrue(fx(() -> bad.messageProperty().get()).contains("no-such-victim.zip"), () -> bad.messageProperty().get());
         assertTrue(fx(() -> bad.detailsProperty().get()).contains("at org.stealbench"), "the stack trace is kept for Details");
@@ -177,7 +178,8 @@ class ViewModelTest {
             queue.submit(longRun);
             return null;
         });
-        while (fx(() -> longRun.loss().isEmpty()) && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(120)) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (fx(() -> longRun.loss().isEmpty()) && System.nanoTime() < deadline) {
             fx(queue::drainAll);
             Thread.sleep(50);
         }
@@ -203,11 +205,7 @@ class ViewModelTest {
             queue.submit(job);
             return null;
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (!fx(() -> job.state().finished()) && System.nanoTime() < deadline) {
-            fx(queue::drainAll);
-            Thread.sleep(50);
-        }
+        awaitFinished(queue, job, 180);
         assertEquals(RunViewModel.State.COMPLETED, fx(job::state), () -> job.messageProperty().get());
         assertEquals(2, (int) fx(() -> job.loss().size()));
         assertEquals(2, (int) fx(() -> job.watermark().size()), "the watermark's training accuracy per epoch");
