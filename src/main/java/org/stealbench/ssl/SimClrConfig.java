@@ -37,4 +37,10 @@ public record SimClrConfig(String dataset, int trainImages, String architecture,
     public static SimClrConfig demo() {
         return new SimClrConfig("fashion-mnist", 10_000, "small-cnn", 32, 23, 256, 1e-3, 1e-4, 0.2, 1.0, 0.2, 1.0, true, 1.0, 1.0, 1, 1);
     }
+
+    /** This configuration on other data, with another number of images and epochs, with or without the watermark. */
+    public SimClrConfig with(String otherDataset, int images, int otherEpochs, boolean withWatermark) {
+        return new SimClrConfig(otherDataset, images, architecture, imageSize, otherEpochs, batchSize, learningRate, weightDecay, temperature,
+                augmentationStrength, cropScaleMin, blurProbability, withWatermark, watermarkWeight, watermarkFraction, warmupEpochs, seed);
+    }
 }

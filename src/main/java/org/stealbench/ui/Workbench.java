@@ -114,7 +114,6 @@ public final class Workbench {
     private Button toolSave;
     @FXML
     private Button toolExport;
-    private Label status;
 
     public Workbench(Stage stage, DatasetRegistry registry, Path resultsRoot, Executor background, Executor fx) {
         this.stage = stage;
@@ -161,7 +160,6 @@ public final class Workbench {
     /** Puts the code-built views into workbench.fxml's placeholders (called by the loader). */
     @FXML
     private void initialize() {
-        status = statusLabel;
         formScroll.setContent(panel.root());
         runsHolder.getChildren().add(runs);
         Map<String, String> paths = new LinkedHashMap<>();
@@ -238,13 +236,13 @@ public final class Workbench {
     /** Queues the experiment as it stands; returns the job (null if the form is invalid). */
     public RunViewModel submitExperiment() {
         if (!form.validBinding().get()) {
-            status.setText("Cannot run: " + form.problemsBinding().get().replace('\n', ' '));
+            statusLabel.setText("Cannot run: " + form.problemsBinding().get().replace('\n', ' '));
             return null;
         }
         RunViewModel item = RunViewModel.theft(form.toConfig());
         queue.submit(item);
         tabs.getSelectionModel().select(0);
-        status.setText("Queued " + item.title());
+        statusLabel.setText("Queued " + item.title());
         return item;
     }
 
@@ -266,7 +264,7 @@ public final class Workbench {
         for (var l : org.stealbench.attack.StealingLoss.values()) {
             queue.submit(RunViewModel.theft(base.withLoss(l.id())));
         }
-        status.setText("Queued one run per loss; the Compare view fills as they finish.");
+        statusLabel.setText("Queued one run per loss; the Compare view fills as they finish.");
     }
 
     @FXML
@@ -280,7 +278,7 @@ public final class Workbench {
                 (long) base.queries() * base.epochs())) {
             queue.submit(RunViewModel.theft(c));
         }
-        status.setText("Queued a budget sweep (same sample passes per run); see Compare > budget curve.");
+        statusLabel.setText("Queued a budget sweep (same sample passes per run); see Compare > budget curve.");
     }
 
     @FXML
@@ -310,10 +308,7 @@ public final class Workbench {
             if (b != ButtonType.OK) {
                 return null;
             }
-            SimClrConfig x = SimClrConfig.demo();
-            return new SimClrConfig(ds.getValue(), images.getValue(), x.architecture(), x.imageSize(), epochs.getValue(), x.batchSize(),
-                    x.learningRate(), x.weightDecay(), x.temperature(), x.augmentationStrength(), x.cropScaleMin(), x.blurProbability(),
-                    wm.isSelected(), x.watermarkWeight(), x.watermarkFraction(), x.warmupEpochs(), x.seed());
+            return SimClrConfig.demo().with(ds.getValue(), images.getValue(), epochs.getValue(), wm.isSelected());
         });
         d.initOwner(stage);
         d.showAndWait().ifPresent(cfg -> {
@@ -350,7 +345,7 @@ public final class Workbench {
     public void saveExperiment(Path file) {
         try {
             form.save(file);
-            status.setText("Saved " + file);
+            statusLabel.setText("Saved " + file);
         } catch (IOException | RuntimeException e) {
             error("Cannot save the experiment", e.getMessage(), e);
         }
@@ -368,7 +363,7 @@ public final class Workbench {
     public void openExperiment(Path file) {
         try {
             form.open(file);
-            status.setText("Opened " + file);
+            statusLabel.setText("Opened " + file);
         } catch (IOException | RuntimeException e) {
             error("Cannot open " + file.getFileName(), e.getMessage(), e);
         }
@@ -412,7 +407,7 @@ public final class Workbench {
             for (int k = 0; k < charts.size(); k++) {
                 Charts.export(charts.get(k), f.toPath().resolveSibling(stem + "-" + (k + 1) + ext), 1000, 640);
             }
-            status.setText("Exported " + charts.size() + " charts as " + stem + "-N" + ext);
+            statusLabel.setText("Exported " + charts.size() + " charts as " + stem + "-N" + ext);
         } catch (IOException | RuntimeException e) {
             error("Cannot export the charts", e.getMessage(), e);
         }
@@ -435,7 +430,7 @@ public final class Workbench {
                 byte[] b = x[1].getBytes(StandardCharsets.UTF_8);
                 DataFiles.writeAtomically(f.toPath().resolveSibling(stem + x[0]), o -> o.write(b));
             }
-            status.setText("Exported the table of " + results.selected().size() + " runs as " + stem + ".csv, .tex, .md");
+            statusLabel.setText("Exported the table of " + results.selected().size() + " runs as " + stem + ".csv, .tex, .md");
         } catch (IOException e) {
             error("Cannot export the table", e.getMessage(), e);
         }
@@ -528,7 +523,7 @@ public final class Workbench {
             return false;
         }
         closing = true;
-        status.setText("Stopping the runs...");
+        statusLabel.setText("Stopping the runs...");
         queue.cancelAll();
         Thread t = new Thread(() -> {
             queue.shutdown(60);

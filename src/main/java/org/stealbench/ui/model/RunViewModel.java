@@ -206,8 +206,8 @@ public final class RunViewModel {
         result.set(r);
         if (r.completed()) {
             if (!Double.isNaN(r.watermarkP())) {
-                verdict.set(String.format(Locale.ROOT, "copy: watermark %.1f%% on %s held-out images, p = %s: %s", 100 * r.watermarkAccuracy(),
-                        "2,000", org.stealbench.eval.Metrics.formatP(r.watermarkP()),
+                verdict.set(String.format(Locale.ROOT, "copy: watermark %.1f%% on %,d held-out images, p = %s: %s", 100 * r.watermarkAccuracy(),
+                        org.stealbench.eval.WatermarkVerifier.IMAGES, org.stealbench.eval.Metrics.formatP(r.watermarkP()),
                         r.watermarkP() < org.stealbench.eval.WatermarkVerifier.ALPHA ? "the watermark is present: this copy was stolen"
                                 : "no evidence of the watermark"));
             }

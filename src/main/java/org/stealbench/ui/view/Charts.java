@@ -13,13 +13,10 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.ui.RectangleAnchor;
-import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
@@ -84,18 +81,6 @@ public final class Charts {
         plot.setBackgroundPaint(Color.WHITE);
         style(chart);
         return chart;
-    }
-
-    /** A dashed horizontal reference line with a label (victim baseline, random floor, chance). */
-    public static ValueMarker marker(double y, String label, Color colour) {
-        ValueMarker m = new ValueMarker(y, colour, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
-                new float[] {8f, 5f}, 0f));
-        m.setLabel(label);
-        m.setLabelFont(LABEL);
-        m.setLabelPaint(colour);
-        m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-        m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
-        return m;
     }
 
     private static void style(JFreeChart chart) {
