@@ -147,9 +147,7 @@ public final class StealingTrainer {
                 return value;
             }
         };
-        String opt = cfg.lossKind().defaultOptimizer();
-        TrainConfig tc = new TrainConfig(cfg.epochs(), cfg.effectiveBatchSize(), cfg.effectiveLearningRate(), 1e-4, opt,
-                opt.equals("sgd") ? 0.9 : 0, 0, true, cfg.seed());
+        TrainConfig tc = trainConfig(cfg);
         List<Double> losses = new ArrayList<>();
         Path ckpt = checkpointDir == null ? null : checkpointDir.resolve("trainer.ckpt");
         TrainEvent.Finished f = new Trainer(tc, task).run(e -> {
@@ -165,6 +163,13 @@ public final class StealingTrainer {
             listener.on(e);
         }, cancel, ckpt);
         return new Result(stolen, f, used(api, earlier), losses);
+    }
+
+    /** How the copy is trained: the loss's (or the overridden) optimiser, weight decay 1e-4, SGD momentum 0.9, cosine decay to 0. */
+    public static TrainConfig trainConfig(StealConfig cfg) {
+        String opt = cfg.effectiveOptimizer();
+        return new TrainConfig(cfg.epochs(), cfg.effectiveBatchSize(), cfg.effectiveLearningRate(), 1e-4, opt,
+                opt.equals("sgd") ? 0.9 : 0, 0, true, cfg.seed());
     }
 
     /** The stolen encoder's shape: the chosen architecture on the API's input and output, normalised with the queries' statistics. */

@@ -58,6 +58,18 @@ final class StealCommand {
         @Option(names = "--seed", description = "Seed (default: 1).")
         Long seed;
 
+        @Option(names = "--optimizer", description = "adam or sgd, overriding the loss's reference optimiser (Adam with weight "
+                + "decay 1e-4; SGD with momentum 0.9 for supcon).")
+        String optimizer;
+
+        @Option(names = "--lr", description = "Learning rate, overriding the loss's reference rate (with another --optimizer: "
+                + "Adam 1e-3, SGD 0.05).")
+        Double lr;
+
+        @Option(names = "--batch-size", description = "Batch size, overriding the loss's reference batch (64 for mse and "
+                + "wasserstein, 256 for the others).")
+        Integer batchSize;
+
         @Option(names = "--results", defaultValue = "results", description = "Folder for results folders (default: ${DEFAULT-VALUE}).")
         Path results;
 
@@ -66,7 +78,9 @@ final class StealCommand {
             return new ExperimentConfig(ExperimentConfig.SCHEMA, victim != null ? victim : c.victim(),
                     dataset != null ? dataset : c.stealingDataset(), queries != null ? queries : c.queries(),
                     loss != null ? loss : c.loss(), arch != null ? arch : c.stolenArchitecture(), epochs != null ? epochs : c.epochs(),
-                    requery || c.requery(), tasks != null ? tasks : c.tasks(), c.defenses(), seed != null ? seed : c.seed());
+                    requery || c.requery(), tasks != null ? tasks : c.tasks(), c.defenses(), seed != null ? seed : c.seed(),
+                    optimizer != null ? optimizer : c.optimizer(), lr != null ? lr : c.learningRate(),
+                    batchSize != null ? batchSize : c.batchSize());
         }
     }
 

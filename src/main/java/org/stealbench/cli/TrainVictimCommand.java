@@ -43,7 +43,7 @@ final class TrainVictimCommand implements Callable<Integer> {
     @Option(names = "--image-size", defaultValue = "32", description = "Images are padded or resized to this (default: ${DEFAULT-VALUE}).")
     int imageSize;
 
-    @Option(names = "--epochs", defaultValue = "23", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "" + SimClrConfig.DEMO_EPOCHS, description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch", defaultValue = "256", description = "Images per batch; each gives two views (default: ${DEFAULT-VALUE}).")
@@ -95,7 +95,7 @@ final class TrainVictimCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         var err = spec.commandLine().getErr();
         ProgressBar[] bar = {null};
-        String command = "stealbench train-victim " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "stealbench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         VictimRun.Outcome outcome = VictimRun.run(cfg, top.registry(), out, command, event -> {
             if (event instanceof TrainEvent.Started s) {
                 bar[0] = new ProgressBarBuilder().setTaskName("SimCLR").setInitialMax((long) s.epochs() * s.stepsPerEpoch())

@@ -1,5 +1,6 @@
 package org.stealbench.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -13,12 +14,17 @@ import org.stealbench.model.Architecture;
  * One stealing experiment, immutable and validated: the victim (a saved encoder, "bundled" for the
  * one in sample-data), the stealing dataset and query budget, the loss, the stolen architecture,
  * epochs over the answers, whether to re-query with augmented views every epoch (each view counted
- * as a query), the downstream tasks, the defences (none yet) and the seed. Round-trips
- * through JSON unchanged; {@link #SCHEMA} versions the format.
+ * as a query), the downstream tasks, the defences (none yet), the seed, and optional overrides of
+ * the loss's reference optimiser, learning rate and batch size (null / 0: the loss's default;
+ * written to JSON only when set, so configurations without them read and hash as before).
+ * Round-trips through JSON unchanged; {@link #SCHEMA} versions the format.
  */
 public record ExperimentConfig(int schema, String victim, String stealingDataset, int queries, String loss,
                                String stolenArchitecture, int epochs, boolean requery, List<String> tasks, List<String> defenses,
-                               long seed) {
+                               long seed,
+                               @JsonInclude(JsonInclude.Include.NON_DEFAULT) String optimizer,
+                               @JsonInclude(JsonInclude.Include.NON_DEFAULT) double learningRate,
+                               @JsonInclude(JsonInclude.Include.NON_DEFAULT) int batchSize) {
 
     public static final int SCHEMA = 1;
     public static final String BUNDLED = "bundled";
@@ -47,6 +53,14 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
         if (!defenses.isEmpty()) {
             throw new IllegalArgumentException("defences are not available yet: " + defenses);
         }
+        // the same checks as the theft's own configuration, reported before anything runs
+        new StealConfig(stealingDataset, queries, loss, stolenArchitecture, epochs, batchSize, learningRate, optimizer, requery, seed);
+    }
+
+    /** The configuration without optimiser overrides, as {@code new ExperimentConfig(...)} before they existed. */
+    public ExperimentConfig(int schema, String victim, String stealingDataset, int queries, String loss, String stolenArchitecture,
+                            int epochs, boolean requery, List<String> tasks, List<String> defenses, long seed) {
+        this(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed, null, 0, 0);
     }
 
     /** The demo default: the bundled victim, 2,000 Fashion-MNIST queries, InfoNCE, 64k sample passes. */
@@ -56,48 +70,62 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
     }
 
     public ExperimentConfig withVictim(String v) {
-        return new ExperimentConfig(schema, v, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed);
+        return new ExperimentConfig(schema, v, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed, optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withStealingDataset(String d) {
-        return new ExperimentConfig(schema, victim, d, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed);
+        return new ExperimentConfig(schema, victim, d, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed, optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withQueries(int n) {
-        return new ExperimentConfig(schema, victim, stealingDataset, n, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed);
+        return new ExperimentConfig(schema, victim, stealingDataset, n, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed, optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withLoss(String l) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, l, stolenArchitecture, epochs, requery, tasks, defenses, seed);
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, l, stolenArchitecture, epochs, requery, tasks, defenses, seed, optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withArchitecture(String a) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, a, epochs, requery, tasks, defenses, seed);
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, a, epochs, requery, tasks, defenses, seed, optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withEpochs(int e) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, e, requery, tasks, defenses, seed);
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, e, requery, tasks, defenses, seed, optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withRequery(boolean r) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, r, tasks, defenses, seed);
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, r, tasks, defenses, seed, optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withTasks(List<String> t) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, t, defenses, seed);
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, t, defenses, seed, optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withSeed(long s) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, s);
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, s, optimizer, learningRate, batchSize);
+    }
+
+    /** The same experiment with the loss's optimiser, learning rate and batch size overridden (null / 0: its default). */
+    public ExperimentConfig withTraining(String opt, double lr, int batch) {
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
+                opt, lr, batch);
     }
 
     public StealConfig stealConfig() {
-        return new StealConfig(stealingDataset, queries, loss, stolenArchitecture, epochs, 0, 0, requery, seed);
+        return new StealConfig(stealingDataset, queries, loss, stolenArchitecture, epochs, batchSize, learningRate, optimizer, requery, seed);
+    }
+
+    /** True when the loss's reference optimiser, learning rate or batch size is overridden. */
+    public boolean overridesTraining() {
+        return optimizer != null || learningRate > 0 || batchSize > 0;
     }
 
     /** A short human-readable label: loss, stealing data, queries (and "re-query"). */
     public String label() {
-        return loss + " · " + stealingDataset + " · " + queries + (requery ? " · re-query" : "");
+        StealConfig sc = stealConfig();
+        return loss + " · " + stealingDataset + " · " + queries + (requery ? " · re-query" : "")
+                + (overridesTraining() ? String.format(java.util.Locale.ROOT, " · %s %.3g, batch %d", sc.effectiveOptimizer(),
+                        sc.effectiveLearningRate(), sc.effectiveBatchSize()) : "");
     }
 
     public String toJson() {

@@ -3,6 +3,7 @@ package org.stealbench.experiment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,11 +72,25 @@ public final class ExperimentRunner {
         return cfg.victim().equals(ExperimentConfig.BUNDLED) && Files.isRegularFile(p) ? p : null;
     }
 
-    /** Where an unfinished run of {@code cfg} keeps its checkpoints. */
-    public static Path checkpointDir(ExperimentConfig cfg, Path resultsRoot) {
+    /**
+     * Where an unfinished run of {@code cfg} keeps its checkpoints: named by the configuration and
+     * the victim file's contents, so a replaced victim (e.g. a new bundled one) never resumes from
+     * answers the old one gave.
+     */
+    public static Path checkpointDir(ExperimentConfig cfg, DatasetRegistry registry, Path resultsRoot) throws IOException {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(cfg.toJson().getBytes(StandardCharsets.UTF_8));
-            return resultsRoot.resolve(CHECKPOINTS).resolve(HexFormat.of().formatHex(h, 0, 8));
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(cfg.toJson().getBytes(StandardCharsets.UTF_8));
+            Path victim = victimFile(cfg, registry);
+            if (Files.isRegularFile(victim)) {
+                try (InputStream in = Files.newInputStream(victim)) {
+                    byte[] buf = new byte[1 << 16];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        md.update(buf, 0, n);
+                    }
+                }
+            }
+            return resultsRoot.resolve(CHECKPOINTS).resolve(HexFormat.of().formatHex(md.digest(), 0, 8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -115,7 +130,7 @@ public final class ExperimentRunner {
                     indep != null ? "independent SimCLR" : "random init", ow == null ? Double.NaN : ow.accuracy(), monitor.cosine(random)));
         }
         listener.on(new ExperimentEvent.Phase("querying the API"));
-        Path ckpt = options.checkpoints() ? checkpointDir(cfg, resultsRoot) : null;
+        Path ckpt = options.checkpoints() ? checkpointDir(cfg, registry, resultsRoot) : null;
         LiveMonitor live = monitor;
         Encoder[] current = {null};
         java.util.function.LongSupplier[] used = {() -> api.account("attacker").answered()};
@@ -197,6 +212,7 @@ public final class ExperimentRunner {
             Files.writeString(tmp.resolve("config.json"), cfg.toJson(), StandardCharsets.UTF_8);
             Map<String, Object> prov = new LinkedHashMap<>();
             prov.put("victim", victimFile(cfg, registry).toString());
+            prov.put("training", StealingTrainer.trainConfig(cfg.stealConfig()));
             prov.put("queriesUsed", r.queriesUsed());
             prov.put("stealingSeconds", Math.round(r.trainSeconds() * 10) / 10.0);
             prov.put("totalSeconds", Math.round(r.seconds() * 10) / 10.0);

@@ -26,6 +26,8 @@ import org.stealbench.model.nn.NetworkState;
 public final class EncoderIO {
 
     public static final int FORMAT = 1;
+    /** 1980-01-01T00:00:00Z, the earliest time a zip entry holds. */
+    private static final long FIXED_TIME = 315532800000L;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private EncoderIO() {
@@ -42,7 +44,7 @@ public final class EncoderIO {
         meta.put("provenance", provenance == null ? Map.of() : provenance);
         DataFiles.writeAtomically(file, raw -> {
             ZipOutputStream zip = new ZipOutputStream(raw);
-            zip.putNextEntry(new ZipEntry("encoder.json"));
+            zip.putNextEntry(entry("encoder.json"));
             zip.write(JSON.writeValueAsBytes(meta));
             zip.closeEntry();
             put(zip, "trunk", e.trunk());
@@ -56,11 +58,18 @@ public final class EncoderIO {
         });
     }
 
+    /** Entries carry a fixed time, so the same encoder always gives the same bytes (results can be compared and hashed). */
+    private static ZipEntry entry(String name) {
+        ZipEntry z = new ZipEntry(name);
+        z.setTime(FIXED_TIME);
+        return z;
+    }
+
     private static void put(ZipOutputStream zip, String name, Network n) throws IOException {
-        zip.putNextEntry(new ZipEntry(name + ".params"));
+        zip.putNextEntry(entry(name + ".params"));
         NetworkState.writeArray(n.params().values(), zip);
         zip.closeEntry();
-        zip.putNextEntry(new ZipEntry(name + ".state"));
+        zip.putNextEntry(entry(name + ".state"));
         NetworkState.writeArray(n.params().state(), zip);
         zip.closeEntry();
     }

@@ -285,10 +285,10 @@ public final class Workbench {
     private void trainVictimDialog() {
         Dialog<SimClrConfig> d = new Dialog<>();
         d.setTitle("Train a victim");
-        d.setHeaderText("SimCLR on a dataset, with the rotation watermark (runs in the queue; about 7 minutes for the demo victim)");
+        d.setHeaderText("SimCLR on a dataset, with the rotation watermark (runs in the queue; about 14 minutes for the demo victim on 2 cores)");
         ComboBox<String> ds = new ComboBox<>(form.datasetChoices());
         ds.setValue("fashion-mnist");
-        Spinner<Integer> epochs = new Spinner<>(1, 200, 23);
+        Spinner<Integer> epochs = new Spinner<>(1, 200, SimClrConfig.DEMO_EPOCHS);
         Spinner<Integer> images = new Spinner<>(256, 100_000, 10_000, 1000);
         images.setEditable(true);
         epochs.setEditable(true);

@@ -25,7 +25,7 @@ class VictimCommandsTest {
         }
         String prov = Files.readString(out.resolve("provenance.json"));
         assertTrue(prov.contains("wallSeconds") && prov.contains("imagesThroughEncoder") && prov.contains("CpuBackend")
-                && prov.contains("train-victim --dataset digits"), prov);
+                && prov.contains("\"stealbench train-victim --dataset digits"), prov);
         assertTrue(Files.notExists(out.resolve("checkpoint.zip")), "the checkpoint goes once the victim is written");
         Path table = tmp.resolve("table.md");
         DatasetsCommandTest.Result e = DatasetsCommandTest.run("evaluate", "--encoder", out.resolve("victim.zip").toString(),

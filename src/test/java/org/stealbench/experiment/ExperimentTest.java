@@ -3,6 +3,7 @@ package org.stealbench.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +38,32 @@ class ExperimentTest {
         }
         ExperimentConfig c = ExperimentConfig.demo("mse").withQueries(500);
         assertEquals(500, ExperimentConfig.fromJson(c.toJson()).queries());
+    }
+
+    @Test
+    void optimiserOverridesRoundTripAndLeaveDefaultConfigsUnchanged() {
+        ExperimentConfig plain = ExperimentConfig.demo("supcon");
+        // configurations without overrides serialise (and so hash) exactly as before the fields existed
+        assertFalse(plain.toJson().contains("optimizer"), plain.toJson());
+        assertFalse(plain.toJson().contains("learningRate"), plain.toJson());
+        assertEquals("sgd", plain.stealConfig().effectiveOptimizer());
+        assertEquals(0.05, plain.stealConfig().effectiveLearningRate());
+
+        ExperimentConfig adam = plain.withTraining("adam", 0, 0);
+        assertEquals(adam, ExperimentConfig.fromJson(adam.toJson()));
+        assertEquals("adam", adam.stealConfig().effectiveOptimizer());
+        // another optimiser without a rate gets that optimiser's usual rate, not SGD's 0.05
+        assertEquals(1e-3, adam.stealConfig().effectiveLearningRate());
+        assertEquals(256, adam.stealConfig().effectiveBatchSize());
+        ExperimentConfig tuned = plain.withTraining(null, 0.01, 128);
+        assertEquals(tuned, ExperimentConfig.fromJson(tuned.toJson()));
+        assertEquals("sgd", tuned.stealConfig().effectiveOptimizer());
+        assertEquals(0.01, tuned.stealConfig().effectiveLearningRate());
+        assertEquals(128, tuned.stealConfig().effectiveBatchSize());
+        assertTrue(tuned.label().contains("sgd 0.0100, batch 128"), tuned.label());
+        assertEquals(tuned, tuned.withSeed(5).withSeed(1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plain.withTraining("rmsprop", 0, 0));
+        assertTrue(e.getMessage().contains("adam or sgd"), e.getMessage());
     }
 
     @Test
@@ -91,7 +118,7 @@ class ExperimentTest {
         assertEquals(2, events.stream().filter(e -> e instanceof ExperimentEvent.EpochMetrics).count());
         assertInstanceOf(ExperimentEvent.Done.class, events.get(events.size() - 1));
         assertEquals(1, visibleEntries(results));
-        assertFalse(Files.exists(ExperimentRunner.checkpointDir(cfg, results)), "a completed run leaves no checkpoint");
+        assertFalse(Files.exists(ExperimentRunner.checkpointDir(cfg, reg, results)), "a completed run leaves no checkpoint");
 
         ResultSummary.StoredRun stored = ResultSummary.read(r.folder());
         assertEquals(r.cosine(), stored.result().cosine(), 1e-4);
@@ -110,7 +137,13 @@ class ExperimentTest {
         assertEquals("CANCELLED", c.status());
         assertNull(c.folder());
         assertEquals(1, visibleEntries(results), "a cancelled run writes no result");
-        assertTrue(Files.isRegularFile(ExperimentRunner.checkpointDir(cfg, results).resolve("bank.bin")));
+        Path ckpt = ExperimentRunner.checkpointDir(cfg, reg, results);
+        assertTrue(Files.isRegularFile(ckpt.resolve("bank.bin")));
+        // another victim in the same file (a retrained bundled one, say) must not reuse the old one's answers
+        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 2), Map.of(), victim);
+        assertNotEquals(ckpt, ExperimentRunner.checkpointDir(cfg, reg, results));
+        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1), Map.of(), victim);
+        assertEquals(ckpt, ExperimentRunner.checkpointDir(cfg, reg, results), "the same victim finds its checkpoint again");
         int[] firstEpoch = {-1};
         ExperimentResult resumed = ExperimentRunner.run(cfg, reg, e -> {
             if (e instanceof ExperimentEvent.Training t && t.event() instanceof TrainEvent.Started s) {

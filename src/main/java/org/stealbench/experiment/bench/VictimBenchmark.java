@@ -12,6 +12,7 @@ import org.stealbench.data.ImageDataset;
 import org.stealbench.eval.DownstreamTask;
 import org.stealbench.eval.EncoderEvaluation;
 import org.stealbench.eval.Features;
+import org.stealbench.eval.LinearProbe;
 import org.stealbench.eval.WatermarkVerifier;
 import org.stealbench.model.Encoder;
 import org.stealbench.model.EncoderIO;
@@ -45,8 +46,9 @@ public final class VictimBenchmark {
                 .append("`. Machine: ").append(BenchmarkReport.machine()).append(". Date: ").append(LocalDate.now()).append(".\n\n");
         md.append("Splits (PROTOCOL.md demo scale): the victim trained on Fashion-MNIST training images 0-9,999; probes train on "
                 + "Fashion-MNIST training images 10,000-19,999 and test on the last 2,000 test images; MNIST 8,000 / 2,000; "
-                + "digits 4,000 / 1,000 (20x20 padded to 32x32). Linear probe: softmax regression, Adam, weight decay 8e-4, "
-                + "30 epochs; kNN: cosine, k = 20. Watermark: 2,000 held-out Fashion-MNIST test images rotated at random, "
+                + "digits 4,000 / 1,000 (20x20 padded to 32x32). Linear probe: softmax regression on standardised features, "
+                + "Adam, weight decay 8e-4, " + LinearProbe.EPOCHS + " epochs (at least " + LinearProbe.MIN_STEPS + " steps), learning rate "
+                + LinearProbe.LR + " with cosine decay, trained to convergence; kNN: cosine, k = 20. Watermark: 2,000 held-out Fashion-MNIST test images rotated at random, "
                 + "through the victim's MLP; one-sided binomial test against 50%.\n\n");
         md.append("| encoder | F-MNIST linear | F-MNIST kNN | MNIST linear | MNIST kNN | digits linear | digits kNN | watermark acc | p-value |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");

@@ -65,6 +65,9 @@ public final class ExperimentViewModel {
     private final BooleanBinding valid;
     private final StringBinding budgetNote;
     private final StringBinding lossExplanation;
+    /** Optimiser overrides from an opened experiment file (the panel has no fields for them; they are kept and shown). */
+    private final javafx.beans.property.ObjectProperty<ExperimentConfig> training =
+            new javafx.beans.property.SimpleObjectProperty<>(ExperimentConfig.demo("infonce"));
 
     public ExperimentViewModel(DatasetRegistry registry, Executor background, Executor fx) {
         this.registry = registry;
@@ -76,11 +79,18 @@ public final class ExperimentViewModel {
         budgetNote = Bindings.createStringBinding(this::computeBudgetNote, queries, victimTrainingImages, epochs, requery, capacity, loss);
         lossExplanation = Bindings.createStringBinding(() -> {
             try {
-                return StealingLoss.of(loss.get()).explanation();
+                String text = StealingLoss.of(loss.get()).explanation();
+                ExperimentConfig t = training.get();
+                if (t.overridesTraining()) {
+                    var sc = t.withLoss(loss.get()).stealConfig();
+                    text += String.format(java.util.Locale.ROOT, " Trained with %s, learning rate %.3g, batch %d (set in the opened file).",
+                            sc.effectiveOptimizer(), sc.effectiveLearningRate(), sc.effectiveBatchSize());
+                }
+                return text;
             } catch (IllegalArgumentException e) {
                 return "";
             }
-        }, loss);
+        }, loss, training);
         victim.addListener((o, a, b) -> lookUpVictim());
         stealingDataset.addListener((o, a, b) -> lookUpCapacity());
     }
@@ -216,7 +226,8 @@ public final class ExperimentViewModel {
             throw new IllegalArgumentException(problems.get());
         }
         return new ExperimentConfig(ExperimentConfig.SCHEMA, victim.get(), stealingDataset.get(), queries.get(), loss.get(), architecture.get(),
-                epochs.get(), requery.get(), List.copyOf(tasks), List.of(), seed.get());
+                epochs.get(), requery.get(), List.copyOf(tasks), List.of(), seed.get())
+                .withTraining(training.get().optimizer(), training.get().learningRate(), training.get().batchSize());
     }
 
     /** Sets every field from {@code cfg}. */
@@ -233,6 +244,7 @@ public final class ExperimentViewModel {
         requery.set(cfg.requery());
         tasks.setAll(cfg.tasks());
         seed.set(cfg.seed());
+        training.set(cfg);
     }
 
     public void save(Path file) throws IOException {
