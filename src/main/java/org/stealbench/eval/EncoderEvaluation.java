@@ -18,6 +18,12 @@ public final class EncoderEvaluation {
 
     /** @param encoder null for raw pixels */
     public static List<TaskResult> evaluate(Encoder encoder, List<String> tasks, DatasetRegistry registry, Features cache, long seed) {
+        return evaluate(encoder, tasks, registry, cache, seed, LinearProbe.Schedule.CONVERGED);
+    }
+
+    /** The same with another linear-probe schedule (kNN is unaffected). */
+    public static List<TaskResult> evaluate(Encoder encoder, List<String> tasks, DatasetRegistry registry, Features cache, long seed,
+                                            LinearProbe.Schedule schedule) {
         List<TaskResult> out = new ArrayList<>();
         for (String t : tasks) {
             DownstreamTask task = DownstreamTask.of(t, registry);
@@ -26,7 +32,7 @@ public final class EncoderEvaluation {
             int classes = task.train().numClasses();
             int[] trY = task.train().labels();
             int[] teY = task.test().labels();
-            double linear = LinearProbe.accuracy(trX, trY, teX, teY, classes, seed);
+            double linear = LinearProbe.accuracy(trX, trY, teX, teY, classes, seed, schedule);
             double knn = KnnClassifier.accuracy(trX, trY, teX, teY, classes, KnnClassifier.K);
             out.add(new TaskResult(t, linear, knn, trY.length, teY.length));
         }
