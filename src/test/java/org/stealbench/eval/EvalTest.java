@@ -58,6 +58,16 @@ class EvalTest {
     }
 
     @Test
+    void probeSchedulesTrainLongEnoughAndNoLonger() {
+        // Fashion-MNIST's 10,000 probe images at batch 256: 39 steps an epoch -> 8,000 steps need 206 epochs
+        assertEquals(206, LinearProbe.Schedule.CONVERGED.epochsFor(39));
+        assertEquals(LinearProbe.EPOCHS, LinearProbe.Schedule.CONVERGED.epochsFor(100));
+        // tiny sets stop at the epoch cap instead of running 8,000 one-step epochs
+        assertEquals(LinearProbe.MAX_EPOCHS, LinearProbe.Schedule.CONVERGED.epochsFor(1));
+        assertEquals(30, LinearProbe.Schedule.SHORT.epochsFor(39));
+    }
+
+    @Test
     void knnOnAToySet() {
         NativeBackend.configure();
         INDArray train = Nd4j.createFromArray(new float[][] {{1, 0}, {0.9f, 0.1f}, {0.8f, 0.1f}, {0, 1}, {0.1f, 0.9f}, {0.2f, 1}});
