@@ -70,39 +70,48 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
     }
 
     public ExperimentConfig withVictim(String v) {
-        return new ExperimentConfig(schema, v, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed, optimizer, learningRate, batchSize);
+        return new ExperimentConfig(schema, v, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
+                optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withStealingDataset(String d) {
-        return new ExperimentConfig(schema, victim, d, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed, optimizer, learningRate, batchSize);
+        return new ExperimentConfig(schema, victim, d, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
+                optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withQueries(int n) {
-        return new ExperimentConfig(schema, victim, stealingDataset, n, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed, optimizer, learningRate, batchSize);
+        return new ExperimentConfig(schema, victim, stealingDataset, n, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
+                optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withLoss(String l) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, l, stolenArchitecture, epochs, requery, tasks, defenses, seed, optimizer, learningRate, batchSize);
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, l, stolenArchitecture, epochs, requery, tasks, defenses, seed,
+                optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withArchitecture(String a) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, a, epochs, requery, tasks, defenses, seed, optimizer, learningRate, batchSize);
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, a, epochs, requery, tasks, defenses, seed,
+                optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withEpochs(int e) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, e, requery, tasks, defenses, seed, optimizer, learningRate, batchSize);
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, e, requery, tasks, defenses, seed,
+                optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withRequery(boolean r) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, r, tasks, defenses, seed, optimizer, learningRate, batchSize);
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, r, tasks, defenses, seed,
+                optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withTasks(List<String> t) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, t, defenses, seed, optimizer, learningRate, batchSize);
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, t, defenses, seed,
+                optimizer, learningRate, batchSize);
     }
 
     public ExperimentConfig withSeed(long s) {
-        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, s, optimizer, learningRate, batchSize);
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, s,
+                optimizer, learningRate, batchSize);
     }
 
     /** The same experiment with the loss's optimiser, learning rate and batch size overridden (null / 0: its default). */
