@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.stealbench.data.DatasetLocation.Origin;
 import org.stealbench.data.DatasetRegistry.Roots;
 import org.stealbench.data.format.CifarBinaryFormat;
@@ -22,16 +24,20 @@ import org.stealbench.data.synthetic.ShapesGenerator;
  * <p>Bundled subsets (sample-data/ID/) are always four gzipped IDX files with the MNIST names;
  * scripts/build-sample-data.sh writes them from the packages named here. Sets that are one pool of
  * images in their original form (the npm digits, OpenCV's digits.png) are split per class (the
- * last images of every class are the test split, so it is balanced) and interleaved by class
- * (0,1,...,9,0,1,...) so that any prefix of a split is balanced too.
+ * same number of test images from every class, so the test split is balanced) and interleaved by
+ * class (0,1,...,9,0,1,...) so that any prefix of a split is balanced too. OpenCV's digits take the
+ * last images of each class; the npm digits a seeded random draw from each class, because the
+ * package orders every class from easier to harder digits (docs/decisions/0008).
  */
 public final class StandardDatasets {
 
     public static final List<String> FASHION_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
     public static final List<String> DIGIT_CLASSES = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
-    /** Test images per class of the npm digits: the last 200 of each class (2,000 in all). */
+    /** Test images per class of the npm digits: 200 of each class (2,000 in all), drawn with {@link #MNIST_JSON_SPLIT_SEED}. */
     public static final int MNIST_JSON_TEST_PER_CLASS = 200;
+    /** Seed of the npm digits' per-class test draw ({@link Random}, whose sequence the JDK specifies). */
+    public static final long MNIST_JSON_SPLIT_SEED = 1;
     /** Test images per class of OpenCV's digits: the last 100 of each class (1,000 in all). */
     public static final int DIGITS_PNG_TEST_PER_CLASS = 100;
     public static final int SHAPES_TRAIN = 10_000;
@@ -154,7 +160,7 @@ public final class StandardDatasets {
             return loadIdx(s, loc);
         }
         return splitPerClass(s, loc, MnistJsonFormat.read(mnistJsonDir(loc.path())), MnistJsonFormat.SIDE,
-                MNIST_JSON_TEST_PER_CLASS);
+                MNIST_JSON_TEST_PER_CLASS, MNIST_JSON_SPLIT_SEED);
     }
 
     static Path digitsPng(Path p) {
@@ -170,52 +176,73 @@ public final class StandardDatasets {
             return loadIdx(s, loc);
         }
         return splitPerClass(s, loc, DigitsPngFormat.read(digitsPng(loc.path())), DigitsPngFormat.TILE,
-                DIGITS_PNG_TEST_PER_CLASS);
+                DIGITS_PNG_TEST_PER_CLASS, null);
     }
 
     /**
-     * Splits grayscale images held per class: the last {@code testPerClass} of each class form the
-     * test split, the rest the training split; both interleaved by class.
+     * Splits grayscale images held per class: {@code testPerClass} images of each class form the
+     * test split, the rest the training split; both keep the original order within a class and
+     * are interleaved by class.
+     *
+     * @param seed null: the last {@code testPerClass} of each class are the test split; otherwise
+     *             they are drawn at random with this seed (see {@link #testIndices})
      */
-    static DatasetSplits splitPerClass(Source s, DatasetLocation loc, List<byte[]> perClass, int side, int testPerClass) {
+    static DatasetSplits splitPerClass(Source s, DatasetLocation loc, List<byte[]> perClass, int side, int testPerClass, Long seed) {
         int plane = side * side;
-        int[] counts = new int[perClass.size()];
-        for (int c = 0; c < counts.length; c++) {
-            counts[c] = perClass.get(c).length / plane;
-            if (counts[c] <= testPerClass) {
-                throw new DatasetException(loc.describe() + ": class " + c + " has " + counts[c] + " images, need more than the "
+        int[][] train = new int[perClass.size()][];
+        int[][] test = new int[perClass.size()][];
+        for (int c = 0; c < perClass.size(); c++) {
+            int count = perClass.get(c).length / plane;
+            if (count <= testPerClass) {
+                throw new DatasetException(loc.describe() + ": class " + c + " has " + count + " images, need more than the "
                         + testPerClass + " its test split takes");
             }
-        }
-        int[] trainFrom = new int[counts.length];
-        int[] trainTo = new int[counts.length];
-        int[] testFrom = new int[counts.length];
-        int[] testTo = new int[counts.length];
-        for (int c = 0; c < counts.length; c++) {
-            trainTo[c] = counts[c] - testPerClass;
-            testFrom[c] = trainTo[c];
-            testTo[c] = counts[c];
+            test[c] = seed == null ? IntStream.range(count - testPerClass, count).toArray()
+                    : testIndices(count, testPerClass, seed + c);
+            boolean[] inTest = new boolean[count];
+            for (int i : test[c]) {
+                inTest[i] = true;
+            }
+            train[c] = IntStream.range(0, count).filter(i -> !inTest[i]).toArray();
         }
         String origin = loc.describe();
-        return new DatasetSplits(interleave(s, Split.TRAIN, perClass, plane, side, trainFrom, trainTo, origin),
-                interleave(s, Split.TEST, perClass, plane, side, testFrom, testTo, origin), loc);
+        return new DatasetSplits(interleave(s, Split.TRAIN, perClass, plane, side, train, origin),
+                interleave(s, Split.TEST, perClass, plane, side, test, origin), loc);
+    }
+
+    /**
+     * {@code k} distinct indices of {@code 0..count-1}, ascending: the first {@code k} of a
+     * Fisher-Yates shuffle driven by {@code new Random(seed)}, so the same on every JVM.
+     */
+    static int[] testIndices(int count, int k, long seed) {
+        int[] perm = IntStream.range(0, count).toArray();
+        Random r = new Random(seed);
+        for (int i = 0; i < k; i++) {
+            int j = i + r.nextInt(count - i);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        int[] picked = Arrays.copyOf(perm, k);
+        Arrays.sort(picked);
+        return picked;
     }
 
     private static ImageDataset interleave(Source s, Split split, List<byte[]> perClass, int plane, int side,
-                                           int[] from, int[] to, String origin) {
+                                           int[][] indices, String origin) {
         int total = 0;
         int longest = 0;
-        for (int c = 0; c < from.length; c++) {
-            total += to[c] - from[c];
-            longest = Math.max(longest, to[c] - from[c]);
+        for (int[] idx : indices) {
+            total += idx.length;
+            longest = Math.max(longest, idx.length);
         }
         byte[] pixels = new byte[total * plane];
         int[] labels = new int[total];
         int k = 0;
         for (int j = 0; j < longest; j++) {
-            for (int c = 0; c < from.length; c++) {
-                if (from[c] + j < to[c]) {
-                    System.arraycopy(perClass.get(c), (from[c] + j) * plane, pixels, k * plane, plane);
+            for (int c = 0; c < indices.length; c++) {
+                if (j < indices[c].length) {
+                    System.arraycopy(perClass.get(c), indices[c][j] * plane, pixels, k * plane, plane);
                     labels[k++] = c;
                 }
             }

