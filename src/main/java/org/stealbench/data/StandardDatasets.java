@@ -185,12 +185,15 @@ public final class StandardDatasets {
      * are interleaved by class.
      *
      * @param seed null: the last {@code testPerClass} of each class are the test split; otherwise
-     *             they are drawn at random with this seed (see {@link #testIndices})
+     *             they are drawn at random, class after class from one generator with this seed
+     *             (see {@link #testIndices}; one stream, because java.util.Random's streams for
+     *             neighbouring seeds are correlated)
      */
     static DatasetSplits splitPerClass(Source s, DatasetLocation loc, List<byte[]> perClass, int side, int testPerClass, Long seed) {
         int plane = side * side;
         int[][] train = new int[perClass.size()][];
         int[][] test = new int[perClass.size()][];
+        Random draw = seed == null ? null : new Random(seed);
         for (int c = 0; c < perClass.size(); c++) {
             int count = perClass.get(c).length / plane;
             if (count <= testPerClass) {
@@ -198,7 +201,7 @@ public final class StandardDatasets {
                         + testPerClass + " its test split takes");
             }
             test[c] = seed == null ? IntStream.range(count - testPerClass, count).toArray()
-                    : testIndices(count, testPerClass, seed + c);
+                    : testIndices(count, testPerClass, draw);
             boolean[] inTest = new boolean[count];
             for (int i : test[c]) {
                 inTest[i] = true;
@@ -212,11 +215,11 @@ public final class StandardDatasets {
 
     /**
      * {@code k} distinct indices of {@code 0..count-1}, ascending: the first {@code k} of a
-     * Fisher-Yates shuffle driven by {@code new Random(seed)}, so the same on every JVM.
+     * Fisher-Yates shuffle driven by {@code r} ({@link Random}'s sequence is specified by the JDK, so
+     * a seed gives the same draw on every JVM).
      */
-    static int[] testIndices(int count, int k, long seed) {
+    static int[] testIndices(int count, int k, Random r) {
         int[] perm = IntStream.range(0, count).toArray();
-        Random r = new Random(seed);
         for (int i = 0; i < k; i++) {
             int j = i + r.nextInt(count - i);
             int t = perm[i];
