@@ -90,6 +90,8 @@ public final class ExperimentRunner {
                     }
                 }
             }
+            // and of the query images: the same dataset id may hold other images (a rebuilt sample, another source)
+            md.update(QuerySet.draw(cfg.stealingDataset(), cfg.queries(), registry).rawPixels());
             return resultsRoot.resolve(CHECKPOINTS).resolve(HexFormat.of().formatHex(md.digest(), 0, 8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

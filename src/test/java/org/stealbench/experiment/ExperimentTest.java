@@ -11,12 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stealbench.attack.StealingLoss;
 import org.stealbench.data.DatasetRegistry;
+import org.stealbench.data.format.IdxFormat;
 import org.stealbench.model.Architecture;
 import org.stealbench.model.Encoder;
 import org.stealbench.model.EncoderIO;
@@ -144,6 +146,17 @@ class ExperimentTest {
         assertNotEquals(ckpt, ExperimentRunner.checkpointDir(cfg, reg, results));
         EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1), Map.of(), victim);
         assertEquals(ckpt, ExperimentRunner.checkpointDir(cfg, reg, results), "the same victim finds its checkpoint again");
+        // nor other images under the stealing dataset's id (a rebuilt sample, another split)
+        Path otherMnist = tmp.resolve("other-sample-data/mnist");
+        byte[] px = new byte[100 * 28 * 28];
+        Arrays.fill(px, (byte) 77);
+        IdxFormat.write(otherMnist.resolve("train-images-idx3-ubyte.gz"), new int[] {100, 28, 28}, px);
+        IdxFormat.write(otherMnist.resolve("train-labels-idx1-ubyte.gz"), new int[] {100}, new byte[100]);
+        IdxFormat.write(otherMnist.resolve("t10k-images-idx3-ubyte.gz"), new int[] {2, 28, 28}, new byte[2 * 784]);
+        IdxFormat.write(otherMnist.resolve("t10k-labels-idx1-ubyte.gz"), new int[] {2}, new byte[2]);
+        DatasetRegistry other = DatasetRegistry.standard(new DatasetRegistry.Roots(tmp.resolve("other-sample-data"), tmp.resolve("sys"),
+                tmp.resolve("user")));
+        assertNotEquals(ckpt, ExperimentRunner.checkpointDir(cfg, other, results));
         int[] firstEpoch = {-1};
         ExperimentResult resumed = ExperimentRunner.run(cfg, reg, e -> {
             if (e instanceof ExperimentEvent.Training t && t.event() instanceof TrainEvent.Started s) {
