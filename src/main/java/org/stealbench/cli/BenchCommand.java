@@ -6,6 +6,8 @@ import org.stealbench.experiment.bench.BenchmarkReport;
 import org.stealbench.experiment.bench.DataBenchmark;
 import org.stealbench.experiment.bench.EngineBenchmark;
 import org.stealbench.experiment.bench.EngineWorkload;
+import org.stealbench.experiment.bench.StealingTargetsBenchmark;
+import org.stealbench.experiment.bench.UiBenchmark;
 import org.stealbench.experiment.bench.VictimBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +27,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine, victim, ui (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine, victim, targets, ui (default: ${DEFAULT-VALUE}).")
     String suite;
 
     @Option(names = "--victim", paramLabel = "FILE", description = "Victim suite: the victim (default: the bundled one).")
@@ -45,6 +47,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--repeats", defaultValue = "3", description = "Repeats of each timed load (default: ${DEFAULT-VALUE}).")
     int repeats;
+
+    @Option(names = "--seeds", defaultValue = "1,2,3", split = ",",
+            description = "Targets suite: the seeds every copy is stolen with (default: ${DEFAULT-VALUE}).")
+    java.util.List<Long> seeds;
 
     @Option(names = "--ui-epochs", defaultValue = "8", description = "UI suite: epochs of the theft it watches (default: ${DEFAULT-VALUE}).")
     int uiEpochs;
@@ -75,11 +81,15 @@ final class BenchCommand implements Callable<Integer> {
                         out.println(line);
                         out.flush();
                     });
-            case "ui" -> org.stealbench.experiment.bench.UiBenchmark.run(uiEpochs, repeats, line -> {
+            case "targets" -> StealingTargetsBenchmark.run(top.registry(), seeds, line -> {
                 out.println(line);
                 out.flush();
             });
-            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine, victim, ui");
+            case "ui" -> UiBenchmark.run(uiEpochs, repeats, line -> {
+                out.println(line);
+                out.flush();
+            });
+            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine, victim, targets, ui");
         };
         BenchmarkReport.writeSection(file, suite, section);
         out.println("updated " + file.toAbsolutePath());

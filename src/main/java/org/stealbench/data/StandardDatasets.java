@@ -186,7 +186,7 @@ public final class StandardDatasets {
      *
      * @param seed null: the last {@code testPerClass} of each class are the test split; otherwise
      *             they are drawn at random, class after class from one generator with this seed
-     *             (see {@link #testIndices}; one stream, because java.util.Random's streams for
+     *             (see {@link RandomDraw#sorted}; one stream, because java.util.Random's streams for
      *             neighbouring seeds are correlated)
      */
     static DatasetSplits splitPerClass(Source s, DatasetLocation loc, List<byte[]> perClass, int side, int testPerClass, Long seed) {
@@ -201,7 +201,7 @@ public final class StandardDatasets {
                         + testPerClass + " its test split takes");
             }
             test[c] = seed == null ? IntStream.range(count - testPerClass, count).toArray()
-                    : testIndices(count, testPerClass, draw);
+                    : RandomDraw.sorted(count, testPerClass, draw);
             boolean[] inTest = new boolean[count];
             for (int i : test[c]) {
                 inTest[i] = true;
@@ -211,24 +211,6 @@ public final class StandardDatasets {
         String origin = loc.describe();
         return new DatasetSplits(interleave(s, Split.TRAIN, perClass, plane, side, train, origin),
                 interleave(s, Split.TEST, perClass, plane, side, test, origin), loc);
-    }
-
-    /**
-     * {@code k} distinct indices of {@code 0..count-1}, ascending: the first {@code k} of a
-     * Fisher-Yates shuffle driven by {@code r} ({@link Random}'s sequence is specified by the JDK, so
-     * a seed gives the same draw on every JVM).
-     */
-    static int[] testIndices(int count, int k, Random r) {
-        int[] perm = IntStream.range(0, count).toArray();
-        for (int i = 0; i < k; i++) {
-            int j = i + r.nextInt(count - i);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
-        int[] picked = Arrays.copyOf(perm, k);
-        Arrays.sort(picked);
-        return picked;
     }
 
     private static ImageDataset interleave(Source s, Split split, List<byte[]> perClass, int plane, int side,

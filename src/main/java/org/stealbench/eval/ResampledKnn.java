@@ -5,6 +5,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.stealbench.data.RandomDraw;
 
 /**
  * kNN accuracy over many random splits of one pool of images, to tell how much a figure measured
@@ -58,13 +59,8 @@ public final class ResampledKnn {
         for (int d = 0; d < draws; d++) {
             boolean[] inTest = new boolean[n];
             for (int c = 0; c < classes; c++) {
-                int[] m = members[c].clone();
-                for (int i = 0; i < testPerClass[c]; i++) {
-                    int j = i + r.nextInt(m.length - i);
-                    int t = m[i];
-                    m[i] = m[j];
-                    m[j] = t;
-                    inTest[m[i]] = true;
+                for (int i : RandomDraw.sorted(members[c].length, testPerClass[c], r)) {
+                    inTest[members[c][i]] = true;
                 }
             }
             int[] te = IntStream.range(0, n).filter(i -> inTest[i]).toArray();

@@ -237,7 +237,8 @@ public final class ExperimentRunner {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /** Deletes {@code dir} and everything under it (nothing if it does not exist). */
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -157,8 +157,8 @@ class DatasetRegistryTest {
     }
 
     @Test
-    void testIndicesAreDistinctSortedAndSpreadOverTheClass() {
-        int[] t = StandardDatasets.testIndices(1000, 200, new java.util.Random(7));
+    void randomDrawsAreDistinctSortedAndSpreadOverTheRange() {
+        int[] t = RandomDraw.sorted(1000, 200, new java.util.Random(7));
         assertEquals(200, t.length);
         double mean = 0;
         for (int i = 0; i < t.length; i++) {
@@ -166,8 +166,8 @@ class DatasetRegistryTest {
             mean += t[i] / 200.0;
         }
         assertTrue(mean > 420 && mean < 580, "a uniform draw has mean index ~500 (sd ~26), got " + mean);
-        assertTrue(java.util.Arrays.equals(t, StandardDatasets.testIndices(1000, 200, new java.util.Random(7))));
-        assertTrue(!java.util.Arrays.equals(t, StandardDatasets.testIndices(1000, 200, new java.util.Random(8))));
+        assertTrue(java.util.Arrays.equals(t, RandomDraw.sorted(1000, 200, new java.util.Random(7))));
+        assertTrue(!java.util.Arrays.equals(t, RandomDraw.sorted(1000, 200, new java.util.Random(8))));
     }
 
     @Test
