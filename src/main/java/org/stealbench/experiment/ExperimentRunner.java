@@ -106,7 +106,12 @@ public final class ExperimentRunner {
     public static ExperimentResult run(ExperimentConfig cfg, DatasetRegistry registry, ExperimentListener listener, Cancellation cancel,
                                        Path resultsRoot, Options options) throws IOException {
         long t0 = System.nanoTime();
-        ExperimentResult r = runInner(cfg, registry, listener, cancel, resultsRoot, options, t0);
+        ExperimentResult r;
+        try {
+            r = runInner(cfg, registry, listener, cancel, resultsRoot, options, t0);
+        } finally {
+            NativeBackend.releaseMemory();
+        }
         listener.on(new ExperimentEvent.Done(r));
         return r;
     }

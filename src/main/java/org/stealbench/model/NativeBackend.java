@@ -88,4 +88,16 @@ public final class NativeBackend {
         }
         return java.util.Set.of();
     }
+
+    /**
+     * Hands the native memory of a finished run back. ND4J frees an array's off-heap buffer only
+     * when its Java wrapper is collected, and those wrappers are small, so a lightly used heap is
+     * rarely collected while the process's native memory grows by about 2 GB a theft (measured:
+     * 2.9 to 11.9 GB over six thefts in one JVM; the bench suite of 18 thefts was killed by the
+     * kernel at 24 GB). One collection after each run keeps it flat (about 2 GB) and costs a few
+     * hundred milliseconds, against 30 s or more for a run.
+     */
+    public static void releaseMemory() {
+        System.gc();
+    }
 }

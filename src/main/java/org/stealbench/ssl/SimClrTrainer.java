@@ -90,6 +90,7 @@ public final class SimClrTrainer {
         prov.put("java", System.getProperty("java.version"));
         prov.put("started", started.toString());
         prov.put("finished", Instant.now().toString());
+        NativeBackend.releaseMemory();
         return new Result(encoder, finished, history, prov);
     }
 }
