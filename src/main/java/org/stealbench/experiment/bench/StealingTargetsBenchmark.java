@@ -93,7 +93,7 @@ public final class StealingTargetsBenchmark {
         return md.toString();
     }
 
-    private static String table(Setting s, List<ExperimentResult> runs, double minAccuracy) {
+    static String table(Setting s, List<ExperimentResult> runs, double minAccuracy) {
         StringBuilder md = new StringBuilder("### ").append(s.name()).append(s.flags().isEmpty() ? "" : " (`" + s.flags() + "`)")
                 .append("\n\n| loss | seed | F-MNIST linear | cosine | watermark | p-value | within 2 points | cosine >= 0.9 | "
                         + "watermark >= 65% | training s |\n|---|---|---|---|---|---|---|---|---|---|\n");
