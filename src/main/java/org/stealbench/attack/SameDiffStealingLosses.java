@@ -13,7 +13,7 @@ import org.stealbench.model.train.SameDiffBatchLoss;
 public final class SameDiffStealingLosses {
 
     static final double SOFT_NN_T = 100;
-    static final double SOFT_NN_EPS = 1e-5;
+    static final double SOFT_NN_EPS = 1e-9; // the reference code's value, inside the logarithm
     static final double BN_EPS = 1e-5;
     static final double BARLOW_LAMBDA = 0.0051;
 

@@ -42,7 +42,7 @@ final class BenchCommand implements Callable<Integer> {
     java.util.List<String> workloads;
 
     @Option(names = "--peer", paramLabel = "FILE",
-            description = "The PyTorch peer script (default: ../shared/peers/torch_peer.py beside the project).")
+            description = "The PyTorch peer script (default: scripts/peers/torch_peer.py in the project).")
     Path peer;
 
     @Option(names = "--repeats", defaultValue = "3", description = "Repeats of each timed load (default: ${DEFAULT-VALUE}).")
@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.flush();
             });
             case "engine" -> EngineBenchmark.run(workloads.stream().map(EngineWorkload::of).toList(),
-                    peer != null ? peer : roots.sampleData().getParent().resolve("../shared/peers/torch_peer.py").normalize(), line -> {
+                    peer != null ? peer : roots.sampleData().getParent().resolve("scripts/peers/torch_peer.py"), line -> {
                         out.println(line);
                         out.flush();
                     });

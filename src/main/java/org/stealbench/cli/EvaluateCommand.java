@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.stealbench.data.DatasetRegistry;
 import org.stealbench.data.format.DataFiles;
 import org.stealbench.eval.DownstreamTask;
+import org.stealbench.experiment.Protocol;
 import org.stealbench.eval.EncoderEvaluation;
 import org.stealbench.eval.Features;
 import org.stealbench.eval.Fidelity;
@@ -40,8 +41,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--encoder", required = true, paramLabel = "FILE", description = "A saved encoder (e.g. OUT/victim.zip).")
     Path encoder;
 
-    @Option(names = "--tasks", defaultValue = "fashion-mnist,mnist,digits", split = ",",
-            description = "Downstream datasets (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tasks", split = ",",
+            description = "Downstream datasets (default: the victim's own dataset, then fashion-mnist, mnist, digits).")
     List<String> tasks;
 
     @Option(names = "--baselines", description = "Also evaluate a randomly initialised encoder of the same architecture and raw pixels.")
@@ -51,12 +52,8 @@ final class EvaluateCommand implements Callable<Integer> {
             + "(default: the encoder's own watermark MLP, if it has one).")
     Path watermarkOf;
 
-    @Option(names = "--wm-dataset", defaultValue = "fashion-mnist",
-            description = "Held-out images for watermark verification: this task's test split (default: ${DEFAULT-VALUE}).")
-    String wmDataset;
-
-    @Option(names = "--fidelity-to", paramLabel = "VICTIM", description = "Also measure fidelity to this encoder on the held-out "
-            + "images of --wm-dataset: mean cosine similarity and linear CKA (dimensions must match for the cosine).")
+    @Option(names = "--fidelity-to", paramLabel = "VICTIM", description = "Also measure fidelity to this encoder on the victim's "
+            + "held-out images: mean cosine similarity and linear CKA (dimensions must match for the cosine).")
     Path fidelityTo;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -78,6 +75,19 @@ final class EvaluateCommand implements Callable<Integer> {
         if (watermarkOf != null && mlp == null) {
             throw new IllegalArgumentException(watermarkOf + " has no watermark MLP");
         }
+        // whose images are whose: the victim named by --watermark-of or --fidelity-to, else what the encoder says it was
+        // trained on (a victim's own record, or a stolen copy's record of its victim)
+        Path victimFile = watermarkOf != null ? watermarkOf : fidelityTo;
+        Protocol.VictimData vd = Protocol.VictimData.fromProvenance(victimFile != null ? EncoderIO.readProvenance(victimFile) : saved.provenance());
+        Protocol protocol = vd != null ? new Protocol(vd, registry) : Protocol.withoutVictim(registry);
+        if (vd == null && (mlp != null || fidelityTo != null)) {
+            throw new IllegalArgumentException((victimFile != null ? victimFile : encoder)
+                    + " does not record which images it was trained on, so its held-out images cannot be chosen");
+        }
+        if (tasks == null || tasks.isEmpty()) {
+            tasks = protocol.defaultTasks().stream().filter(t -> registry.find(t).isPresent()).toList();
+        }
+        List<DownstreamTask> probes = protocol.tasks(tasks);
         Features cache = new Features();
         StringBuilder md = new StringBuilder("| encoder |");
         StringBuilder rule = new StringBuilder("|---|");
@@ -96,9 +106,13 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         md.append('\n').append(rule).append('\n');
         var o = spec.commandLine().getOut();
-        var heldOut = mlp != null || reference != null ? DownstreamTask.of(wmDataset, registry).test() : null;
+        var heldOut = mlp != null || reference != null ? protocol.heldOut() : null;
+        if (vd != null) {
+            o.println("victim's data: " + vd.dataset() + " (" + vd.trainIndices().length + " training images; " + vd.source() + ")"
+                    + (heldOut != null ? ", held-out images: " + heldOut.size() : ""));
+        }
         for (Map.Entry<String, Encoder> e : encoders.entrySet()) {
-            md.append(row(e.getKey(), EncoderEvaluation.evaluate(e.getValue(), tasks, registry, cache, seed)));
+            md.append(row(e.getKey(), EncoderEvaluation.evaluate(e.getValue(), probes, cache, seed)));
             if (mlp != null) {
                 WatermarkVerifier.Result w = WatermarkVerifier.verify(e.getValue(), mlp, heldOut, WatermarkVerifier.IMAGES, seed);
                 md.append(String.format(Locale.ROOT, " %.1f | %s |", 100 * w.accuracy(),
@@ -115,7 +129,7 @@ final class EvaluateCommand implements Callable<Integer> {
             o.flush();
         }
         if (baselines) {
-            md.append(row("raw pixels", EncoderEvaluation.evaluate(null, tasks, registry, cache, seed)));
+            md.append(row("raw pixels", EncoderEvaluation.evaluate(null, probes, cache, seed)));
             if (mlp != null) {
                 md.append(" - | - |");
             }

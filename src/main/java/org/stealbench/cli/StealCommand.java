@@ -11,6 +11,7 @@ import org.stealbench.data.format.DataFiles;
 import org.stealbench.experiment.ExperimentConfig;
 import org.stealbench.experiment.ExperimentResult;
 import org.stealbench.experiment.ExperimentRunner;
+import org.stealbench.experiment.Protocol;
 import org.stealbench.experiment.LossComparison;
 import org.stealbench.experiment.ResultTables;
 import org.stealbench.experiment.Sweep;
@@ -37,7 +38,7 @@ final class StealCommand {
         @Option(names = "--victim", description = "Victim encoder file, or 'bundled' (default).")
         String victim;
 
-        @Option(names = "--dataset", description = "Stealing dataset (default: fashion-mnist).")
+        @Option(names = "--dataset", description = "Stealing dataset (default: the victim's own dataset; fashion-mnist for the bundled victim).")
         String dataset;
 
         @Option(names = "--queries", description = "Query budget (default: 2000, a fifth of the victim's training set).")
@@ -49,7 +50,8 @@ final class StealCommand {
         @Option(names = "--epochs", description = "Epochs over the answers (default: 32, 64k sample passes at 2,000 queries).")
         Integer epochs;
 
-        @Option(names = "--tasks", split = ",", description = "Downstream tasks (default: fashion-mnist,mnist,digits).")
+        @Option(names = "--tasks", split = ",", description = "Downstream tasks (default: the victim's own dataset, then "
+                + "fashion-mnist, mnist, digits where present).")
         List<String> tasks;
 
         @Option(names = "--requery", description = "Send augmented views of each batch again every epoch (every view counts as a query).")
@@ -73,12 +75,24 @@ final class StealCommand {
         @Option(names = "--results", defaultValue = "results", description = "Folder for results folders (default: ${DEFAULT-VALUE}).")
         Path results;
 
-        ExperimentConfig build(String loss) throws java.io.IOException {
+        ExperimentConfig build(String loss, org.stealbench.data.DatasetRegistry registry) throws java.io.IOException {
             ExperimentConfig c = config != null ? ExperimentConfig.read(config) : ExperimentConfig.demo(loss == null ? "infonce" : loss);
+            List<String> t = tasks != null ? tasks : c.tasks();
+            String d = dataset != null ? dataset : c.stealingDataset();
+            if (config == null && victim != null && !victim.equals(ExperimentConfig.BUNDLED)) {
+                // another victim: the defaults follow its data (its own dataset steals and is the first task)
+                Protocol p = Protocol.of(c.withVictim(victim), registry);
+                if (tasks == null) {
+                    t = p.defaultTasks().stream().filter(x -> registry.find(x).isPresent()).toList();
+                }
+                if (dataset == null) {
+                    d = p.victimDatasetName();
+                }
+            }
             return new ExperimentConfig(ExperimentConfig.SCHEMA, victim != null ? victim : c.victim(),
-                    dataset != null ? dataset : c.stealingDataset(), queries != null ? queries : c.queries(),
+                    d, queries != null ? queries : c.queries(),
                     loss != null ? loss : c.loss(), arch != null ? arch : c.stolenArchitecture(), epochs != null ? epochs : c.epochs(),
-                    requery || c.requery(), tasks != null ? tasks : c.tasks(), c.defenses(), seed != null ? seed : c.seed(),
+                    requery || c.requery(), t, c.defenses(), seed != null ? seed : c.seed(),
                     optimizer != null ? optimizer : c.optimizer(), lr != null ? lr : c.learningRate(),
                     batchSize != null ? batchSize : c.batchSize());
         }
@@ -105,11 +119,18 @@ final class StealCommand {
 
         @Override
         public Integer call() throws Exception {
-            ExperimentConfig cfg = options.build(loss);
+            ExperimentConfig cfg = options.build(loss, top.registry());
             Cancellation cancel = new Cancellation();
             var out = spec.commandLine().getOut();
             out.println("stealing with " + cfg.loss() + ": " + StealingLoss.of(cfg.loss()).explanation());
             var err = spec.commandLine().getErr();
+            List<String> problems = Protocol.problems(cfg, top.registry());
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> err.println("cannot run: " + p));
+                return 2;
+            }
+            Protocol protocol = Protocol.of(cfg, top.registry());
+            out.println("victim's data: " + protocol.victimDataset() + "; roles of images: " + protocol.describe(cfg.stealingDataset(), cfg.tasks()).get("roles"));
             ExperimentResult r = ExperimentRunner.run(cfg, top.registry(), ev -> {
                 if (ev instanceof ExperimentEvent.Training tr && tr.event() instanceof TrainEvent.EpochEnd end) {
                     err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f (%.1f s)%n", end.epoch() + 1, cfg.epochs(), end.meanLoss(), end.seconds());
@@ -130,11 +151,12 @@ final class StealCommand {
             for (var t : r.tasks()) {
                 out.printf(Locale.ROOT, "%s: linear %.1f%%, kNN %.1f%%%n", t.task(), 100 * t.linear(), 100 * t.knn());
             }
+            out.printf(Locale.ROOT, "on %s's %d held-out images:%n", protocol.victimDatasetName(), protocol.heldOut().size());
             out.printf(Locale.ROOT, "fidelity: mean cosine %.3f (random encoder: %.3f), linear CKA %.3f%n", r.cosine(), r.cosineFloor(),
                     r.cka());
             if (!Double.isNaN(r.plugInAccuracy())) {
-                out.printf(Locale.ROOT, "plug-in: the victim's fashion-mnist head on the copy: %.1f%% accurate, agrees with the victim on %.1f%%%n",
-                        100 * r.plugInAccuracy(), 100 * r.plugInAgreement());
+                out.printf(Locale.ROOT, "plug-in: the victim's %s head on the copy: %.1f%% accurate, agrees with the victim on %.1f%%%n",
+                        protocol.victimDatasetName(), 100 * r.plugInAccuracy(), 100 * r.plugInAgreement());
             }
             out.printf(Locale.ROOT, "watermark: %.1f%% (p = %s)%n", 100 * r.watermarkAccuracy(),
                     Metrics.formatP(r.watermarkP()));
@@ -164,7 +186,7 @@ final class StealCommand {
 
         @Override
         public Integer call() throws Exception {
-            ExperimentConfig base = options.build(null);
+            ExperimentConfig base = options.build(null, top.registry());
             List<String> ls = losses != null ? losses : java.util.Arrays.stream(StealingLoss.values()).map(StealingLoss::id).toList();
             ls.forEach(StealingLoss::of);
             var o = spec.commandLine().getOut();
@@ -224,7 +246,7 @@ final class StealCommand {
 
         @Override
         public Integer call() throws Exception {
-            ExperimentConfig base = options.build(null);
+            ExperimentConfig base = options.build(null, top.registry());
             losses.forEach(StealingLoss::of);
             var o = spec.commandLine().getOut();
             List<ExperimentConfig> configs = Sweep.configs(base, losses, budgets, datasets == null ? List.of() : datasets, samplePasses);

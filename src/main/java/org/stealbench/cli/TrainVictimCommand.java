@@ -11,7 +11,7 @@ import org.stealbench.model.train.TrainEvent;
 import org.stealbench.model.train.TrainStatus;
 import org.stealbench.ssl.SimClrConfig;
 import org.stealbench.ssl.SimClrTrainer;
-import org.stealbench.ssl.VictimRun;
+import org.stealbench.experiment.VictimRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -21,8 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Trains a victim encoder with SimCLR, optionally watermarked, and writes it with its provenance. */
 @Command(name = "train-victim", mixinStandardHelpOptions = true,
         description = "Train a victim encoder with SimCLR (PROTOCOL.md), optionally with the rotation watermark. "
-                + "Writes OUT/victim.zip, config.json, provenance.json (with the cost) and metrics.csv; Ctrl-C keeps the "
-                + "last finished epoch in OUT/checkpoint.zip, and running the same command again resumes from it.")
+                + "Writes OUT/victim.zip, config.json, provenance.json (with the cost), results.json and metrics.csv, "
+                + "all at once when training completes; Ctrl-C keeps the last finished epoch in .checkpoints/ beside OUT, and "
+                + "running the same command again resumes from it.")
 final class TrainVictimCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -119,7 +120,7 @@ final class TrainVictimCommand implements Callable<Integer> {
         }
         if (r.finished().status() != TrainStatus.COMPLETED) {
             err.println("training " + r.finished().status().name().toLowerCase(Locale.ROOT) + ": " + r.finished().message()
-                    + (r.finished().status() == TrainStatus.CANCELLED ? " (run the same command to resume from " + out.resolve(VictimRun.CHECKPOINT_FILE) + ")" : ""));
+                    + (r.finished().status() == TrainStatus.CANCELLED ? " (run the same command to resume from " + VictimRun.checkpointDir(cfg, out) + ")" : ""));
             return 1;
         }
         spec.commandLine().getOut().printf(Locale.ROOT, "trained %s in %.0f s; wrote %s%n", cfg.architecture(), r.finished().seconds(),

@@ -133,6 +133,20 @@ public final class DatasetRegistry {
         throw new DatasetException(msg.toString());
     }
 
+    /**
+     * {@code spec} pinned to the place it resolves to now ({@code fashion-mnist} ->
+     * {@code fashion-mnist@bundled}), so that a record of it keeps naming the same images when
+     * another location is installed later; folders and generated sets are already pinned.
+     */
+    public String pinned(String spec) {
+        DatasetLocation loc = resolve(spec);
+        if (spec.startsWith(FOLDER_PREFIX) || loc.origin() == DatasetLocation.Origin.GENERATED) {
+            return spec;
+        }
+        int at = spec.indexOf('@');
+        return (at < 0 ? spec : spec.substring(0, at)) + "@" + loc.origin().label();
+    }
+
     public Optional<DatasetLocation> find(String spec) {
         try {
             return Optional.of(resolve(spec));

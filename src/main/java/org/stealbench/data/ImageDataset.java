@@ -186,6 +186,24 @@ public final class ImageDataset {
         return out;
     }
 
+    /**
+     * The images of {@code a} followed by those of {@code b} (same shape and classes), with a's split
+     * and normalisation: e.g. a query pool drawn from both splits of one dataset.
+     */
+    public static ImageDataset concat(ImageDataset a, ImageDataset b) {
+        if (a.channels != b.channels || a.height != b.height || a.width != b.width || !a.classNames.equals(b.classNames)) {
+            throw new DatasetException("cannot join " + a + " and " + b + ": shapes or classes differ");
+        }
+        byte[] px = Arrays.copyOf(a.pixels, a.pixels.length + b.pixels.length);
+        System.arraycopy(b.pixels, 0, px, a.pixels.length, b.pixels.length);
+        int[] l = Arrays.copyOf(a.labels, a.labels.length + b.labels.length);
+        System.arraycopy(b.labels, 0, l, a.labels.length, b.labels.length);
+        ImageDataset out = new ImageDataset(a.id, a.split, a.channels, a.height, a.width, px, l, a.classNames,
+                a.origin + " + " + b.origin);
+        out.normalization = a.normalization;
+        return out;
+    }
+
     /** The per-channel normalisation recorded with this data, computed from it on first use. */
     public synchronized Normalization normalization() {
         if (normalization == null) {

@@ -3,7 +3,6 @@ package org.stealbench.eval;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.stealbench.data.DatasetRegistry;
 import org.stealbench.model.Encoder;
 
 /** Linear-probe and kNN accuracy of an encoder (or of raw pixels) on downstream tasks. */
@@ -17,16 +16,16 @@ public final class EncoderEvaluation {
     }
 
     /** @param encoder null for raw pixels */
-    public static List<TaskResult> evaluate(Encoder encoder, List<String> tasks, DatasetRegistry registry, Features cache, long seed) {
-        return evaluate(encoder, tasks, registry, cache, seed, LinearProbe.Schedule.CONVERGED);
+    public static List<TaskResult> evaluate(Encoder encoder, List<DownstreamTask> tasks, Features cache, long seed) {
+        return evaluate(encoder, tasks, cache, seed, LinearProbe.Schedule.CONVERGED);
     }
 
     /** The same with another linear-probe schedule (kNN is unaffected). */
-    public static List<TaskResult> evaluate(Encoder encoder, List<String> tasks, DatasetRegistry registry, Features cache, long seed,
+    public static List<TaskResult> evaluate(Encoder encoder, List<DownstreamTask> tasks, Features cache, long seed,
                                             LinearProbe.Schedule schedule) {
         List<TaskResult> out = new ArrayList<>();
-        for (String t : tasks) {
-            DownstreamTask task = DownstreamTask.of(t, registry);
+        for (DownstreamTask task : tasks) {
+            String t = task.name();
             INDArray trX = encoder == null ? Features.pixels(task.train()) : cache.of(encoder, task.train());
             INDArray teX = encoder == null ? Features.pixels(task.test()) : cache.of(encoder, task.test());
             int classes = task.train().numClasses();

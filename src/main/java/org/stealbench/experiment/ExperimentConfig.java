@@ -148,13 +148,28 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
     public static ExperimentConfig fromJson(String json) {
         try {
             return JSON.readValue(json, ExperimentConfig.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Jackson's message ends with its own location and source excerpt: say the line and column once, plainly
+            String what = e.getCause() instanceof IllegalArgumentException iae ? iae.getMessage() : e.getOriginalMessage();
+            var loc = e.getLocation();
+            String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+            throw new IllegalArgumentException("not a valid experiment" + where + ": " + what.lines().findFirst().orElse(""), e);
         } catch (IOException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-            throw new IllegalArgumentException("not a valid experiment: " + cause.getMessage().lines().findFirst().orElse(""), e);
+            throw new IllegalArgumentException("not a valid experiment: " + e.getMessage(), e);
         }
     }
 
     public static ExperimentConfig read(Path file) throws IOException {
-        return fromJson(java.nio.file.Files.readString(file));
+        String json;
+        try {
+            json = java.nio.file.Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("no experiment file at " + file.toAbsolutePath());
+        }
+        try {
+            return fromJson(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 }

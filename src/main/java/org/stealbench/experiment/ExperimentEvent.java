@@ -18,10 +18,11 @@ public sealed interface ExperimentEvent {
     }
 
     /**
-     * The reference lines of the live charts, measured on the monitor's images: the victim's kNN
+     * The reference lines of the live charts, measured on the monitor's images of the victim's
+     * dataset (named as users name it, e.g. "shapes"): the victim's kNN
      * accuracy, its watermark accuracy through its own MLP, and an independent encoder's (named).
      */
-    record Baselines(double victimKnn, double victimWatermark, String independent, double independentWatermark,
+    record Baselines(String victimDataset, double victimKnn, double victimWatermark, String independent, double independentWatermark,
                      double cosineFloor) implements ExperimentEvent {
     }
 

@@ -1,5 +1,6 @@
 package org.stealbench.experiment;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.file.Path;
 import java.util.List;
 import org.stealbench.eval.EncoderEvaluation;
@@ -14,7 +15,7 @@ import org.stealbench.eval.EncoderEvaluation;
 public record ExperimentResult(ExperimentConfig config, String status, String message, List<EncoderEvaluation.TaskResult> tasks,
                                double cosine, double cosineFloor, double cka, double plugInAccuracy, double plugInAgreement,
                                double watermarkAccuracy, double watermarkP, long queriesUsed, double trainSeconds, double seconds,
-                               Path folder) {
+                               @JsonIgnore Path folder) {
 
     public ExperimentResult {
         tasks = List.copyOf(tasks);

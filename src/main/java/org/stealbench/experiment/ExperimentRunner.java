@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
@@ -16,13 +15,16 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stealbench.api.InProcessEncoderApi;
-import org.stealbench.attack.QuerySet;
+import org.stealbench.api.QueryAccount;
 import org.stealbench.attack.StealConfig;
 import org.stealbench.attack.StealingTrainer;
 import org.stealbench.data.DatasetRegistry;
 import org.stealbench.data.ImageDataset;
+import org.stealbench.data.Roles;
+import org.stealbench.data.format.DataFiles;
 import org.stealbench.eval.DownstreamTask;
 import org.stealbench.eval.EncoderEvaluation;
 import org.stealbench.eval.Features;
@@ -38,12 +40,13 @@ import org.stealbench.model.train.TrainEvent;
 import org.stealbench.model.train.TrainStatus;
 
 /**
- * Runs one stealing experiment end to end and writes its results folder: config.json,
- * provenance.json, metrics.csv (loss and live metrics per epoch), summary.csv and the stolen
- * encoder. The folder is built under a temporary name and renamed when complete, so a crash or a
- * cancel never leaves a half-written result. Until the run completes, its bank of answers and
- * per-epoch checkpoints live in {@code .checkpoints/} under the results root: running the same
- * experiment again after a cancel or a crash resumes it without querying the API again.
+ * Runs one stealing experiment end to end on the images its {@link Protocol} assigns and writes
+ * its results folder through {@link ResultsFolder}: config.json, results.json (the typed
+ * {@link TheftRecord}: result, roles of images, provenance, every epoch), summary.csv and
+ * metrics.csv derived from it, and the stolen encoder. Until the run completes, its bank of
+ * answers, per-epoch checkpoints and epoch history live in {@code .checkpoints/} under the results
+ * root: running the same experiment again after a cancel, a kill or a crash resumes it without
+ * querying the API again, and its metrics hold every epoch once.
  */
 public final class ExperimentRunner {
 
@@ -91,7 +94,7 @@ public final class ExperimentRunner {
                 }
             }
             // and of the query images: the same dataset id may hold other images (a rebuilt sample, another source)
-            md.update(QuerySet.draw(cfg.stealingDataset(), cfg.queries(), registry).rawPixels());
+            md.update(Protocol.of(cfg, registry).queries(cfg.stealingDataset(), cfg.queries()).rawPixels());
             return resultsRoot.resolve(CHECKPOINTS).resolve(HexFormat.of().formatHex(md.digest(), 0, 8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -107,6 +110,7 @@ public final class ExperimentRunner {
                                        Path resultsRoot, Options options) throws IOException {
         long t0 = System.nanoTime();
         ExperimentResult r;
+        ResultsFolder.removeStale(resultsRoot);
         try {
             r = runInner(cfg, registry, listener, cancel, resultsRoot, options, t0);
         } finally {
@@ -116,34 +120,50 @@ public final class ExperimentRunner {
         return r;
     }
 
+    /** The file that keeps a theft's per-epoch history in its checkpoint folder, so a resumed run writes every epoch once. */
+    static final String HISTORY = "epochs.json";
+
     private static ExperimentResult runInner(ExperimentConfig cfg, DatasetRegistry registry, ExperimentListener listener,
                                              Cancellation cancel, Path resultsRoot, Options options, long t0) throws IOException {
-        listener.on(new ExperimentEvent.Phase("loading the victim"));
+        RunProvenance.Recorder clock = new RunProvenance.Recorder("theft", cfg.label(), cfg.seed(), Roles.SEED);
+        clock.phase("loading");
+        listener.on(new ExperimentEvent.Phase("loading the victim and the protocol's images"));
+        List<String> problems = Protocol.problems(cfg, registry);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        Protocol protocol = Protocol.of(cfg, registry);
         Encoder victim = EncoderIO.load(victimFile(cfg, registry)).encoder();
         StealConfig sc = cfg.stealConfig();
         InProcessEncoderApi api = new InProcessEncoderApi(victim, sc.queriesNeeded(), false, List.of());
-        ImageDataset queries = QuerySet.draw(cfg.stealingDataset(), cfg.queries(), registry);
-        String monitorTask = cfg.tasks().isEmpty() ? "fashion-mnist" : cfg.tasks().get(0);
+        ImageDataset queries = protocol.queries(cfg.stealingDataset(), cfg.queries());
+        DownstreamTask victimTask = protocol.victimTask();
+        ImageDataset heldOut = protocol.heldOut();
+        Path ckpt = options.checkpoints() ? checkpointDir(cfg, registry, resultsRoot) : null;
+        TreeMap<Integer, ExperimentEvent.EpochMetrics> history = readHistory(ckpt);
         LiveMonitor monitor = null;
         if (options.liveMetrics()) {
+            clock.phase("baselines");
             listener.on(new ExperimentEvent.Phase("measuring the baselines"));
-            monitor = new LiveMonitor(victim, DownstreamTask.of(monitorTask, registry));
+            monitor = new LiveMonitor(victim, victimTask, heldOut);
             Path indep = independentFile(cfg, registry);
             Encoder other = indep != null ? EncoderIO.load(indep).encoder() : new Encoder(victim.spec().withWatermark(false), cfg.seed() + 999);
             WatermarkVerifier.Result vw = monitor.watermark(victim);
             WatermarkVerifier.Result ow = monitor.watermark(other);
             Encoder random = new Encoder(StealingTrainer.stolenSpec(sc, api, queries), cfg.seed() + 777);
-            listener.on(new ExperimentEvent.Baselines(monitor.knn(victim), vw == null ? Double.NaN : vw.accuracy(),
+            listener.on(new ExperimentEvent.Baselines(protocol.victimDatasetName(), monitor.knn(victim), vw == null ? Double.NaN : vw.accuracy(),
                     indep != null ? "independent SimCLR" : "random init", ow == null ? Double.NaN : ow.accuracy(), monitor.cosine(random)));
+            // a resumed run shows the epochs it trained before
+            history.values().forEach(listener::on);
         }
+        clock.phase("querying");
         listener.on(new ExperimentEvent.Phase("querying the API"));
-        Path ckpt = options.checkpoints() ? checkpointDir(cfg, registry, resultsRoot) : null;
         LiveMonitor live = monitor;
         Encoder[] current = {null};
         java.util.function.LongSupplier[] used = {() -> api.account("attacker").answered()};
-        List<ExperimentEvent.EpochMetrics> liveRows = new java.util.ArrayList<>();
         StealingTrainer.Result stolen = StealingTrainer.steal(sc, api, queries, e -> {
             if (e instanceof TrainEvent.Started) {
+                clock.phase("training");
                 listener.on(new ExperimentEvent.Queried(used[0].getAsLong(), sc.queriesNeeded()));
                 listener.on(new ExperimentEvent.Phase("training the copy"));
             }
@@ -152,9 +172,13 @@ public final class ExperimentRunner {
                 if (cfg.requery()) {
                     listener.on(new ExperimentEvent.Queried(used[0].getAsLong(), sc.queriesNeeded()));
                 }
-                if (live != null && current[0] != null) {
-                    ExperimentEvent.EpochMetrics m = live.measure(current[0], end.epoch(), cfg.epochs(), end.meanLoss());
-                    liveRows.add(m);
+                ExperimentEvent.EpochMetrics m = live != null && current[0] != null
+                        ? live.measure(current[0], end.epoch(), cfg.epochs(), end.meanLoss())
+                        : new ExperimentEvent.EpochMetrics(end.epoch(), cfg.epochs(), end.meanLoss(), Double.NaN, Double.NaN, Double.NaN,
+                                Double.NaN);
+                history.put(end.epoch(), m);
+                writeHistory(ckpt, history);
+                if (live != null) {
                     listener.on(m);
                 }
             }
@@ -171,11 +195,10 @@ public final class ExperimentRunner {
                     .withMessage(stolen.finished().message());
         }
         double trainSeconds = stolen.finished().seconds();
+        clock.phase("evaluating");
         listener.on(new ExperimentEvent.Phase("evaluating the copy"));
         Features cache = new Features();
-        List<EncoderEvaluation.TaskResult> tasks = EncoderEvaluation.evaluate(stolen.stolen(), cfg.tasks(), registry, cache, cfg.seed());
-        DownstreamTask fm = DownstreamTask.of("fashion-mnist", registry);
-        ImageDataset heldOut = fm.test();
+        List<EncoderEvaluation.TaskResult> tasks = EncoderEvaluation.evaluate(stolen.stolen(), protocol.tasks(cfg.tasks()), cache, cfg.seed());
         INDArray stolenHeld = cache.of(stolen.stolen(), heldOut);
         INDArray victimHeld = cache.of(victim, heldOut);
         double cosine = Fidelity.meanCosine(stolenHeld, victimHeld);
@@ -185,7 +208,8 @@ public final class ExperimentRunner {
         double plugIn = Double.NaN;
         double agreement = Double.NaN;
         if (stolenHeld.size(1) == victimHeld.size(1)) {
-            LinearProbe.Head head = LinearProbe.fit(cache.of(victim, fm.train()), fm.train().labels(), fm.train().numClasses(), cfg.seed());
+            ImageDataset probeTrain = victimTask.train();
+            LinearProbe.Head head = LinearProbe.fit(cache.of(victim, probeTrain), probeTrain.labels(), probeTrain.numClasses(), cfg.seed());
             int[] onStolen = head.predict(stolenHeld);
             plugIn = Metrics.accuracy(onStolen, heldOut.labels());
             agreement = Metrics.accuracy(onStolen, head.predict(victimHeld));
@@ -200,46 +224,61 @@ public final class ExperimentRunner {
         double seconds = (System.nanoTime() - t0) / 1e9;
         ExperimentResult partial = new ExperimentResult(cfg, "COMPLETED", "completed", tasks, cosine, floor, cka, plugIn, agreement, wmAcc,
                 wmP, stolen.queriesUsed(), trainSeconds, seconds, null);
+        clock.phase("writing");
         listener.on(new ExperimentEvent.Phase("writing the results"));
-        Path folder = write(partial, stolen, liveRows, resultsRoot, registry);
+        QueryAccount account = api.account("attacker");
+        Map<String, Object> roles = protocol.describe(cfg.stealingDataset(), cfg.tasks());
+        RunProvenance prov = clock.finish(stolen.queriesUsed(), account.refused(), stolen.finished().examplesProcessed());
+        Path folder = write(new TheftRecord(TheftRecord.SCHEMA, partial, roles, prov, List.copyOf(history.values())), stolen, protocol,
+                resultsRoot, registry);
         if (ckpt != null) {
             deleteTree(ckpt);
         }
         return partial.withFolder(folder);
     }
 
-    private static Path write(ExperimentResult r, StealingTrainer.Result stolen, List<ExperimentEvent.EpochMetrics> live, Path root,
-                              DatasetRegistry registry) throws IOException {
-        Files.createDirectories(root);
-        ExperimentConfig cfg = r.config();
+    private static TreeMap<Integer, ExperimentEvent.EpochMetrics> readHistory(Path ckpt) throws IOException {
+        TreeMap<Integer, ExperimentEvent.EpochMetrics> h = new TreeMap<>();
+        Path f = ckpt == null ? null : ckpt.resolve(HISTORY);
+        if (f != null && Files.isRegularFile(f)) {
+            for (ExperimentEvent.EpochMetrics m : JSON.readValue(f.toFile(), ExperimentEvent.EpochMetrics[].class)) {
+                h.put(m.epoch(), m);
+            }
+        }
+        return h;
+    }
+
+    /** Written after every epoch, before the trainer's checkpoint: a resumed run re-trains at most that epoch and replaces its row. */
+    private static void writeHistory(Path ckpt, TreeMap<Integer, ExperimentEvent.EpochMetrics> h) {
+        if (ckpt == null) {
+            return;
+        }
+        try {
+            byte[] b = JSON.writeValueAsBytes(h.values());
+            DataFiles.writeAtomically(ckpt.resolve(HISTORY), o -> o.write(b));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot keep the epoch history in " + ckpt + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path write(TheftRecord record, StealingTrainer.Result stolen, Protocol protocol, Path root, DatasetRegistry registry)
+            throws IOException {
+        ExperimentConfig cfg = record.result().config();
         String name = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + cfg.loss() + "-"
                 + cfg.stealingDataset().replaceAll("[^A-Za-z0-9-]", "_") + "-" + cfg.queries();
-        Path tmp = Files.createTempDirectory(root, ".tmp-" + name);
-        try {
-            Files.writeString(tmp.resolve("config.json"), cfg.toJson(), StandardCharsets.UTF_8);
-            Map<String, Object> prov = new LinkedHashMap<>();
-            prov.put("victim", victimFile(cfg, registry).toString());
-            prov.put("training", StealingTrainer.trainConfig(cfg.stealConfig()));
-            prov.put("queriesUsed", r.queriesUsed());
-            prov.put("stealingSeconds", Math.round(r.trainSeconds() * 10) / 10.0);
-            prov.put("totalSeconds", Math.round(r.seconds() * 10) / 10.0);
-            prov.put("backend", NativeBackend.describe());
-            prov.put("java", System.getProperty("java.version"));
-            prov.put("finished", java.time.Instant.now().toString());
-            Files.write(tmp.resolve("provenance.json"), JSON.writeValueAsBytes(prov));
-            Files.writeString(tmp.resolve("metrics.csv"), ResultSummary.metricsCsv(stolen.epochLoss(), live), StandardCharsets.UTF_8);
-            Files.writeString(tmp.resolve("summary.csv"), ResultSummary.toCsv(r), StandardCharsets.UTF_8);
-            EncoderIO.save(stolen.stolen(), prov, tmp.resolve("stolen.zip"));
-            Path target = root.resolve(name);
-            for (int k = 2; Files.exists(target); k++) {
-                target = root.resolve(name + "-" + k);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            return target;
-        } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
-            throw e;
-        }
+        Map<String, Object> encoderProv = new LinkedHashMap<>();
+        encoderProv.put("kind", "stolen copy");
+        encoderProv.put("victim", victimFile(cfg, registry).toString());
+        // a copy evaluates on its victim's layout: held-out images and probe splits stay the victim's
+        encoderProv.put("victimData", protocol.victim().toMap());
+        encoderProv.put("training", StealingTrainer.trainConfig(cfg.stealConfig()));
+        encoderProv.put("queriesUsed", record.result().queriesUsed());
+        encoderProv.put("finished", record.provenance().finished());
+        Map<String, DataFiles.Writer> files = new LinkedHashMap<>();
+        files.put("config.json", o -> o.write(cfg.toJson().getBytes(StandardCharsets.UTF_8)));
+        files.putAll(ResultSummary.files(record));
+        files.put("stolen.zip", o -> EncoderIO.write(stolen.stolen(), encoderProv, o));
+        return ResultsFolder.create(root, name, files);
     }
 
     /** Deletes {@code dir} and everything under it (nothing if it does not exist). */

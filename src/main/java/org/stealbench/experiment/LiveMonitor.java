@@ -10,11 +10,11 @@ import org.stealbench.eval.WatermarkVerifier;
 import org.stealbench.model.Encoder;
 
 /**
- * Cheap metrics of a stolen encoder while it trains, on fixed small subsets of the first
- * downstream task (the held-out images of the final evaluation, never the query images): kNN
- * accuracy ({@value #KNN_TRAIN} reference images, {@value #TEST} test images), mean cosine
- * similarity to the victim on the test images, and the victim's watermark through its MLP on
- * {@value #WATERMARK} rotated test images. The final evaluation uses the full splits.
+ * Cheap metrics of a stolen encoder while it trains, on fixed small subsets of the protocol's
+ * images (never the query images): kNN accuracy on the victim's own task ({@value #KNN_TRAIN}
+ * probe-train images as references, {@value #TEST} probe-test images), mean cosine similarity
+ * to the victim on {@value #TEST} held-out images, and the victim's watermark through its MLP on
+ * {@value #WATERMARK} rotated held-out images. The final evaluation uses the full sets.
  */
 public final class LiveMonitor {
 
@@ -24,21 +24,27 @@ public final class LiveMonitor {
 
     private final Encoder victim;
     private final ImageDataset knnTrain;
+    private final ImageDataset knnTest;
     private final ImageDataset test;
     private final INDArray victimTest;
     private final int classes;
 
-    public LiveMonitor(Encoder victim, DownstreamTask task) {
+    /**
+     * @param task    the victim's own task: kNN uses a subset of its probe images
+     * @param heldOut the victim's held-out images: fidelity and the watermark use a subset of them
+     */
+    public LiveMonitor(Encoder victim, DownstreamTask task, ImageDataset heldOut) {
         this.victim = victim;
         this.knnTrain = task.train().slice(0, Math.min(KNN_TRAIN, task.train().size()));
-        this.test = task.test().slice(0, Math.min(TEST, task.test().size()));
+        this.knnTest = task.test().slice(0, Math.min(TEST, task.test().size()));
+        this.test = heldOut.slice(0, Math.min(TEST, heldOut.size()));
         this.classes = task.train().numClasses();
         this.victimTest = represent(victim, test);
     }
 
     /** kNN accuracy of any encoder with the monitor's images. */
     public double knn(Encoder e) {
-        return KnnClassifier.accuracy(represent(e, knnTrain), knnTrain.labels(), represent(e, test), test.labels(), classes,
+        return KnnClassifier.accuracy(represent(e, knnTrain), knnTrain.labels(), represent(e, knnTest), knnTest.labels(), classes,
                 KnnClassifier.K);
     }
 

@@ -27,7 +27,7 @@ public final class LossComparison {
     /** The victim's downstream accuracy on {@code base}'s tasks (the table's first row). */
     public static List<EncoderEvaluation.TaskResult> victimRow(ExperimentConfig base, DatasetRegistry registry) {
         var victim = EncoderIO.load(ExperimentRunner.victimFile(base, registry)).encoder();
-        return EncoderEvaluation.evaluate(victim, base.tasks(), registry, new Features(), base.seed());
+        return EncoderEvaluation.evaluate(victim, Protocol.of(base, registry).tasks(base.tasks()), new Features(), base.seed());
     }
 
     public static Result run(ExperimentConfig base, List<String> losses, DatasetRegistry registry, Path resultsRoot,

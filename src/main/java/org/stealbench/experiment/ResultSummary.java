@@ -1,71 +1,110 @@
 package org.stealbench.experiment;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import org.stealbench.data.format.DataFiles;
 import org.stealbench.eval.EncoderEvaluation;
 
 /**
- * The text files of a results folder: summary.csv (one metric per line) and metrics.csv (one
- * epoch per line: loss, and the live metrics when they were measured), written by
- * {@link ExperimentRunner} and read back by the results browser.
+ * The files of a theft's results folder derived from its {@link TheftRecord}: results.json, and
+ * two CSV files for spreadsheets and scripts, summary.csv (one metric per line) and metrics.csv
+ * (one epoch per line); and reading a folder back for the results browser. CSV through Apache
+ * Commons CSV. Folders written before results.json existed are read from their summary.csv.
  */
 public final class ResultSummary {
+
+    static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build();
+    static final CSVFormat CSV_IN = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true).build();
 
     private ResultSummary() {
     }
 
     /** A past run read from its folder: the result and its per-epoch curve. */
-    public record StoredRun(ExperimentResult result, List<ExperimentEvent.EpochMetrics> epochs) {
+    public record StoredRun(ExperimentResult result, List<ExperimentEvent.EpochMetrics> epochs, String victimDataset) {
     }
 
-    static String toCsv(ExperimentResult r) {
-        StringBuilder sum = new StringBuilder("metric,value\n");
-        for (EncoderEvaluation.TaskResult t : r.tasks()) {
-            sum.append(t.task()).append("_linear,").append(fmt(t.linear())).append('\n');
-            sum.append(t.task()).append("_knn,").append(fmt(t.knn())).append('\n');
-        }
-        sum.append("fidelity_cosine,").append(fmt(r.cosine())).append('\n');
-        sum.append("fidelity_cosine_random_floor,").append(fmt(r.cosineFloor())).append('\n');
-        sum.append("fidelity_linear_cka,").append(fmt(r.cka())).append('\n');
-        sum.append("plugin_accuracy,").append(fmt(r.plugInAccuracy())).append('\n');
-        sum.append("plugin_agreement,").append(fmt(r.plugInAgreement())).append('\n');
-        sum.append("watermark_accuracy,").append(fmt(r.watermarkAccuracy())).append('\n');
-        sum.append("watermark_p_value,").append(String.format(Locale.ROOT, "%.3g", r.watermarkP())).append('\n');
-        sum.append("queries_used,").append(r.queriesUsed()).append('\n');
-        sum.append("stealing_seconds,").append(fmt(r.trainSeconds())).append('\n');
-        sum.append("seconds,").append(fmt(r.seconds())).append('\n');
-        return sum.toString();
+    /** The derived files of a results folder, name -> content, in writing order. */
+    static Map<String, DataFiles.Writer> files(TheftRecord record) throws IOException {
+        byte[] json = record.toJson();
+        String summary = toCsv(record.result());
+        String metrics = metricsCsv(record.epochs());
+        Map<String, DataFiles.Writer> out = new LinkedHashMap<>();
+        out.put(TheftRecord.FILE, o -> o.write(json));
+        out.put("summary.csv", o -> o.write(summary.getBytes(StandardCharsets.UTF_8)));
+        out.put("metrics.csv", o -> o.write(metrics.getBytes(StandardCharsets.UTF_8)));
+        return out;
     }
 
-    static String metricsCsv(List<Double> losses, List<ExperimentEvent.EpochMetrics> live) {
-        Map<Integer, ExperimentEvent.EpochMetrics> byEpoch = new HashMap<>();
-        live.forEach(m -> byEpoch.put(m.epoch(), m));
-        StringBuilder sb = new StringBuilder("epoch,loss,knn,cosine,watermark\n");
-        for (int i = 0; i < losses.size(); i++) {
-            ExperimentEvent.EpochMetrics m = byEpoch.get(i);
-            sb.append(i + 1).append(',').append(String.format(Locale.ROOT, "%.6f", losses.get(i)));
-            sb.append(',').append(m == null ? "" : fmt(m.knn())).append(',').append(m == null ? "" : fmt(m.cosine()));
-            sb.append(',').append(m == null || Double.isNaN(m.watermark()) ? "" : fmt(m.watermark())).append('\n');
+    static String toCsv(ExperimentResult r) throws IOException {
+        StringWriter w = new StringWriter();
+        try (CSVPrinter p = new CSVPrinter(w, CSV)) {
+            p.printRecord("metric", "value");
+            for (EncoderEvaluation.TaskResult t : r.tasks()) {
+                p.printRecord(t.task() + "_linear", fmt(t.linear()));
+                p.printRecord(t.task() + "_knn", fmt(t.knn()));
+            }
+            p.printRecord("fidelity_cosine", fmt(r.cosine()));
+            p.printRecord("fidelity_cosine_random_floor", fmt(r.cosineFloor()));
+            p.printRecord("fidelity_linear_cka", fmt(r.cka()));
+            p.printRecord("plugin_accuracy", fmt(r.plugInAccuracy()));
+            p.printRecord("plugin_agreement", fmt(r.plugInAgreement()));
+            p.printRecord("watermark_accuracy", fmt(r.watermarkAccuracy()));
+            p.printRecord("watermark_p_value", String.format(Locale.ROOT, "%.3g", r.watermarkP()));
+            p.printRecord("queries_used", r.queriesUsed());
+            p.printRecord("stealing_seconds", fmt(r.trainSeconds()));
+            p.printRecord("seconds", fmt(r.seconds()));
         }
-        return sb.toString();
+        return w.toString();
+    }
+
+    /** One line per epoch (numbered from 1, as trained): loss, and the live metrics where measured (blank where not). */
+    static String metricsCsv(List<ExperimentEvent.EpochMetrics> epochs) throws IOException {
+        StringWriter w = new StringWriter();
+        try (CSVPrinter p = new CSVPrinter(w, CSV)) {
+            p.printRecord("epoch", "loss", "knn", "cosine", "watermark", "watermark_p");
+            for (ExperimentEvent.EpochMetrics m : epochs) {
+                p.printRecord(m.epoch() + 1, String.format(Locale.ROOT, "%.6f", m.loss()), blankNaN(m.knn()), blankNaN(m.cosine()),
+                        blankNaN(m.watermark()), Double.isNaN(m.watermarkP()) ? "" : String.format(Locale.ROOT, "%.3g", m.watermarkP()));
+            }
+        }
+        return w.toString();
     }
 
     /** Reads a results folder; throws with a readable message if it is not one. */
     public static StoredRun read(Path folder) throws IOException {
+        Path json = folder.resolve(TheftRecord.FILE);
+        if (Files.isRegularFile(json)) {
+            TheftRecord r = TheftRecord.read(json);
+            Object vd = r.protocol().get("victimDataset");
+            String name = vd == null ? "?" : String.valueOf(vd).replaceAll("@.*", "");
+            return new StoredRun(r.result(), r.epochs(), name);
+        }
+        return readLegacy(folder);
+    }
+
+    /** A folder from before results.json: config.json, summary.csv and metrics.csv. */
+    private static StoredRun readLegacy(Path folder) throws IOException {
         ExperimentConfig cfg = ExperimentConfig.read(folder.resolve("config.json"));
         Map<String, String> m = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(folder.resolve("summary.csv"), StandardCharsets.UTF_8)) {
-            int c = line.indexOf(',');
-            if (c > 0 && !line.startsWith("metric,")) {
-                m.put(line.substring(0, c), line.substring(c + 1));
+        try (Reader in = Files.newBufferedReader(folder.resolve("summary.csv"), StandardCharsets.UTF_8);
+             CSVParser p = CSV_IN.parse(in)) {
+            for (CSVRecord rec : p) {
+                if (rec.size() >= 2) {
+                    m.put(rec.get(0), rec.get(1));
+                }
             }
         }
         List<EncoderEvaluation.TaskResult> tasks = new ArrayList<>();
@@ -81,17 +120,16 @@ public final class ResultSummary {
         List<ExperimentEvent.EpochMetrics> epochs = new ArrayList<>();
         Path metrics = folder.resolve("metrics.csv");
         if (Files.isRegularFile(metrics)) {
-            List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
-            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-                String[] f = line.split(",", -1);
-                if (f.length >= 2) {
-                    epochs.add(new ExperimentEvent.EpochMetrics(Integer.parseInt(f[0]) - 1, lines.size() - 1, parse(f[1]),
-                            f.length > 2 ? parse(f[2]) : Double.NaN, f.length > 3 ? parse(f[3]) : Double.NaN,
-                            f.length > 4 ? parse(f[4]) : Double.NaN, Double.NaN));
+            try (Reader in = Files.newBufferedReader(metrics, StandardCharsets.UTF_8); CSVParser p = CSV_IN.parse(in)) {
+                List<CSVRecord> rows = p.getRecords();
+                for (CSVRecord rec : rows) {
+                    epochs.add(new ExperimentEvent.EpochMetrics(Integer.parseInt(rec.get("epoch")) - 1, rows.size(), parse(rec.get("loss")),
+                            column(rec, "knn"), column(rec, "cosine"), column(rec, "watermark"), column(rec, "watermark_p")));
                 }
             }
         }
-        return new StoredRun(r, epochs);
+        // folders from before the protocol: only the bundled victim's dataset is known
+        return new StoredRun(r, epochs, cfg.victim().equals(ExperimentConfig.BUNDLED) ? "fashion-mnist" : "?");
     }
 
     /** Every results folder under {@code root}, oldest first; folders that cannot be read are skipped. */
@@ -102,7 +140,9 @@ public final class ResultSummary {
         }
         try (var s = Files.list(root)) {
             for (Path p : s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList()) {
-                if (Files.isRegularFile(p.resolve("summary.csv")) && Files.isRegularFile(p.resolve("config.json"))) {
+                boolean current = Files.isRegularFile(p.resolve(TheftRecord.FILE));
+                boolean legacy = Files.isRegularFile(p.resolve("summary.csv")) && Files.isRegularFile(p.resolve("config.json"));
+                if (current || legacy) {
                     try {
                         out.add(read(p));
                     } catch (IOException | RuntimeException e) {
@@ -114,6 +154,10 @@ public final class ResultSummary {
             return out;
         }
         return out;
+    }
+
+    private static double column(CSVRecord rec, String name) {
+        return rec.isMapped(name) && rec.isSet(name) ? parse(rec.get(name)) : Double.NaN;
     }
 
     private static double num(Map<String, String> m, String key) {
@@ -129,6 +173,10 @@ public final class ResultSummary {
         } catch (NumberFormatException e) {
             return Double.NaN;
         }
+    }
+
+    private static String blankNaN(double v) {
+        return Double.isNaN(v) ? "" : fmt(v);
     }
 
     private static String fmt(double v) {

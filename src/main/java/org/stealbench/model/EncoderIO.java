@@ -38,24 +38,27 @@ public final class EncoderIO {
     }
 
     public static void save(Encoder e, Map<String, Object> provenance, Path file) throws IOException {
+        DataFiles.writeAtomically(file, raw -> write(e, provenance, raw));
+    }
+
+    /** Writes the encoder's zip to {@code raw} (not closed), e.g. into a results folder being assembled. */
+    public static void write(Encoder e, Map<String, Object> provenance, java.io.OutputStream raw) throws IOException {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("spec", e.spec());
         meta.put("provenance", provenance == null ? Map.of() : provenance);
-        DataFiles.writeAtomically(file, raw -> {
-            ZipOutputStream zip = new ZipOutputStream(raw);
-            zip.putNextEntry(entry("encoder.json"));
-            zip.write(JSON.writeValueAsBytes(meta));
-            zip.closeEntry();
-            put(zip, "trunk", e.trunk());
-            if (e.head() != null) {
-                put(zip, "head", e.head());
-            }
-            if (e.watermark() != null) {
-                put(zip, "watermark", e.watermark());
-            }
-            zip.finish();
-        });
+        ZipOutputStream zip = new ZipOutputStream(raw);
+        zip.putNextEntry(entry("encoder.json"));
+        zip.write(JSON.writeValueAsBytes(meta));
+        zip.closeEntry();
+        put(zip, "trunk", e.trunk());
+        if (e.head() != null) {
+            put(zip, "head", e.head());
+        }
+        if (e.watermark() != null) {
+            put(zip, "watermark", e.watermark());
+        }
+        zip.finish();
     }
 
     /** Entries carry a fixed time, so the same encoder always gives the same bytes (results can be compared and hashed). */
@@ -72,6 +75,21 @@ public final class EncoderIO {
         zip.putNextEntry(entry(name + ".state"));
         NetworkState.writeArray(n.params().state(), zip);
         zip.closeEntry();
+    }
+
+    /** The provenance a saved encoder carries, without loading its weights. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> readProvenance(Path file) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Map<String, Object> meta = JSON.readValue(zip.getInputStream(entry(zip, "encoder.json")), Map.class);
+            return (Map<String, Object>) meta.getOrDefault("provenance", Map.of());
+        } catch (NoSuchFileException ex) {
+            throw new IllegalArgumentException(file + ": no such encoder file");
+        } catch (ZipException ex) {
+            throw new IllegalArgumentException(file + ": not a StealBench encoder (not a zip: " + ex.getMessage() + ")");
+        } catch (IOException ex) {
+            throw new IllegalArgumentException(file + ": cannot read encoder.json (" + ex.getMessage() + ")", ex);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -97,7 +115,7 @@ public final class EncoderIO {
         } catch (ZipException ex) {
             throw new IllegalArgumentException(file + ": not a StealBench encoder (not a zip: " + ex.getMessage() + ")");
         } catch (IOException ex) {
-            throw new IllegalArgumentException(file + ": cannot read encoder (" + ex.getMessage() + ")", ex);
+            throw new IllegalArgumentException(file + ": cannot read encoder.json (" + ex.getMessage() + ")", ex);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.stealbench.data.DatasetRegistry;
 import org.stealbench.data.DatasetSplits;
 import org.stealbench.data.ImageDataset;
+import org.stealbench.data.Roles;
 import org.stealbench.data.transform.BatchAugmenter;
 import org.stealbench.data.transform.ImageAdapters;
 import org.stealbench.data.transform.SimClrAugmentation;
@@ -43,11 +44,15 @@ public final class SimClrTrainer {
         void after(EpochRecord record, Encoder encoder);
     }
 
-    /** The training images: the first {@code trainImages} of the dataset's training split, adapted to the input size. */
+    /** Which training images the victim learns from: a class-balanced draw of {@code trainImages} (all if fewer), seeded. */
+    public static int[] trainingIndices(SimClrConfig cfg, DatasetRegistry registry) {
+        return Roles.victimTraining(registry.load(cfg.dataset()).train().labels(), cfg.trainImages(), cfg.seed());
+    }
+
+    /** The training images ({@link #trainingIndices}), adapted to the input size. */
     public static ImageDataset trainingImages(SimClrConfig cfg, DatasetRegistry registry) {
         DatasetSplits splits = registry.load(cfg.dataset());
-        ImageDataset train = splits.train();
-        ImageDataset subset = train.slice(0, Math.min(cfg.trainImages(), train.size()));
+        ImageDataset subset = splits.train().select(trainingIndices(cfg, registry));
         return ImageAdapters.fit(subset, subset.channels(), cfg.imageSize(), cfg.imageSize());
     }
 
@@ -79,8 +84,11 @@ public final class SimClrTrainer {
         prov.put("kind", "victim (SimCLR" + (cfg.watermark() ? " + rotation watermark" : "") + ")");
         prov.put("config", cfg);
         prov.put("dataset", cfg.dataset());
+        // what the protocol reads back to keep every other role off the victim's images
+        prov.put("datasetSpec", registry.pinned(cfg.dataset()));
         prov.put("datasetLocation", data.origin());
         prov.put("trainImages", data.size());
+        prov.put("trainIndices", trainingIndices(cfg, registry));
         prov.put("status", finished.status().name());
         prov.put("epochsCompleted", finished.epochsCompleted());
         prov.put("wallSeconds", Math.round(finished.seconds() * 10) / 10.0);

@@ -84,11 +84,16 @@ class ExperimentTest {
                 Path.of(System.getProperty("stealbench.home", ".")).resolve("sample-data"), tmp.resolve("sys"), tmp.resolve("user")));
     }
 
+    /** What a victim trained on the first 1,000 bundled digits records about its data. */
+    static Map<String, Object> digitsProvenance() {
+        return Map.of("datasetSpec", "digits@bundled", "trainIndices", java.util.stream.IntStream.range(0, 1000).boxed().toList());
+    }
+
     private Path tinyVictim() throws Exception {
         NativeBackend.configure();
         Encoder v = new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1);
         Path victim = tmp.resolve("victim.zip");
-        EncoderIO.save(v, Map.of(), victim);
+        EncoderIO.save(v, digitsProvenance(), victim);
         return victim;
     }
 
@@ -109,7 +114,7 @@ class ExperimentTest {
         ExperimentResult r = ExperimentRunner.run(cfg, reg, events::add, new Cancellation(), results, ExperimentRunner.Options.LIVE);
         assertEquals("COMPLETED", r.status());
         assertEquals(64, r.queriesUsed());
-        for (String f : new String[] {"config.json", "provenance.json", "metrics.csv", "summary.csv", "stolen.zip"}) {
+        for (String f : new String[] {"config.json", "results.json", "metrics.csv", "summary.csv", "stolen.zip"}) {
             assertTrue(Files.isRegularFile(r.folder().resolve(f)), f);
         }
         assertEquals(cfg, ExperimentConfig.read(r.folder().resolve("config.json")));
@@ -142,9 +147,9 @@ class ExperimentTest {
         Path ckpt = ExperimentRunner.checkpointDir(cfg, reg, results);
         assertTrue(Files.isRegularFile(ckpt.resolve("bank.bin")));
         // another victim in the same file (a retrained bundled one, say) must not reuse the old one's answers
-        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 2), Map.of(), victim);
+        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 2), digitsProvenance(), victim);
         assertNotEquals(ckpt, ExperimentRunner.checkpointDir(cfg, reg, results));
-        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1), Map.of(), victim);
+        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1), digitsProvenance(), victim);
         assertEquals(ckpt, ExperimentRunner.checkpointDir(cfg, reg, results), "the same victim finds its checkpoint again");
         // nor other images under the stealing dataset's id (a rebuilt sample, another split)
         Path otherMnist = tmp.resolve("other-sample-data/mnist");
@@ -180,4 +185,90 @@ class ExperimentTest {
         assertEquals(3 * 64, cfg.stealConfig().queriesNeeded());
     }
 
+
+    @Test
+    void aResumedRunWritesEveryEpochOnceExactlyAsAnUninterruptedOne() throws Exception {
+        Path victim = tinyVictim();
+        DatasetRegistry reg = registry();
+        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "mse", "small-cnn", 4,
+                false, List.of("digits"), List.of(), 3);
+        ExperimentResult whole = ExperimentRunner.run(cfg, reg, ExperimentListener.NONE, new Cancellation(), tmp.resolve("a"),
+                ExperimentRunner.Options.LIVE);
+        Path b = tmp.resolve("b");
+        for (int stopAfter : new int[] {1, 2}) {
+            Cancellation cancel = new Cancellation();
+            int[] ends = {0};
+            ExperimentResult stopped = ExperimentRunner.run(cfg, reg, e -> {
+                if (e instanceof ExperimentEvent.Training t && t.event() instanceof TrainEvent.EpochEnd && ++ends[0] == stopAfter) {
+                    cancel.cancel();
+                }
+            }, cancel, b, ExperimentRunner.Options.LIVE);
+            assertEquals("CANCELLED", stopped.status());
+        }
+        List<ExperimentEvent.EpochMetrics> replayed = new ArrayList<>();
+        ExperimentResult resumed = ExperimentRunner.run(cfg, reg, e -> {
+            if (e instanceof ExperimentEvent.EpochMetrics m) {
+                replayed.add(m);
+            }
+        }, new Cancellation(), b, ExperimentRunner.Options.LIVE);
+        assertEquals("COMPLETED", resumed.status());
+        assertEquals(4, replayed.size(), "the live view sees the earlier epochs again, then the new ones");
+        String expected = Files.readString(whole.folder().resolve("metrics.csv"));
+        assertEquals(5, expected.lines().count(), expected);
+        assertEquals(expected, Files.readString(resumed.folder().resolve("metrics.csv")), "every epoch once, numbered as trained, same values");
+        assertEquals(Files.readString(whole.folder().resolve("summary.csv")).lines().filter(l -> !l.contains("seconds")).toList(),
+                Files.readString(resumed.folder().resolve("summary.csv")).lines().filter(l -> !l.contains("seconds")).toList(),
+                "a resumed run measures what an uninterrupted one does");
+        TheftRecord rec = TheftRecord.read(resumed.folder().resolve("results.json"));
+        assertEquals(cfg, rec.result().config());
+        assertEquals(4, rec.epochs().size());
+        assertEquals(64, rec.provenance().queriesAnswered());
+        assertTrue(rec.provenance().phaseSeconds().containsKey("training"), rec.provenance().phaseSeconds().toString());
+        assertTrue(rec.protocol().toString().contains("digits@bundled"), rec.protocol().toString());
+        assertEquals(resumed.cosine(), rec.result().cosine(), 0);
+    }
+
+    @Test
+    void aStaleTemporaryFolderIsRemovedAtTheNextStartAndResultsHaveNormalPermissions() throws Exception {
+        Path victim = tinyVictim();
+        Path results = tmp.resolve("results");
+        // a write of a process that no longer runs (pid beyond the kernel's limit)
+        Path stale = Files.createDirectories(results.resolve(ResultsFolder.TMP_PREFIX + "99999999-0000-20260101-mse"));
+        Files.writeString(stale.resolve("config.json"), "{}");
+        Path live = Files.createDirectories(results.resolve(ResultsFolder.TMP_PREFIX + ProcessHandle.current().pid() + "-1111-writing"));
+        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "mse", "small-cnn", 1,
+                false, List.of("digits"), List.of(), 1);
+        ExperimentResult r = ExperimentRunner.run(cfg, registry(), ExperimentListener.NONE, new Cancellation(), results);
+        assertFalse(Files.exists(stale), "an abandoned write is removed");
+        assertTrue(Files.exists(live), "a write of a running process stays");
+        assertEquals(Files.getPosixFilePermissions(Files.createDirectory(results.resolve("plain"))),
+                Files.getPosixFilePermissions(r.folder()), "a results folder has the user's normal permissions, not 0700");
+    }
+
+    @Test
+    void aVictimWithoutARecordOfItsDataIsRefusedBeforeAnythingRuns() throws Exception {
+        NativeBackend.configure();
+        Path victim = tmp.resolve("anonymous.zip");
+        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null), 1), Map.of(), victim);
+        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "mse", "small-cnn", 1,
+                false, List.of("digits"), List.of(), 1);
+        List<String> p = Protocol.problems(cfg, registry());
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).contains("does not record which images it was trained on"), p.get(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentRunner.run(cfg, registry(), ExperimentListener.NONE, new Cancellation(), tmp.resolve("r")));
+        assertTrue(e.getMessage().contains("anonymous.zip"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("r").resolve(ExperimentRunner.CHECKPOINTS)), "nothing ran");
+    }
+
+    @Test
+    void configErrorsNameTheFileTheLineAndTheColumn() throws Exception {
+        Path missing = tmp.resolve("nope.json");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExperimentConfig.read(missing));
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        Path broken = tmp.resolve("broken.json");
+        Files.writeString(broken, ExperimentConfig.demo("mse").toJson().replace("\"queries\" : 2000,", "\"queries\" : 2000 oops,"));
+        e = assertThrows(IllegalArgumentException.class, () -> ExperimentConfig.read(broken));
+        assertTrue(e.getMessage().contains(broken.toString()) && e.getMessage().contains("line 5, column"), e.getMessage());
+    }
 }

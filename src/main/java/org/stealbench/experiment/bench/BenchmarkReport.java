@@ -38,6 +38,16 @@ public final class BenchmarkReport {
     }
 
     /** One line naming the machine, for the top of a section. */
+    /** "probes train / test on: fashion-mnist 4,500 / 2,000, mnist ..." for a benchmark's text. */
+    public static String probeSizes(java.util.List<org.stealbench.eval.DownstreamTask> tasks) {
+        StringBuilder sb = new StringBuilder("probe train / test images:");
+        for (org.stealbench.eval.DownstreamTask t : tasks) {
+            sb.append(sb.charAt(sb.length() - 1) == ':' ? " " : ", ").append(t.name()).append(' ')
+                    .append(String.format(java.util.Locale.ROOT, "%,d / %,d", t.train().size(), t.test().size()));
+        }
+        return sb.toString();
+    }
+
     public static String machine() {
         String cpu = "unknown CPU";
         try {

@@ -117,7 +117,7 @@ public final class EngineBenchmark {
         }
         if (!havePeer) {
             md.append("\nThe peer did not run: install it with `apt-get install -y python3-torch python3-torchvision "
-                    + "libopenblas0-pthread` and pass `--peer ../shared/peers/torch_peer.py`.\n");
+                    + "libopenblas0-pthread` and run the suite again (the peer is `scripts/peers/torch_peer.py`).\n");
         }
         return md.toString();
     }

@@ -14,7 +14,7 @@ import org.stealbench.model.train.InfoNceLoss;
 import org.stealbench.model.train.MseLoss;
 
 /**
- * The PyTorch peer's training workloads (../shared/peers/torch_peer.py), for a side-by-side ratio:
+ * The PyTorch peer's training workloads (scripts/peers/torch_peer.py), for a side-by-side ratio:
  * its 3-conv CNN (conv-ReLU-maxpool x3, 32/64/128 channels, Linear(2048, 64)) with MSE and
  * InfoNCE at batch 128 and 256, and CIFAR ResNet-18 with MSE at batch 128; 3x32x32 inputs,
  * Adam lr 1e-3.

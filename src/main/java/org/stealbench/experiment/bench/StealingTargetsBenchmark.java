@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.stealbench.data.DatasetRegistry;
-import org.stealbench.eval.DownstreamTask;
+import org.stealbench.experiment.Protocol;
 import org.stealbench.eval.EncoderEvaluation;
 import org.stealbench.eval.Metrics;
 import org.stealbench.eval.WatermarkVerifier;
@@ -61,7 +61,7 @@ public final class StealingTargetsBenchmark {
         log.accept("evaluating the victim ...");
         EncoderEvaluation.TaskResult victimFm = LossComparison.victimRow(base, registry).get(0);
         WatermarkVerifier.Result victimWm = WatermarkVerifier.verify(victim, victim.watermark(),
-                DownstreamTask.of("fashion-mnist", registry).test(), WatermarkVerifier.IMAGES, 7);
+                Protocol.of(base, registry).heldOut(), WatermarkVerifier.IMAGES, 7);
         double minAccuracy = victimFm.linear() - ACCURACY_MARGIN;
 
         StringBuilder md = new StringBuilder("## Stealing targets, seed by seed\n\n");
@@ -69,7 +69,7 @@ public final class StealingTargetsBenchmark {
                 .append(BenchmarkReport.machine()).append(". Date: ").append(LocalDate.now()).append(".\n\n");
         md.append(String.format(Locale.ROOT, "Bundled victim, 2,000 Fashion-MNIST queries sent once (a fifth of its 10,000 training "
                         + "images), stolen small CNN trained from scratch. Targets (issue 5): Fashion-MNIST linear accuracy at least "
-                        + "%.1f (the victim's %.1f less 2 points), mean cosine to the victim at least %.1f on the 2,000 held-out test "
+                        + "%.1f (the victim's %.1f less 2 points), mean cosine to the victim at least %.1f on the protocol's held-out "
                         + "images, watermark accuracy at least %.0f%% with p < 1e-6 (the victim's own: %.1f%%, p %s). "
                         + "Each copy: `scripts/stealbench steal --loss L --seed S` plus the setting's flags.%n%n",
                 100 * minAccuracy, 100 * victimFm.linear(), MIN_COSINE, 100 * MIN_WATERMARK, 100 * victimWm.accuracy(),

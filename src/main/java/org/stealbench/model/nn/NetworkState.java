@@ -33,10 +33,22 @@ public final class NetworkState {
         target.assign(source.reshape(target.shape()).castTo(target.dataType()));
     }
 
-    /** The array stored as entry {@code name} of a StealBench zip (encoder or checkpoint). */
+    /**
+     * The array stored as entry {@code name} of a StealBench zip (encoder or checkpoint); a damaged
+     * entry is an error that names the file and the entry (ND4J's reader only says EOFException).
+     */
     public static INDArray readEntry(java.util.zip.ZipFile zip, String name, String kind) throws IOException {
-        try (InputStream in = zip.getInputStream(entry(zip, name, kind))) {
+        java.util.zip.ZipEntry e = entry(zip, name, kind);
+        try (InputStream in = zip.getInputStream(e)) {
             return readArray(in);
+        } catch (IOException | RuntimeException ex) {
+            Throwable root = ex;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new IllegalArgumentException(zip.getName() + ": entry " + name + " of this " + kind + " file is damaged ("
+                    + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage())
+                    + "); the file is truncated or corrupt", ex);
         }
     }
 

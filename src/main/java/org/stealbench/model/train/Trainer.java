@@ -96,10 +96,12 @@ public final class Trainer {
                     listener.on(new TrainEvent.Progress(epoch, s, spe, loss, batch / Math.max(secs, 1e-9)));
                 }
                 double secs = (System.nanoTime() - e0) / 1e9;
+                // listeners first (they may record the epoch), then the checkpoint: a kill between the two re-trains
+                // this epoch on resume, deterministically, and the listener's record of it is replaced, never lost
+                listener.on(new TrainEvent.EpochEnd(epoch, lossSum / spe, secs, (double) spe * batch / secs, lr));
                 if (checkpoint != null) {
                     save(checkpoint, epoch);
                 }
-                listener.on(new TrainEvent.EpochEnd(epoch, lossSum / spe, secs, (double) spe * batch / secs, lr));
             }
             return finish(listener, TrainStatus.COMPLETED, config.epochs(), examples, t0, "completed");
         } catch (IOException | RuntimeException e) {

@@ -21,12 +21,12 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.stealbench.attack.QuerySet;
 import org.stealbench.attack.StealingLoss;
 import org.stealbench.data.DatasetRegistry;
 import org.stealbench.data.format.DataFiles;
 import org.stealbench.experiment.ExperimentConfig;
 import org.stealbench.experiment.ExperimentRunner;
+import org.stealbench.experiment.Protocol;
 import org.stealbench.model.Architecture;
 import org.stealbench.model.EncoderIO;
 
@@ -49,6 +49,10 @@ public final class ExperimentViewModel {
     private final StringProperty victimInfo = new SimpleStringProperty("");
     private final IntegerProperty victimTrainingImages = new SimpleIntegerProperty(0);
     private final IntegerProperty victimRepDim = new SimpleIntegerProperty(0);
+    /** The dataset the victim was trained on (as users name it), "" until known. */
+    private final StringProperty victimDataset = new SimpleStringProperty("");
+    /** Data the experiment needs that is not on this machine, one line each ("" when all is there). */
+    private final StringProperty dataProblems = new SimpleStringProperty("");
     private final StringProperty stealingDataset = new SimpleStringProperty("fashion-mnist");
     private final IntegerProperty capacity = new SimpleIntegerProperty(-1);
     private final StringProperty capacityError = new SimpleStringProperty("");
@@ -74,7 +78,7 @@ public final class ExperimentViewModel {
         this.background = background;
         this.fx = fx;
         problems = Bindings.createStringBinding(this::computeProblems, victim, victimInfo, stealingDataset, capacity, capacityError, queries,
-                loss, architecture, epochs, requery, tasks, victimRepDim);
+                loss, architecture, epochs, requery, tasks, victimRepDim, dataProblems);
         valid = Bindings.createBooleanBinding(() -> problems.get().isEmpty(), problems);
         budgetNote = Bindings.createStringBinding(this::computeBudgetNote, queries, victimTrainingImages, epochs, requery, capacity, loss);
         lossExplanation = Bindings.createStringBinding(() -> {
@@ -91,28 +95,38 @@ public final class ExperimentViewModel {
                 return "";
             }
         }, loss, training);
-        victim.addListener((o, a, b) -> lookUpVictim());
-        stealingDataset.addListener((o, a, b) -> lookUpCapacity());
+        victim.addListener((o, a, b) -> lookUpVictim(!loading));
+        stealingDataset.addListener((o, a, b) -> lookUpData());
+        tasks.addListener((javafx.collections.ListChangeListener<String>) c -> lookUpData());
     }
 
     /** Starts the background look-ups for the current victim and dataset (call once the UI is up). */
     public void refresh() {
-        lookUpVictim();
-        lookUpCapacity();
+        lookUpVictim(false);
     }
 
-    private void lookUpVictim() {
+    /** True while {@link #load} sets the fields: an opened experiment keeps its own task list. */
+    private boolean loading;
+
+    /** @param firstTask put the victim's dataset first among the tasks (when the user picks another victim) */
+    private void lookUpVictim(boolean firstTask) {
         String v = victim.get();
         victimInfo.set("reading the victim...");
-        background.execute(() -> {
+        inBackground(() -> {
             String info;
             int images = 0;
             int rep = 0;
+            String dataset = "";
             try {
                 Path file = ExperimentRunner.victimFile(ExperimentConfig.demo("mse").withVictim(v), registry);
                 EncoderIO.Saved saved = EncoderIO.load(file);
                 Map<String, Object> p = saved.provenance();
                 images = p.get("trainImages") instanceof Number n ? n.intValue() : 0;
+                Protocol.VictimData vd = Protocol.VictimData.fromProvenance(p);
+                if (vd == null) {
+                    throw new IllegalArgumentException("it does not record which images it was trained on");
+                }
+                dataset = new Protocol(vd, registry).victimDatasetName();
                 var s = saved.encoder().spec();
                 rep = s.repDim();
                 info = String.format(Locale.ROOT, "%s, %dx%dx%d in, %d-d out; trained on %s%s; %s", s.architecture(), s.channels(), s.height(),
@@ -124,37 +138,89 @@ public final class ExperimentViewModel {
             String fi = info;
             int fImages = images;
             int fRep = rep;
+            String fd = dataset;
             fx.execute(() -> {
                 if (v.equals(victim.get())) {
                     victimTrainingImages.set(fImages);
                     victimRepDim.set(fRep);
                     victimInfo.set(fi);
+                    victimDataset.set(fd);
+                    if (firstTask && !fd.isEmpty()) {
+                        // the victim's own dataset is always the first task: fidelity and the watermark are measured on it
+                        tasks.remove(fd);
+                        tasks.add(0, fd);
+                    }
+                    lookUpData();
                 }
             });
         });
     }
 
-    private void lookUpCapacity() {
+    /**
+     * Checks, on the background executor, what the experiment needs from the disk: how many query
+     * images the stealing dataset offers beside the victim's protocol roles, and whether every
+     * task's data is on this machine.
+     */
+    private void lookUpData() {
+        String v = victim.get();
         String d = stealingDataset.get();
+        List<String> t = List.copyOf(tasks);
         capacity.set(-1);
         capacityError.set("");
-        background.execute(() -> {
+        inBackground(() -> {
             int c = -1;
             String err = "";
+            List<String> missing = new ArrayList<>();
+            Protocol protocol = null;
             try {
-                c = QuerySet.capacity(d, registry);
+                protocol = Protocol.of(ExperimentConfig.demo("mse").withVictim(v), registry);
             } catch (RuntimeException e) {
-                err = e.getMessage();
+                // the victim's own problem, reported by its look-up
+            }
+            try {
+                if (registry.find(d).isEmpty()) {
+                    registry.resolve(d);
+                }
+                c = protocol != null ? protocol.capacity(d) : -1;
+            } catch (RuntimeException e) {
+                err = firstLine(e.getMessage());
+            }
+            for (String task : t) {
+                if (registry.find(task).isEmpty()) {
+                    String why;
+                    try {
+                        registry.resolve(task);
+                        why = "not found";
+                    } catch (RuntimeException e) {
+                        why = firstLine(e.getMessage());
+                    }
+                    missing.add("task " + task + ": " + why);
+                }
             }
             int fc = c;
             String fe = err;
+            String fm = String.join("\n", missing);
             fx.execute(() -> {
-                if (d.equals(stealingDataset.get())) {
+                if (d.equals(stealingDataset.get()) && v.equals(victim.get()) && t.equals(tasks)) {
                     capacity.set(fc);
                     capacityError.set(fe);
+                    dataProblems.set(fm);
                 }
             });
         });
+    }
+
+    /** Runs a look-up on the background executor; after shutdown (the window closing) there is nothing left to look up. */
+    private void inBackground(Runnable r) {
+        try {
+            background.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: the answer would have nobody to show it to
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
     private String computeProblems() {
@@ -189,6 +255,9 @@ public final class ExperimentViewModel {
         }
         if (tasks.isEmpty()) {
             p.add("choose at least one downstream task");
+        }
+        if (!dataProblems.get().isEmpty()) {
+            p.add(dataProblems.get());
         }
         return String.join("\n", p);
     }
@@ -232,6 +301,15 @@ public final class ExperimentViewModel {
 
     /** Sets every field from {@code cfg}. */
     public void load(ExperimentConfig cfg) {
+        loading = true;
+        try {
+            set(cfg);
+        } finally {
+            loading = false;
+        }
+    }
+
+    private void set(ExperimentConfig cfg) {
         victim.set(cfg.victim());
         if (!datasetChoices.contains(cfg.stealingDataset())) {
             datasetChoices.add(cfg.stealingDataset());
@@ -262,6 +340,10 @@ public final class ExperimentViewModel {
 
     public StringProperty victimInfoProperty() {
         return victimInfo;
+    }
+
+    public StringProperty victimDatasetProperty() {
+        return victimDataset;
     }
 
     public IntegerProperty victimTrainingImagesProperty() {

@@ -19,7 +19,7 @@ import org.stealbench.data.DatasetRegistry;
 import org.stealbench.experiment.ExperimentResult;
 import org.stealbench.experiment.ExperimentRunner;
 import org.stealbench.model.train.TrainStatus;
-import org.stealbench.ssl.VictimRun;
+import org.stealbench.experiment.VictimRun;
 
 /**
  * The workbench's job queue: jobs wait in order and up to {@link #parallelProperty()} run at

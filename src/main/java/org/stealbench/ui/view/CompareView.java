@@ -26,7 +26,7 @@ import org.stealbench.ui.model.ResultsViewModel;
 /**
  * Comparison of finished runs: the results browser (every results folder, check the ones to
  * compare), a grouped bar chart in the shape of the paper's table (per run: downstream accuracy,
- * fidelity, watermark) and the budget curve (first task's linear accuracy against queries, one
+ * fidelity, watermark) and the budget curve (linear accuracy on the victim's own data against queries, one
  * line per loss).
  */
 public final class CompareView extends VBox {
@@ -35,8 +35,8 @@ public final class CompareView extends VBox {
     private final DefaultCategoryDataset bars = new DefaultCategoryDataset();
     private final XYSeriesCollection curve = new XYSeriesCollection();
     private final JFreeChart barChart = Charts.bars("Stolen copies side by side", "", bars);
-    private final JFreeChart curveChart = Charts.line("Budget curve: accuracy against queries", "queries",
-            "linear accuracy (first task)", curve, true);
+    private final JFreeChart curveChart = Charts.line("Budget curve: accuracy on the victim's data against queries", "queries",
+            "linear accuracy on the victim's data", curve, true);
     private final TableView<ResultsViewModel.Row> table = new TableView<>();
 
     public CompareView(ResultsViewModel model, Runnable exportTable, Runnable exportCharts) {
@@ -89,10 +89,11 @@ public final class CompareView extends VBox {
         table.getColumns().add(use);
         column("finished", 120, r -> finished(r.result()));
         column("loss", 100, r -> r.result().config().loss());
+        column("victim data", 100, r -> r.run().victimDataset());
         column("stealing data", 110, r -> r.result().config().stealingDataset());
         column("queries", 70, r -> Long.toString(r.result().config().queries()));
-        column("F-MNIST lin/kNN", 120, r -> accuracy(r.result(), "fashion-mnist"));
-        column("MNIST lin/kNN", 110, r -> accuracy(r.result(), "mnist"));
+        column("victim's task lin/kNN", 140, r -> accuracy(r.result(), r.run().victimDataset()));
+        column("other tasks lin/kNN", 220, r -> otherTasks(r.result(), r.run().victimDataset()));
         column("cosine (floor)", 110, r -> String.format(Locale.ROOT, "%.3f (%.3f)", r.result().cosine(), r.result().cosineFloor()));
         column("CKA", 60, r -> String.format(Locale.ROOT, "%.3f", r.result().cka()));
         column("watermark", 90, r -> Double.isNaN(r.result().watermarkAccuracy()) ? "-"
@@ -127,6 +128,12 @@ public final class CompareView extends VBox {
         return List.of(barChart, curveChart);
     }
 
+    /** " (mnist queries)" when the attacker stole with other data than the victim's, else "". */
+    private static String stealing(ResultsViewModel.Row row) {
+        String s = row.result().config().stealingDataset();
+        return s.equals(row.run().victimDataset()) ? "" : " (" + s + " queries)";
+    }
+
     /** The run's folder name starts with yyyyMMdd-HHmmss: shown as "MM-dd HH:mm:ss". */
     private static String finished(ExperimentResult r) {
         String n = r.folder().getFileName().toString();
@@ -137,6 +144,17 @@ public final class CompareView extends VBox {
     private static String accuracy(ExperimentResult r, String task) {
         EncoderEvaluation.TaskResult t = r.task(task);
         return t == null ? "-" : String.format(Locale.ROOT, "%.1f / %.1f", 100 * t.linear(), 100 * t.knn());
+    }
+
+    /** "mnist 91.0 / 90.2, digits 88.1 / 85.0": every task but the victim's own. */
+    private static String otherTasks(ExperimentResult r, String victimDataset) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (EncoderEvaluation.TaskResult t : r.tasks()) {
+            if (!t.task().equals(victimDataset)) {
+                parts.add(t.task() + " " + String.format(Locale.ROOT, "%.1f / %.1f", 100 * t.linear(), 100 * t.knn()));
+            }
+        }
+        return parts.isEmpty() ? "-" : String.join(", ", parts);
     }
 
     private void column(String title, double width, java.util.function.Function<ResultsViewModel.Row, String> f) {
@@ -150,17 +168,17 @@ public final class CompareView extends VBox {
     private void update() {
         bars.clear();
         curve.removeAllSeries();
-        List<ExperimentResult> sel = model.selected();
+        List<ResultsViewModel.Row> sel = model.rows().stream().filter(x -> x.selectedProperty().get()).toList();
         java.util.Map<String, Integer> seen = new java.util.HashMap<>();
-        for (ExperimentResult r : sel) {
-            String base = r.config().loss() + (r.config().queries() != 2000 ? " @" + r.config().queries() : "")
-                    + (r.config().stealingDataset().equals("fashion-mnist") ? "" : " (" + r.config().stealingDataset() + ")");
+        for (ResultsViewModel.Row row : sel) {
+            ExperimentResult r = row.result();
+            String base = r.config().loss() + (r.config().queries() != 2000 ? " @" + r.config().queries() : "") + stealing(row);
             int n = seen.merge(base, 1, Integer::sum);
             String name = n == 1 ? base : base + " #" + n;
-            for (EncoderEvaluation.TaskResult t : r.tasks()) {
-                if (t.task().equals("fashion-mnist") || t.task().equals("mnist")) {
-                    bars.addValue(t.linear(), t.task() + " linear", name);
-                }
+            EncoderEvaluation.TaskResult own = r.task(row.run().victimDataset());
+            if (own != null) {
+                // the victim's own task, named as such: runs against victims of other datasets share the bar
+                bars.addValue(own.linear(), "linear on the victim's data", name);
             }
             bars.addValue(r.cosine(), "cosine to victim", name);
             if (!Double.isNaN(r.watermarkAccuracy())) {
@@ -168,13 +186,15 @@ public final class CompareView extends VBox {
             }
         }
         java.util.Map<String, XYSeries> byLoss = new java.util.TreeMap<>();
-        for (ExperimentResult r : sel) {
-            if (r.tasks().isEmpty()) {
+        for (ResultsViewModel.Row row : sel) {
+            ExperimentResult r = row.result();
+            EncoderEvaluation.TaskResult own = r.task(row.run().victimDataset());
+            if (own == null) {
                 continue;
             }
-            String key = r.config().loss() + (r.config().stealingDataset().equals("fashion-mnist") ? "" : " (" + r.config().stealingDataset() + ")");
+            String key = r.config().loss() + " on " + row.run().victimDataset() + stealing(row);
             XYSeries s = byLoss.computeIfAbsent(key, k -> new XYSeries(k, true, true));
-            s.addOrUpdate(r.config().queries(), r.tasks().get(0).linear());
+            s.addOrUpdate(r.config().queries(), own.linear());
         }
         // a curve needs at least two budgets; single runs stay in the bar chart
         byLoss.values().stream().filter(x -> x.getItemCount() >= 2).forEach(curve::addSeries);

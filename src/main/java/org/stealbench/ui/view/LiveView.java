@@ -228,6 +228,11 @@ public final class LiveView extends VBox {
     private int epochs = 1;
 
     private void baselines(ExperimentEvent.Baselines b) {
+        // every chart names the victim's dataset: its images are the ones measured
+        String on = b == null ? "" : " on " + b.victimDataset();
+        knnChart.getTitle().setText("Downstream accuracy" + on + " (kNN, live subset)");
+        cosineChart.getTitle().setText("Fidelity: cosine similarity to the victim" + (b == null ? "" : on + " held-out images"));
+        watermarkChart.getTitle().setText("Watermark: rotation accuracy through the victim's MLP" + (b == null ? "" : on + " held-out images"));
         if (b == null) {
             return;
         }

@@ -29,6 +29,10 @@ class ViewModelTest {
     @TempDir
     Path tmp;
 
+    /** What a victim trained on the first 1,000 bundled digits records about its data. */
+    static final Map<String, Object> DIGITS_VICTIM = Map.of("datasetSpec", "digits@bundled", "trainIndices",
+            java.util.stream.IntStream.range(0, 1000).boxed().toList());
+
     final ExecutorService fxThread = Executors.newSingleThreadExecutor();
     final ExecutorService background = Executors.newSingleThreadExecutor();
 
@@ -55,8 +59,11 @@ class ViewModelTest {
 
     /** Waits until the look-ups queued on the background thread have reported back on the FX thread. */
     void settle() throws Exception {
-        background.submit(() -> { }).get(60, TimeUnit.SECONDS);
-        fx(() -> null);
+        // two rounds: the victim's look-up reports back, then starts the data look-up that depends on it
+        for (int round = 0; round < 2; round++) {
+            background.submit(() -> { }).get(60, TimeUnit.SECONDS);
+            fx(() -> null);
+        }
     }
 
     /** Drains the queue on the stand-in FX thread until {@code job} has finished or {@code seconds} passed. */
@@ -77,16 +84,19 @@ class ViewModelTest {
         });
         settle();
         assertTrue(fx(() -> form.validBinding().get()), () -> "the demo experiment is valid: " + form.problemsBinding().get());
-        assertEquals(8000, (int) fx(() -> form.capacityProperty().get()), "F-MNIST offers its test images minus the 2,000 held out");
+        // the bundled victim's Fashion-MNIST less its 10,000 training images, 1,000 honest-user, 4,500 probe-train, 2,000
+        // probe-test and 2,000 held-out images (Roles): 4,500 training and 6,000 test images
+        assertEquals(10_500, (int) fx(() -> form.capacityProperty().get()), "F-MNIST offers what no other role uses");
+        assertEquals("fashion-mnist", fx(() -> form.victimDatasetProperty().get()));
         assertEquals(2000, (int) fx(form::fifthOfVictimTraining));
         assertTrue(fx(() -> form.budgetNoteBinding().get()).startsWith("2,000 queries = 20% of the victim's 10,000 training images"));
 
         fx(() -> {
-            form.queriesProperty().set(9000);
+            form.queriesProperty().set(11_000);
             return null;
         });
         assertFalse(fx(() -> form.validBinding().get()));
-        assertTrue(fx(() -> form.problemsBinding().get()).contains("offers 8,000 query images"));
+        assertTrue(fx(() -> form.problemsBinding().get()).contains("offers 10,500 query images"));
         fx(() -> {
             form.queriesProperty().set(100);
             return null;
@@ -104,6 +114,14 @@ class ViewModelTest {
         });
         settle();
         assertTrue(fx(() -> form.problemsBinding().get()).contains("stealing dataset"));
+        fx(() -> {
+            form.stealingDatasetProperty().set("mnist");
+            form.tasks().setAll("fashion-mnist", "cifar10");
+            return null;
+        });
+        settle();
+        assertFalse(fx(() -> form.validBinding().get()), "a task whose data is not here is refused before Run");
+        assertTrue(fx(() -> form.problemsBinding().get()).contains("task cifar10: "), () -> form.problemsBinding().get());
 
         Path file = tmp.resolve("exp.json");
         ExperimentConfig cfg = ExperimentConfig.demo("softnn").withQueries(1500).withEpochs(7).withRequery(true).withTasks(List.of("mnist"));
@@ -125,7 +143,7 @@ class ViewModelTest {
     void theQueueRunsInOrderCancelsAWaitingJobAtOnceAndFeedsTheLiveCharts() throws Exception {
         NativeBackend.configure();
         Path victim = tmp.resolve("victim.zip");
-        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1), Map.of(), victim);
+        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1), DIGITS_VICTIM, victim);
         ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 128, "mse", "small-cnn", 2, false,
                 List.of("digits"), List.of(), 1);
         RunQueueViewModel queue = fx(() -> new RunQueueViewModel(registry(), tmp.resolve("results"), fxThread));
@@ -171,7 +189,7 @@ class ViewModelTest {
         assertTrue(fx(() -> bad.detailsProperty().get()).contains("at org.stealbench"), "the stack trace is kept for Details");
 
         Path victim = tmp.resolve("victim.zip");
-        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1), Map.of(), victim);
+        EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 1), DIGITS_VICTIM, victim);
         RunViewModel longRun = RunViewModel.theft(new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 128, "mse",
                 "small-cnn", 500, false, List.of("digits"), List.of(), 1));
         fx(() -> {
