@@ -7,7 +7,7 @@ import org.stealbench.model.train.BatchLoss;
 import org.stealbench.model.train.NtXentLoss;
 
 /**
- * InfoNCE for stealing (PROTOCOL.md): stack [s; v] (2B rows), L2-normalise, logits = cosine / tau
+ * InfoNCE for stealing (docs/protocol.md): stack [s; v] (2B rows), L2-normalise, logits = cosine / tau
  * (tau 0.07); the only positive of s_i is v_i and of v_i is s_i, the other 2B-2 rows are
  * negatives; cross-entropy averaged over the 2B rows. The victim's outputs are constants: only
  * the stolen half's gradient is returned. With labels ({@link #supervised}), every row whose

@@ -6,7 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.stealbench.model.train.SameDiffBatchLoss;
 
 /**
- * The stealing losses written as SameDiff graphs (PROTOCOL.md gives each exactly); SameDiff
+ * The stealing losses written as SameDiff graphs (docs/protocol.md gives each exactly); SameDiff
  * differentiates them, and tests check the gradients against finite differences. In all of them
  * "out" is the stolen encoder's batch s ([B, D]) and "target" the victim's v.
  */

@@ -5,7 +5,7 @@ import org.stealbench.model.train.BatchLoss;
 import org.stealbench.model.train.MseLoss;
 
 /**
- * The stealing losses of PROTOCOL.md with their reference defaults (batch size, learning rate,
+ * The stealing losses of docs/protocol.md with their reference defaults (batch size, learning rate,
  * optimiser) and a one-line explanation each for the workbench.
  */
 public enum StealingLoss {

@@ -2,6 +2,7 @@ package org.stealbench.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.stealbench.experiment.bench.AnyVictimBenchmark;
 import org.stealbench.experiment.bench.BenchmarkReport;
 import org.stealbench.experiment.bench.DataBenchmark;
 import org.stealbench.experiment.bench.EngineBenchmark;
@@ -27,7 +28,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine, victim, targets, ui (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine, victim, targets, any-victim, ui (default: ${DEFAULT-VALUE}).")
     String suite;
 
     @Option(names = "--victim", paramLabel = "FILE", description = "Victim suite: the victim (default: the bundled one).")
@@ -54,6 +55,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--ui-epochs", defaultValue = "8", description = "UI suite: epochs of the theft it watches (default: ${DEFAULT-VALUE}).")
     int uiEpochs;
+
+    @Option(names = "--work", defaultValue = "bench-any-victim", paramLabel = "DIR",
+            description = "Any-victim suite: folder for its victims (reused when there) and results (default: ${DEFAULT-VALUE}).")
+    Path work;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Markdown file to update (default: docs/benchmarks.md in the project).")
     Path report;
@@ -85,11 +90,15 @@ final class BenchCommand implements Callable<Integer> {
                 out.println(line);
                 out.flush();
             });
+            case "any-victim" -> AnyVictimBenchmark.run(top.registry(), work, line -> {
+                out.println(line);
+                out.flush();
+            });
             case "ui" -> UiBenchmark.run(uiEpochs, repeats, line -> {
                 out.println(line);
                 out.flush();
             });
-            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine, victim, targets, ui");
+            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine, victim, targets, any-victim, ui");
         };
         BenchmarkReport.writeSection(file, suite, section);
         out.println("updated " + file.toAbsolutePath());

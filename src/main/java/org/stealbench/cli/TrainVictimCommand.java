@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Trains a victim encoder with SimCLR, optionally watermarked, and writes it with its provenance. */
 @Command(name = "train-victim", mixinStandardHelpOptions = true,
-        description = "Train a victim encoder with SimCLR (PROTOCOL.md), optionally with the rotation watermark. "
+        description = "Train a victim encoder with SimCLR (docs/protocol.md), optionally with the rotation watermark. "
                 + "Writes OUT/victim.zip, config.json, provenance.json (with the cost), results.json and metrics.csv, "
                 + "all at once when training completes; Ctrl-C keeps the last finished epoch in .checkpoints/ beside OUT, and "
                 + "running the same command again resumes from it.")

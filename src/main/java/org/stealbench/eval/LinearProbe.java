@@ -13,7 +13,7 @@ import org.stealbench.model.train.Trainer;
 import org.stealbench.model.train.TrainingTask;
 
 /**
- * The linear probe of PROTOCOL.md: a softmax regression on frozen features, Adam with weight
+ * The linear probe of docs/protocol.md: a softmax regression on frozen features, Adam with weight
  * decay 8e-4 on the task's training split, top-1 accuracy on its test split. It is trained to
  * convergence on a fixed schedule: 200 epochs (more for small sets, so that at least 8,000 steps
  * run, up to 1,000 epochs), learning rate 3e-3 decayed to 0 on a cosine. Features are standardised with the training

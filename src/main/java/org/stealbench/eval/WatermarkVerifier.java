@@ -8,7 +8,7 @@ import org.stealbench.model.Encoder;
 import org.stealbench.model.nn.Network;
 
 /**
- * Verifies the rotation watermark in a suspect encoder (PROTOCOL.md): held-out images rotated by
+ * Verifies the rotation watermark in a suspect encoder (docs/protocol.md): held-out images rotated by
  * random angles, the suspect's representations through the victim's watermark MLP, accuracy of
  * telling [0,180) from [180,360), and a one-sided binomial test against 50%.
  */

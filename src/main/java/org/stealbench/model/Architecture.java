@@ -106,7 +106,7 @@ public enum Architecture {
         return new Sequential(new Linear(repDim, hidden), new Relu(), new Linear(hidden, out));
     }
 
-    /** The rotation-watermark MLP of PROTOCOL.md on the representation: rep-256-128-2. */
+    /** The rotation-watermark MLP of docs/protocol.md on the representation: rep-256-128-2. */
     public static Layer watermarkHead(int repDim) {
         return new Sequential(new Linear(repDim, 256), new Relu(), new Linear(256, 128), new Relu(), new Linear(128, 2));
     }

@@ -4,7 +4,7 @@ import org.stealbench.data.Normalization;
 
 /**
  * What an encoder is: architecture, input shape (NCHW, one example), representation size, the
- * projection head (headOut 0 = none), whether it carries a rotation-watermark head (PROTOCOL.md:
+ * projection head (headOut 0 = none), whether it carries a rotation-watermark head (docs/protocol.md:
  * an MLP rep-256-128-2 on the representation), and the normalisation its inputs get.
  */
 public record EncoderSpec(String architecture, int channels, int height, int width, int repDim, int headHidden, int headOut,

@@ -1,7 +1,7 @@
 package org.stealbench.ssl;
 
 /**
- * A victim's SimCLR training run (PROTOCOL.md): which data, which encoder, how long, NT-Xent
+ * A victim's SimCLR training run (docs/protocol.md): which data, which encoder, how long, NT-Xent
  * temperature, augmentation (colour strength, smallest crop, blur probability), and the optional rotation watermark (its loss weight and
  * the fraction of steps that train it). Defaults are the demo scale: the first 10,000
  * Fashion-MNIST training images padded to 32x32, small CNN, batch 256, Adam 1e-3, temperature 0.2.

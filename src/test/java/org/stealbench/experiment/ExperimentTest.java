@@ -153,12 +153,20 @@ class ExperimentTest {
         assertEquals(ckpt, ExperimentRunner.checkpointDir(cfg, reg, results), "the same victim finds its checkpoint again");
         // nor other images under the stealing dataset's id (a rebuilt sample, another split)
         Path otherMnist = tmp.resolve("other-sample-data/mnist");
-        byte[] px = new byte[100 * 28 * 28];
+        byte[] px = new byte[200 * 28 * 28];
         Arrays.fill(px, (byte) 77);
-        IdxFormat.write(otherMnist.resolve("train-images-idx3-ubyte.gz"), new int[] {100, 28, 28}, px);
-        IdxFormat.write(otherMnist.resolve("train-labels-idx1-ubyte.gz"), new int[] {100}, new byte[100]);
+        IdxFormat.write(otherMnist.resolve("train-images-idx3-ubyte.gz"), new int[] {200, 28, 28}, px);
+        IdxFormat.write(otherMnist.resolve("train-labels-idx1-ubyte.gz"), new int[] {200}, new byte[200]);
         IdxFormat.write(otherMnist.resolve("t10k-images-idx3-ubyte.gz"), new int[] {2, 28, 28}, new byte[2 * 784]);
         IdxFormat.write(otherMnist.resolve("t10k-labels-idx1-ubyte.gz"), new int[] {2}, new byte[2]);
+        // the victim's own digits stay as they were
+        Path digits = Path.of(System.getProperty("stealbench.home", ".")).resolve("sample-data/digits");
+        Files.createDirectories(tmp.resolve("other-sample-data/digits"));
+        try (var files = Files.list(digits)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, tmp.resolve("other-sample-data/digits").resolve(f.getFileName()));
+            }
+        }
         DatasetRegistry other = DatasetRegistry.standard(new DatasetRegistry.Roots(tmp.resolve("other-sample-data"), tmp.resolve("sys"),
                 tmp.resolve("user")));
         assertNotEquals(ckpt, ExperimentRunner.checkpointDir(cfg, other, results));

@@ -17,7 +17,7 @@ public final class ImageAdapters {
     /**
      * The dataset as {@code channels} x {@code height} x {@code width} images: channels converted
      * first; then, if the target is at least as large in both directions, the image is centred and
-     * zero-padded (as PROTOCOL.md pads 28x28 Fashion-MNIST to 32x32), otherwise resized bilinearly.
+     * zero-padded (as docs/protocol.md pads 28x28 Fashion-MNIST to 32x32), otherwise resized bilinearly.
      */
     public static ImageDataset fit(ImageDataset ds, int channels, int height, int width) {
         ImageDataset out = toChannels(ds, channels);

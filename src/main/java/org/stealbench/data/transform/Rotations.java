@@ -5,7 +5,7 @@ import java.util.stream.IntStream;
 
 /**
  * Rotation of image batches, and the watermark's rotation task: an angle drawn uniformly from
- * [0,360) per image, labelled 0 for [0,180) and 1 for [180,360) (PROTOCOL.md).
+ * [0,360) per image, labelled 0 for [0,180) and 1 for [180,360) (docs/protocol.md).
  */
 public final class Rotations {
 

@@ -1,7 +1,7 @@
 package org.stealbench.data.transform;
 
 /**
- * The SimCLR augmentation pipeline of PROTOCOL.md, as parameters: random resized crop (scale and
+ * The SimCLR augmentation pipeline of docs/protocol.md, as parameters: random resized crop (scale and
  * aspect-ratio ranges), horizontal flip, colour jitter applied with a probability, random
  * grayscale, and Gaussian blur with a kernel about a tenth of the image size and a random sigma.
  * The stages run in that order, as in the reference (torchvision) pipeline.
