@@ -111,27 +111,69 @@ public final class ExperimentRunner {
         long t0 = System.nanoTime();
         ExperimentResult r;
         ResultsFolder.removeStale(resultsRoot);
-        try {
-            r = runInner(cfg, registry, listener, cancel, resultsRoot, options, t0);
+        List<String> problems = Protocol.problems(cfg, registry);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        Path ckpt = options.checkpoints() ? checkpointDir(cfg, registry, resultsRoot) : null;
+        Path logFile = ckpt != null ? ckpt.resolve(RUN_LOG) : Files.createTempFile("stealbench-run", ".log");
+        try (RunLog log = RunLog.open(logFile)) {
+            LOG.info("theft {} (seed {}), victim {}", cfg.label(), cfg.seed(), victimFile(cfg, registry));
+            try {
+                r = runInner(cfg, registry, listener, cancel, resultsRoot, options, t0, ckpt, log);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("the run failed", e);
+                Path kept = keepFailure(cfg, log, resultsRoot);
+                throw new IllegalStateException(e.getMessage() + (kept == null ? "" : " (details in " + kept.resolve(RUN_LOG) + ")"), e);
+            }
         } finally {
+            if (ckpt == null) {
+                Files.deleteIfExists(logFile);
+            }
             NativeBackend.releaseMemory();
         }
         listener.on(new ExperimentEvent.Done(r));
         return r;
     }
 
+    /** The run's log file, beside its checkpoint while it runs and in its results folder when it ends. */
+    public static final String RUN_LOG = "run.log";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExperimentRunner.class);
+
+    /** A failed run leaves its configuration and log in a folder of its own (results browsers skip it); null if that fails too. */
+    private static Path keepFailure(ExperimentConfig cfg, RunLog log, Path root) {
+        try {
+            byte[] text = log.contents();
+            Map<String, DataFiles.Writer> files = new LinkedHashMap<>();
+            files.put("config.json", o -> o.write(cfg.toJson().getBytes(StandardCharsets.UTF_8)));
+            files.put(RUN_LOG, o -> o.write(text));
+            return ResultsFolder.create(root, folderName(cfg) + "-failed", files);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not keep the failed run's log: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    private static String folderName(ExperimentConfig cfg) {
+        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + cfg.loss() + "-"
+                + cfg.stealingDataset().replaceAll("[^A-Za-z0-9-]", "_") + "-" + cfg.queries();
+    }
+
+    /** Announces a phase: to the listener, the provenance's clock and the run's log. */
+    private static void phase(ExperimentListener listener, RunProvenance.Recorder clock, String name, String text) {
+        clock.phase(name);
+        LOG.info(text);
+        listener.on(new ExperimentEvent.Phase(text));
+    }
+
     /** The file that keeps a theft's per-epoch history in its checkpoint folder, so a resumed run writes every epoch once. */
     static final String HISTORY = "epochs.json";
 
     private static ExperimentResult runInner(ExperimentConfig cfg, DatasetRegistry registry, ExperimentListener listener,
-                                             Cancellation cancel, Path resultsRoot, Options options, long t0) throws IOException {
+                                             Cancellation cancel, Path resultsRoot, Options options, long t0, Path ckpt, RunLog log)
+            throws IOException {
         RunProvenance.Recorder clock = new RunProvenance.Recorder("theft", cfg.label(), cfg.seed(), Roles.SEED);
-        clock.phase("loading");
-        listener.on(new ExperimentEvent.Phase("loading the victim and the protocol's images"));
-        List<String> problems = Protocol.problems(cfg, registry);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
+        phase(listener, clock, "loading", "loading the victim and the protocol's images");
         Protocol protocol = Protocol.of(cfg, registry);
         Encoder victim = EncoderIO.load(victimFile(cfg, registry)).encoder();
         StealConfig sc = cfg.stealConfig();
@@ -139,12 +181,11 @@ public final class ExperimentRunner {
         ImageDataset queries = protocol.queries(cfg.stealingDataset(), cfg.queries());
         DownstreamTask victimTask = protocol.victimTask();
         ImageDataset heldOut = protocol.heldOut();
-        Path ckpt = options.checkpoints() ? checkpointDir(cfg, registry, resultsRoot) : null;
+        LOG.info("roles of images: {}", protocol.describe(cfg.stealingDataset(), cfg.tasks()));
         TreeMap<Integer, ExperimentEvent.EpochMetrics> history = readHistory(ckpt);
         LiveMonitor monitor = null;
         if (options.liveMetrics()) {
-            clock.phase("baselines");
-            listener.on(new ExperimentEvent.Phase("measuring the baselines"));
+            phase(listener, clock, "baselines", "measuring the baselines");
             monitor = new LiveMonitor(victim, victimTask, heldOut);
             Path indep = independentFile(cfg, registry);
             Encoder other = indep != null ? EncoderIO.load(indep).encoder() : new Encoder(victim.spec().withWatermark(false), cfg.seed() + 999);
@@ -156,16 +197,18 @@ public final class ExperimentRunner {
             // a resumed run shows the epochs it trained before
             history.values().forEach(listener::on);
         }
-        clock.phase("querying");
-        listener.on(new ExperimentEvent.Phase("querying the API"));
+        phase(listener, clock, "querying", "querying the API");
         LiveMonitor live = monitor;
         Encoder[] current = {null};
         java.util.function.LongSupplier[] used = {() -> api.account("attacker").answered()};
         StealingTrainer.Result stolen = StealingTrainer.steal(sc, api, queries, e -> {
-            if (e instanceof TrainEvent.Started) {
-                clock.phase("training");
+            if (e instanceof TrainEvent.Started st) {
                 listener.on(new ExperimentEvent.Queried(used[0].getAsLong(), sc.queriesNeeded()));
-                listener.on(new ExperimentEvent.Phase("training the copy"));
+                phase(listener, clock, "training", "training the copy" + (st.firstEpoch() > 0 ? ", resuming after epoch " + st.firstEpoch() : ""));
+            }
+            if (e instanceof TrainEvent.EpochEnd end) {
+                LOG.info(String.format(java.util.Locale.ROOT, "epoch %d/%d: loss %.5f, %.1f s", end.epoch() + 1, cfg.epochs(), end.meanLoss(),
+                        end.seconds()));
             }
             listener.on(new ExperimentEvent.Training(e));
             if (e instanceof TrainEvent.EpochEnd end) {
@@ -188,15 +231,19 @@ public final class ExperimentRunner {
         });
         TrainStatus status = stolen.finished().status();
         if (status != TrainStatus.COMPLETED) {
-            if (status == TrainStatus.FAILED && ckpt != null) {
-                deleteTree(ckpt);
+            LOG.info("training {}: {}", status.name().toLowerCase(java.util.Locale.ROOT), stolen.finished().message());
+            String message = stolen.finished().message();
+            if (status == TrainStatus.FAILED) {
+                Path kept = keepFailure(cfg, log, resultsRoot);
+                message += kept == null ? "" : " (details in " + kept.resolve(RUN_LOG) + ")";
+                if (ckpt != null) {
+                    deleteTree(ckpt);
+                }
             }
-            return ExperimentResult.failed(cfg, status.name(), stolen.queriesUsed(), (System.nanoTime() - t0) / 1e9)
-                    .withMessage(stolen.finished().message());
+            return ExperimentResult.failed(cfg, status.name(), stolen.queriesUsed(), (System.nanoTime() - t0) / 1e9).withMessage(message);
         }
         double trainSeconds = stolen.finished().seconds();
-        clock.phase("evaluating");
-        listener.on(new ExperimentEvent.Phase("evaluating the copy"));
+        phase(listener, clock, "evaluating", "evaluating the copy");
         Features cache = new Features();
         List<EncoderEvaluation.TaskResult> tasks = EncoderEvaluation.evaluate(stolen.stolen(), protocol.tasks(cfg.tasks()), cache, cfg.seed());
         INDArray stolenHeld = cache.of(stolen.stolen(), heldOut);
@@ -224,13 +271,14 @@ public final class ExperimentRunner {
         double seconds = (System.nanoTime() - t0) / 1e9;
         ExperimentResult partial = new ExperimentResult(cfg, "COMPLETED", "completed", tasks, cosine, floor, cka, plugIn, agreement, wmAcc,
                 wmP, stolen.queriesUsed(), trainSeconds, seconds, null);
-        clock.phase("writing");
-        listener.on(new ExperimentEvent.Phase("writing the results"));
+        phase(listener, clock, "writing", "writing the results");
+        LOG.info(String.format(java.util.Locale.ROOT, "result: cosine %.4f (floor %.4f), watermark %.4f (p %.3g), queries %d", cosine, floor,
+                wmAcc, wmP, stolen.queriesUsed()));
         QueryAccount account = api.account("attacker");
         Map<String, Object> roles = protocol.describe(cfg.stealingDataset(), cfg.tasks());
         RunProvenance prov = clock.finish(stolen.queriesUsed(), account.refused(), stolen.finished().examplesProcessed());
         Path folder = write(new TheftRecord(TheftRecord.SCHEMA, partial, roles, prov, List.copyOf(history.values())), stolen, protocol,
-                resultsRoot, registry);
+                resultsRoot, registry, log.contents());
         if (ckpt != null) {
             deleteTree(ckpt);
         }
@@ -261,11 +309,10 @@ public final class ExperimentRunner {
         }
     }
 
-    private static Path write(TheftRecord record, StealingTrainer.Result stolen, Protocol protocol, Path root, DatasetRegistry registry)
-            throws IOException {
+    private static Path write(TheftRecord record, StealingTrainer.Result stolen, Protocol protocol, Path root, DatasetRegistry registry,
+                              byte[] runLog) throws IOException {
         ExperimentConfig cfg = record.result().config();
-        String name = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + cfg.loss() + "-"
-                + cfg.stealingDataset().replaceAll("[^A-Za-z0-9-]", "_") + "-" + cfg.queries();
+        String name = folderName(cfg);
         Map<String, Object> encoderProv = new LinkedHashMap<>();
         encoderProv.put("kind", "stolen copy");
         encoderProv.put("victim", victimFile(cfg, registry).toString());
@@ -278,6 +325,7 @@ public final class ExperimentRunner {
         files.put("config.json", o -> o.write(cfg.toJson().getBytes(StandardCharsets.UTF_8)));
         files.putAll(ResultSummary.files(record));
         files.put("stolen.zip", o -> EncoderIO.write(stolen.stolen(), encoderProv, o));
+        files.put(RUN_LOG, o -> o.write(runLog));
         return ResultsFolder.create(root, name, files);
     }
 

@@ -76,6 +76,21 @@ public final class VictimRun {
         ResultsFolder.removeStale(target.getParent());
         Path ckpt = checkpointDir(cfg, target);
         Files.createDirectories(ckpt);
+        try (RunLog log = RunLog.open(ckpt.resolve(ExperimentRunner.RUN_LOG))) {
+            LOG.info("victim training {} into {}", JSON.writeValueAsString(cfg), target);
+            try {
+                return train(cfg, registry, target, ckpt, command, listener, cancel, hook, log);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("victim training failed", e);
+                throw new IllegalStateException(e.getMessage() + " (details in " + log.file() + ")", e);
+            }
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VictimRun.class);
+
+    private static Outcome train(SimClrConfig cfg, DatasetRegistry registry, Path target, Path ckpt, String command, TrainListener listener,
+                                 Cancellation cancel, SimClrTrainer.EpochHook hook, RunLog log) throws IOException {
         RunProvenance.Recorder clock = new RunProvenance.Recorder("victim training", command, cfg.seed(), cfg.seed());
         clock.phase("training");
         // every epoch once, also across a resume: kept beside the checkpoint, written before it
@@ -88,6 +103,7 @@ public final class VictimRun {
         }
         SimClrTrainer.Result r = SimClrTrainer.train(cfg, registry, listener, cancel, ckpt.resolve(CHECKPOINT_FILE), (rec, enc) -> {
             history.put(rec.epoch(), rec);
+            LOG.info(String.format(Locale.ROOT, "epoch %d: loss %.5f, %.1f s", rec.epoch() + 1, rec.loss(), rec.seconds()));
             try {
                 byte[] b = JSON.writeValueAsBytes(history.values());
                 DataFiles.writeAtomically(historyFile, o -> o.write(b));
@@ -97,8 +113,11 @@ public final class VictimRun {
             hook.after(rec, enc);
         });
         if (r.finished().status() != TrainStatus.COMPLETED) {
+            LOG.info("training {}: {}", r.finished().status().name().toLowerCase(Locale.ROOT), r.finished().message());
             if (r.finished().status() == TrainStatus.FAILED) {
-                ExperimentRunner.deleteTree(ckpt);
+                // a failed run cannot resume; its log stays for reading
+                Files.deleteIfExists(ckpt.resolve(CHECKPOINT_FILE));
+                Files.deleteIfExists(historyFile);
             }
             return new Outcome(r, null);
         }
@@ -118,6 +137,9 @@ public final class VictimRun {
         files.put(TheftRecord.FILE, o -> o.write(JSON.writeValueAsBytes(record)));
         String csv = metricsCsv(List.copyOf(history.values()));
         files.put("metrics.csv", o -> o.write(csv.getBytes(StandardCharsets.UTF_8)));
+        LOG.info("writing {}", target);
+        byte[] runLog = log.contents();
+        files.put(ExperimentRunner.RUN_LOG, o -> o.write(runLog));
         Path folder = ResultsFolder.createAt(target, files);
         ExperimentRunner.deleteTree(ckpt);
         return new Outcome(r, folder.resolve(ENCODER_FILE));

@@ -119,6 +119,8 @@ class ExperimentTest {
         }
         assertEquals(cfg, ExperimentConfig.read(r.folder().resolve("config.json")));
         assertTrue(Files.readString(r.folder().resolve("summary.csv")).contains("watermark_accuracy"));
+        String runLog = Files.readString(r.folder().resolve("run.log"));
+        assertTrue(runLog.contains("training the copy") && runLog.contains("epoch 2/2") && runLog.contains("writing the results"), runLog);
         assertTrue(r.cka() > 0 && r.cka() <= 1 + 1e-9, "CKA " + r.cka());
         assertTrue(r.plugInAgreement() >= 0 && r.plugInAgreement() <= 1, "plug-in agreement " + r.plugInAgreement());
         assertEquals(1, events.stream().filter(e -> e instanceof ExperimentEvent.Baselines).count());
@@ -267,6 +269,37 @@ class ExperimentTest {
                 () -> ExperimentRunner.run(cfg, registry(), ExperimentListener.NONE, new Cancellation(), tmp.resolve("r")));
         assertTrue(e.getMessage().contains("anonymous.zip"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("r").resolve(ExperimentRunner.CHECKPOINTS)), "nothing ran");
+    }
+
+    @Test
+    void aDamagedVictimIsNamedWithItsEntryAndTheFailureKeepsItsStackTraceInARunLog() throws Exception {
+        Path good = tinyVictim();
+        Path damaged = tmp.resolve("damaged.zip");
+        try (var in = new java.util.zip.ZipFile(good.toFile());
+             var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(damaged))) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                byte[] b = in.getInputStream(e).readAllBytes();
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(e.getName().equals("trunk.params") ? Arrays.copyOf(b, b.length / 2) : b);
+                out.closeEntry();
+            }
+        }
+        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, damaged.toString(), "mnist", 64, "mse", "small-cnn", 1,
+                false, List.of("digits"), List.of(), 1);
+        IllegalArgumentException direct = assertThrows(IllegalArgumentException.class, () -> EncoderIO.load(damaged));
+        assertTrue(direct.getMessage().contains("damaged.zip") && direct.getMessage().contains("trunk.params"), direct.getMessage());
+        Path results = tmp.resolve("results");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ExperimentRunner.run(cfg, registry(), ExperimentListener.NONE, new Cancellation(), results));
+        assertTrue(e.getMessage().contains("trunk.params") && e.getMessage().contains("run.log"), e.getMessage());
+        Path kept;
+        try (var s = Files.list(results)) {
+            kept = s.filter(p -> p.getFileName().toString().endsWith("-failed")).findFirst().orElseThrow();
+        }
+        String log = Files.readString(kept.resolve("run.log"));
+        assertTrue(log.contains("ERROR") && log.contains("at org.stealbench.model.EncoderIO"), log);
+        assertEquals(cfg, ExperimentConfig.read(kept.resolve("config.json")));
+        assertEquals(0, ResultSummary.list(results).size(), "a failed run is not a result");
     }
 
     @Test

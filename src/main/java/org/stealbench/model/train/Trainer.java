@@ -105,6 +105,8 @@ public final class Trainer {
             }
             return finish(listener, TrainStatus.COMPLETED, config.epochs(), examples, t0, "completed");
         } catch (IOException | RuntimeException e) {
+            // the message goes to the user; the stack trace to the log (a run's run.log)
+            org.slf4j.LoggerFactory.getLogger(Trainer.class).error("training failed", e);
             return finish(listener, TrainStatus.FAILED, -1, examples, t0, String.valueOf(e.getMessage()));
         }
     }

@@ -178,7 +178,8 @@ public final class RunQueueViewModel {
             item.post(new RunViewModel.Ended(RunViewModel.State.COMPLETED, "wrote " + o.encoderFile(), null));
             fx.execute(() -> lastVictim.set(o.encoderFile()));
         } else if (s == TrainStatus.CANCELLED) {
-            item.post(new RunViewModel.Ended(RunViewModel.State.CANCELLED, "cancelled; its checkpoint is in " + out, null));
+            item.post(new RunViewModel.Ended(RunViewModel.State.CANCELLED, "cancelled; its checkpoint is in " + VictimRun.checkpointDir(cfg, out)
+                    + " (training the same victim again resumes from it)", null));
         } else {
             item.post(new RunViewModel.Ended(RunViewModel.State.FAILED, o.result().finished().message(), null));
         }
