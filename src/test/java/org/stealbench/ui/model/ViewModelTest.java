@@ -230,4 +230,60 @@ class ViewModelTest {
         Path file = fx(() -> queue.lastVictimProperty().get());
         assertTrue(file != null && java.nio.file.Files.isRegularFile(file), "the queue offers the new victim: " + file);
     }
+
+    @Test
+    void aVictimTrainedOnShapesIsStolenAndEveryViewNamesItsDataset() throws Exception {
+        NativeBackend.configure();
+        Path results = tmp.resolve("results");
+        RunQueueViewModel queue = fx(() -> new RunQueueViewModel(registry(), results, fxThread));
+        org.stealbench.ssl.SimClrConfig d = org.stealbench.ssl.SimClrConfig.demo();
+        org.stealbench.ssl.SimClrConfig tiny = new org.stealbench.ssl.SimClrConfig("shapes", 96, d.architecture(), 16, 1, 32,
+                d.learningRate(), d.weightDecay(), d.temperature(), d.augmentationStrength(), d.cropScaleMin(), d.blurProbability(), true,
+                d.watermarkWeight(), d.watermarkFraction(), 0, 1);
+        RunViewModel training = RunViewModel.victim(tiny);
+        fx(() -> {
+            queue.submit(training);
+            return null;
+        });
+        awaitFinished(queue, training, 180);
+        assertEquals(RunViewModel.State.COMPLETED, fx(training::state), () -> training.messageProperty().get());
+        Path victim = fx(() -> queue.lastVictimProperty().get());
+
+        // picking the new victim in the panel makes its dataset the first task
+        ExperimentViewModel form = fx(() -> new ExperimentViewModel(registry(), background, fxThread));
+        fx(() -> {
+            form.refresh();
+            form.victimProperty().set(victim.toString());
+            return null;
+        });
+        settle();
+        assertEquals("shapes", fx(() -> form.victimDatasetProperty().get()));
+        assertEquals("shapes", fx(() -> form.tasks().get(0)));
+        fx(() -> {
+            form.stealingDatasetProperty().set("mnist");
+            form.queriesProperty().set(64);
+            form.lossProperty().set("mse");
+            form.epochsProperty().set(1);
+            form.tasks().setAll("shapes");
+            return null;
+        });
+        settle();
+        ExperimentConfig cfg = fx(form::toConfig);
+        RunViewModel theft = RunViewModel.theft(cfg);
+        fx(() -> {
+            queue.submit(theft);
+            return null;
+        });
+        awaitFinished(queue, theft, 240);
+        assertEquals(RunViewModel.State.COMPLETED, fx(theft::state), () -> theft.messageProperty().get());
+        assertEquals("shapes", fx(() -> theft.baselinesProperty().get().victimDataset()), "the live charts name the victim's data");
+        ResultsViewModel browser = fx(() -> new ResultsViewModel(results, background, fxThread));
+        fx(() -> {
+            browser.refresh();
+            return null;
+        });
+        settle();
+        assertEquals(1, (int) fx(() -> browser.rows().size()));
+        assertEquals("shapes", fx(() -> browser.rows().get(0).run().victimDataset()), "the comparison names the victim's data");
+    }
 }
