@@ -10,7 +10,9 @@ import org.stealbench.attack.StealingLoss;
 import org.stealbench.data.format.DataFiles;
 import org.stealbench.experiment.ExperimentConfig;
 import org.stealbench.experiment.ExperimentResult;
+import org.stealbench.experiment.ExperimentListener;
 import org.stealbench.experiment.ExperimentRunner;
+import org.stealbench.experiment.Job;
 import org.stealbench.experiment.Protocol;
 import org.stealbench.experiment.LossComparison;
 import org.stealbench.experiment.ResultTables;
@@ -131,19 +133,22 @@ final class StealCommand {
             }
             Protocol protocol = Protocol.of(cfg, top.registry());
             out.println("victim's data: " + protocol.victimDataset() + "; roles of images: " + protocol.describe(cfg.stealingDataset(), cfg.tasks()).get("roles"));
-            ExperimentResult r = ExperimentRunner.run(cfg, top.registry(), ev -> {
-                if (ev instanceof ExperimentEvent.Training tr && tr.event() instanceof TrainEvent.EpochEnd end) {
+            ExperimentListener log = ev -> {
+                if (ev instanceof ExperimentEvent.Training tr && tr.event() instanceof TrainEvent.EpochEnd end && !live) {
                     err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f (%.1f s)%n", end.epoch() + 1, cfg.epochs(), end.meanLoss(), end.seconds());
                 } else if (ev instanceof ExperimentEvent.EpochMetrics m) {
-                    err.printf(Locale.ROOT, "  live: kNN %.1f%%, cosine %.3f, watermark %.1f%%%n", 100 * m.knn(), m.cosine(), 100 * m.watermark());
+                    err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f; live: kNN %.1f%%, cosine %.3f, watermark %.1f%%%n", m.epoch() + 1,
+                            m.epochs(), m.loss(), 100 * m.knn(), m.cosine(), 100 * m.watermark());
                 } else if (ev instanceof ExperimentEvent.Baselines b) {
-                    err.printf(Locale.ROOT, "baselines: victim kNN %.1f%%, victim watermark %.1f%%, %s watermark %.1f%%, cosine floor %.3f%n",
-                            100 * b.victimKnn(), 100 * b.victimWatermark(), b.independent(), 100 * b.independentWatermark(), b.cosineFloor());
-                } else if (ev instanceof ExperimentEvent.Training tr && tr.event() instanceof TrainEvent.Started st && st.firstEpoch() > 0) {
-                    err.printf(Locale.ROOT, "resuming after epoch %d from the checkpoint%n", st.firstEpoch());
+                    err.printf(Locale.ROOT, "baselines on %s: victim kNN %.1f%%, victim watermark %.1f%%, %s watermark %.1f%%, cosine floor %.3f%n",
+                            b.victimDataset(), 100 * b.victimKnn(), 100 * b.victimWatermark(), b.independent(), 100 * b.independentWatermark(),
+                            b.cosineFloor());
                 }
                 err.flush();
-            }, cancel, options.results, live ? ExperimentRunner.Options.LIVE : ExperimentRunner.Options.BATCH);
+            };
+            Job.Outcome outcome = new Job.Theft(cfg, live ? ExperimentRunner.Options.LIVE : ExperimentRunner.Options.BATCH)
+                    .run(top.registry(), options.results, ExperimentListener.all(new ConsoleProgress(System.err, "steal"), log), cancel);
+            ExperimentResult r = outcome.theft();
             if (!r.completed()) {
                 err.println("stealing " + r.status().toLowerCase(Locale.ROOT) + ": " + r.message() + "; no result written");
                 return 1;

@@ -3,15 +3,12 @@ package org.stealbench.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.stealbench.model.train.Cancellation;
-import org.stealbench.model.train.TrainEvent;
-import org.stealbench.model.train.TrainStatus;
-import org.stealbench.ssl.SimClrConfig;
-import org.stealbench.ssl.SimClrTrainer;
+import org.stealbench.experiment.ExperimentEvent;
+import org.stealbench.experiment.ExperimentListener;
+import org.stealbench.experiment.Job;
 import org.stealbench.experiment.VictimRun;
+import org.stealbench.model.train.Cancellation;
+import org.stealbench.ssl.SimClrConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -95,36 +92,30 @@ final class TrainVictimCommand implements Callable<Integer> {
         Thread hook = new Thread(cancel::cancel);
         Runtime.getRuntime().addShutdownHook(hook);
         var err = spec.commandLine().getErr();
-        ProgressBar[] bar = {null};
         String command = "stealbench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        VictimRun.Outcome outcome = VictimRun.run(cfg, top.registry(), out, command, event -> {
-            if (event instanceof TrainEvent.Started s) {
-                bar[0] = new ProgressBarBuilder().setTaskName("SimCLR").setInitialMax((long) s.epochs() * s.stepsPerEpoch())
-                        .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                        .build();
-                bar[0].stepTo((long) s.firstEpoch() * s.stepsPerEpoch());
-            } else if (event instanceof TrainEvent.Progress p) {
-                bar[0].step();
-                bar[0].setExtraMessage(String.format(Locale.ROOT, " epoch %d loss %.3f", p.epoch() + 1, p.loss()));
-            } else if (event instanceof TrainEvent.Finished && bar[0] != null) {
-                bar[0].close();
+        ExperimentListener epochs = e -> {
+            if (e instanceof ExperimentEvent.VictimEpoch v) {
+                err.printf(Locale.ROOT, "%nepoch %d: loss %.4f%s%n", v.epoch() + 1, v.loss(), Double.isNaN(v.watermarkAccuracy()) ? ""
+                        : String.format(Locale.ROOT, ", watermark train accuracy %.1f%%", 100 * v.watermarkAccuracy()));
             }
-        }, cancel, (rec, enc) -> err.printf(Locale.ROOT, "%nepoch %d: loss %.4f, %.1f s%s%n", rec.epoch() + 1, rec.loss(), rec.seconds(),
-                    Double.isNaN(rec.watermarkAccuracy()) ? "" : String.format(Locale.ROOT, ", watermark train accuracy %.1f%%",
-                            100 * rec.watermarkAccuracy())));
-        SimClrTrainer.Result r = outcome.result();
+        };
+        Job.Outcome outcome;
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // shutting down already
+            outcome = new Job.VictimTraining(cfg, out, command).run(top.registry(), out.toAbsolutePath().getParent(),
+                    ExperimentListener.all(new ConsoleProgress(System.err, "SimCLR"), epochs), cancel);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already
+            }
         }
-        if (r.finished().status() != TrainStatus.COMPLETED) {
-            err.println("training " + r.finished().status().name().toLowerCase(Locale.ROOT) + ": " + r.finished().message()
-                    + (r.finished().status() == TrainStatus.CANCELLED ? " (run the same command to resume from " + VictimRun.checkpointDir(cfg, out) + ")" : ""));
+        if (!outcome.completed()) {
+            err.println("training " + outcome.status().name().toLowerCase(Locale.ROOT) + ": " + outcome.message());
             return 1;
         }
-        spec.commandLine().getOut().printf(Locale.ROOT, "trained %s in %.0f s; wrote %s%n", cfg.architecture(), r.finished().seconds(),
-                outcome.encoderFile());
+        spec.commandLine().getOut().printf(Locale.ROOT, "trained %s; wrote %s%n", cfg.architecture(),
+                outcome.folder().resolve(VictimRun.ENCODER_FILE));
         return 0;
     }
 }

@@ -3,8 +3,9 @@ package org.stealbench.experiment;
 import org.stealbench.model.train.TrainEvent;
 
 /**
- * What a running experiment reports, in order: phases, the query count, the baselines the live
- * charts draw against, training events with live metrics after monitored epochs, and the result.
+ * What a running job reports, in order: phases, the query count, the baselines the live charts
+ * draw against, training events with live metrics after monitored epochs (a theft's) or the
+ * victim's epochs (a victim training's), and the end.
  * Sent on the thread that runs the experiment; a UI must hand them to its own thread.
  */
 public sealed interface ExperimentEvent {
@@ -35,7 +36,14 @@ public sealed interface ExperimentEvent {
             implements ExperimentEvent {
     }
 
-    /** The run is over (completed, cancelled, or failed in training); terminal, sent once when the run returns (not if it throws). */
-    record Done(ExperimentResult result) implements ExperimentEvent {
+    /** A victim-training epoch: its mean loss and the watermark MLP's accuracy on its training batches (NaN without one). */
+    record VictimEpoch(int epoch, int epochs, double loss, double watermarkAccuracy) implements ExperimentEvent {
+    }
+
+    /**
+     * The job is over (completed, cancelled, or failed in training); terminal, sent once when the job
+     * returns (not if it throws). {@code result} is a theft's result (null for other jobs).
+     */
+    record Done(ExperimentResult result, Job.Outcome outcome) implements ExperimentEvent {
     }
 }

@@ -132,7 +132,8 @@ public final class ExperimentRunner {
             }
             NativeBackend.releaseMemory();
         }
-        listener.on(new ExperimentEvent.Done(r));
+        TrainStatus s = r.completed() ? TrainStatus.COMPLETED : r.status().equals("CANCELLED") ? TrainStatus.CANCELLED : TrainStatus.FAILED;
+        listener.on(new ExperimentEvent.Done(r, new Job.Outcome(s, r.completed() ? "results in " + r.folder() : r.message(), r.folder(), r)));
         return r;
     }
 

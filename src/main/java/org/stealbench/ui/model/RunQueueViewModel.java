@@ -1,8 +1,6 @@
 package org.stealbench.ui.model;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -16,9 +14,7 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.stealbench.data.DatasetRegistry;
-import org.stealbench.experiment.ExperimentResult;
-import org.stealbench.experiment.ExperimentRunner;
-import org.stealbench.model.train.TrainStatus;
+import org.stealbench.experiment.Job;
 import org.stealbench.experiment.VictimRun;
 
 /**
@@ -138,14 +134,14 @@ public final class RunQueueViewModel {
             @Override
             protected Void call() throws Exception {
                 try {
-                    if (item.isTheft()) {
-                        ExperimentResult r = ExperimentRunner.run(item.experiment(), registry, item::post, item.cancellation(), resultsRoot,
-                                ExperimentRunner.Options.LIVE);
-                        if (r.completed()) {
-                            fx.execute(() -> completed.set(completed.get() + 1));
-                        }
-                    } else {
-                        trainVictim(item);
+                    Job.Outcome o = item.job().run(registry, resultsRoot, item::post, item.cancellation());
+                    if (o.completed()) {
+                        fx.execute(() -> {
+                            completed.set(completed.get() + 1);
+                            if (item.job() instanceof Job.VictimTraining) {
+                                lastVictim.set(o.folder().resolve(VictimRun.ENCODER_FILE));
+                            }
+                        });
                     }
                 } catch (Throwable t) {
                     item.post(new RunViewModel.Ended(RunViewModel.State.FAILED, String.valueOf(t.getMessage()), t));
@@ -164,25 +160,6 @@ public final class RunQueueViewModel {
             }
         };
         workers.execute(task);
-    }
-
-    private void trainVictim(RunViewModel item) throws java.io.IOException {
-        var cfg = item.victimTraining();
-        Path out = resultsRoot.resolve("victims").resolve(cfg.dataset().replaceAll("[^A-Za-z0-9-]", "_") + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        item.post(new org.stealbench.experiment.ExperimentEvent.Phase("loading " + cfg.dataset()));
-        VictimRun.Outcome o = VictimRun.run(cfg, registry, out, "workbench", item::post, item.cancellation(),
-                (rec, enc) -> item.post(new RunViewModel.VictimEpoch(rec.epoch(), rec.watermarkAccuracy())));
-        TrainStatus s = o.result().finished().status();
-        if (s == TrainStatus.COMPLETED) {
-            item.post(new RunViewModel.Ended(RunViewModel.State.COMPLETED, "wrote " + o.encoderFile(), null));
-            fx.execute(() -> lastVictim.set(o.encoderFile()));
-        } else if (s == TrainStatus.CANCELLED) {
-            item.post(new RunViewModel.Ended(RunViewModel.State.CANCELLED, "cancelled; its checkpoint is in " + VictimRun.checkpointDir(cfg, out)
-                    + " (training the same victim again resumes from it)", null));
-        } else {
-            item.post(new RunViewModel.Ended(RunViewModel.State.FAILED, o.result().finished().message(), null));
-        }
     }
 
     /** Cancels everything and waits up to {@code seconds} for running jobs to stop; true if they did. */

@@ -42,8 +42,7 @@ public final class RunViewModel {
     private static int counter;
 
     private final int number;
-    private final ExperimentConfig experiment;
-    private final SimClrConfig victimTraining;
+    private final org.stealbench.experiment.Job job;
     private final Cancellation cancel = new Cancellation();
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
 
@@ -68,10 +67,9 @@ public final class RunViewModel {
     private int stepsPerEpoch;
     private long firstStep;
 
-    private RunViewModel(ExperimentConfig experiment, SimClrConfig victimTraining) {
+    private RunViewModel(org.stealbench.experiment.Job job) {
         this.number = next();
-        this.experiment = experiment;
-        this.victimTraining = victimTraining;
+        this.job = job;
     }
 
     private static synchronized int next() {
@@ -79,23 +77,30 @@ public final class RunViewModel {
     }
 
     public static RunViewModel theft(ExperimentConfig cfg) {
-        return new RunViewModel(cfg, null);
+        return new RunViewModel(new org.stealbench.experiment.Job.Theft(cfg, org.stealbench.experiment.ExperimentRunner.Options.LIVE));
     }
 
     public static RunViewModel victim(SimClrConfig cfg) {
-        return new RunViewModel(null, cfg);
+        return new RunViewModel(new org.stealbench.experiment.Job.VictimTraining(cfg, null, "workbench"));
+    }
+
+    /** What this entry runs: the queue runs every kind of job the same way. */
+    public org.stealbench.experiment.Job job() {
+        return job;
     }
 
     public boolean isTheft() {
-        return experiment != null;
+        return job instanceof org.stealbench.experiment.Job.Theft;
     }
 
+    /** The theft's configuration, or null for another kind of job. */
     public ExperimentConfig experiment() {
-        return experiment;
+        return job instanceof org.stealbench.experiment.Job.Theft t ? t.config() : null;
     }
 
+    /** The victim training's configuration, or null for another kind of job. */
     public SimClrConfig victimTraining() {
-        return victimTraining;
+        return job instanceof org.stealbench.experiment.Job.VictimTraining v ? v.config() : null;
     }
 
     public Cancellation cancellation() {
@@ -103,9 +108,7 @@ public final class RunViewModel {
     }
 
     public String title() {
-        return "#" + number + "  " + (isTheft() ? "steal: " + experiment.label()
-                : "train victim: " + victimTraining.dataset() + " · " + victimTraining.epochs() + " epochs"
-                        + (victimTraining.watermark() ? " · watermark" : ""));
+        return "#" + number + "  " + job.label();
     }
 
     @Override
@@ -178,25 +181,33 @@ public final class RunViewModel {
         } else if (e instanceof TrainEvent.EpochEnd end) {
             loss.add(new Point(end.epoch() + 1, end.meanLoss()));
         } else if (e instanceof ExperimentEvent.EpochMetrics m) {
+            // a resumed run replays its earlier epochs, which have no training event of their own
+            if (loss.stream().noneMatch(p -> p.x() == m.epoch() + 1)) {
+                loss.add(new Point(m.epoch() + 1, m.loss()));
+            }
             knn.add(new Point(m.epoch() + 1, m.knn()));
             cosine.add(new Point(m.epoch() + 1, m.cosine()));
             if (!Double.isNaN(m.watermark())) {
                 watermark.add(new Point(m.epoch() + 1, m.watermark()));
             }
-        } else if (e instanceof VictimEpoch v) {
+        } else if (e instanceof ExperimentEvent.VictimEpoch v) {
             if (!Double.isNaN(v.watermarkAccuracy())) {
                 watermark.add(new Point(v.epoch() + 1, v.watermarkAccuracy()));
             }
-        } else if (e instanceof ExperimentEvent.Done d) {
+        } else if (e instanceof ExperimentEvent.Done d && d.result() != null) {
             finish(d.result());
+        } else if (e instanceof ExperimentEvent.Done d) {
+            State s = switch (d.outcome().status()) {
+                case COMPLETED -> State.COMPLETED;
+                case CANCELLED -> State.CANCELLED;
+                default -> State.FAILED;
+            };
+            endWith(s, d.outcome().message(), null);
         } else if (e instanceof Ended end) {
             endWith(end.state(), end.message(), end.error());
         }
     }
 
-    /** A victim-training epoch's watermark accuracy on its training batches (posted by the queue). */
-    record VictimEpoch(int epoch, double watermarkAccuracy) {
-    }
 
     /** The job's end as the queue saw it, with the error if one escaped the engine. */
     record Ended(State state, String message, Throwable error) {
@@ -206,8 +217,8 @@ public final class RunViewModel {
         result.set(r);
         if (r.completed()) {
             if (!Double.isNaN(r.watermarkP())) {
-                verdict.set(String.format(Locale.ROOT, "copy: watermark %.1f%% on %,d held-out images, p = %s: %s", 100 * r.watermarkAccuracy(),
-                        org.stealbench.eval.WatermarkVerifier.IMAGES, org.stealbench.eval.Metrics.formatP(r.watermarkP()),
+                verdict.set(String.format(Locale.ROOT, "copy: watermark %.1f%% on the victim's held-out images, p = %s: %s",
+                        100 * r.watermarkAccuracy(), org.stealbench.eval.Metrics.formatP(r.watermarkP()),
                         r.watermarkP() < org.stealbench.eval.WatermarkVerifier.ALPHA ? "the watermark is present: this copy was stolen"
                                 : "no evidence of the watermark"));
             }
