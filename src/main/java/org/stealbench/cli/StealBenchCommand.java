@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "stealbench", mixinStandardHelpOptions = true, version = "StealBench 0.1.0",
         description = "Steal self-supervised image encoders through their API, and defend them.%n"
                 + "Run with no arguments to open the workbench.",
-        subcommands = {DatasetsCommand.class, TrainVictimCommand.class, EvaluateCommand.class, StealCommand.Steal.class, StealCommand.Compare.class, StealCommand.BudgetSweep.class, BuildSampleDataCommand.class, BenchCommand.class,
+        subcommands = {DatasetsCommand.class, TrainVictimCommand.class, EvaluateCommand.class, StealCommand.Steal.class, StealCommand.Compare.class, StealCommand.BudgetSweep.class, BuildSampleDataCommand.class, BenchCommand.class, SchemaCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StealBenchCommand {
 
@@ -37,6 +37,10 @@ public final class StealBenchCommand {
     public static CommandLine commandLine() {
         StealBenchCommand top = new StealBenchCommand();
         CommandLine cl = new CommandLine(top);
+        // the experiment's fields, declared once, become the stealing commands' options
+        ExperimentOptions.install(cl.getSubcommands().get("steal").getCommandSpec(), true);
+        ExperimentOptions.install(cl.getSubcommands().get("compare-losses").getCommandSpec(), false);
+        ExperimentOptions.install(cl.getSubcommands().get("budget-sweep").getCommandSpec(), false);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (top.stacktrace) {

@@ -4,6 +4,7 @@ import org.stealbench.eval.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.stealbench.attack.StealingLoss;
@@ -11,6 +12,7 @@ import org.stealbench.data.format.DataFiles;
 import org.stealbench.experiment.ExperimentConfig;
 import org.stealbench.experiment.ExperimentResult;
 import org.stealbench.experiment.ExperimentListener;
+import org.stealbench.experiment.ExperimentParameters;
 import org.stealbench.experiment.ExperimentRunner;
 import org.stealbench.experiment.Job;
 import org.stealbench.experiment.Protocol;
@@ -32,71 +34,32 @@ final class StealCommand {
     private StealCommand() {
     }
 
-    /** Flags shared by the stealing commands; a --config file, if given, is the starting point. */
+    /**
+     * What the stealing commands share: --config (a file to start from) and, installed from the fields'
+     * declarations by {@link ExperimentOptions#install}, one option per experiment field and --results.
+     */
     static final class Options {
-        @Option(names = "--config", paramLabel = "FILE", description = "An experiment JSON file (flags below override it).")
+        @Option(names = "--config", paramLabel = "FILE", description = "An experiment JSON file (the options below override it).")
         Path config;
 
-        @Option(names = "--victim", description = "Victim encoder file, or 'bundled' (default).")
-        String victim;
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec command;
 
-        @Option(names = "--dataset", description = "Stealing dataset (default: the victim's own dataset; fashion-mnist for the bundled victim).")
-        String dataset;
+        Path results() {
+            return ExperimentOptions.results(command);
+        }
 
-        @Option(names = "--queries", description = "Query budget (default: 2000, a fifth of the victim's training set).")
-        Integer queries;
-
-        @Option(names = "--arch", description = "Stolen architecture (default: small-cnn).")
-        String arch;
-
-        @Option(names = "--epochs", description = "Epochs over the answers (default: 32, 64k sample passes at 2,000 queries).")
-        Integer epochs;
-
-        @Option(names = "--tasks", split = ",", description = "Downstream tasks (default: the victim's own dataset, then "
-                + "fashion-mnist, mnist, digits where present).")
-        List<String> tasks;
-
-        @Option(names = "--requery", description = "Send augmented views of each batch again every epoch (every view counts as a query).")
-        boolean requery;
-
-        @Option(names = "--seed", description = "Seed (default: 1).")
-        Long seed;
-
-        @Option(names = "--optimizer", description = "adam or sgd, overriding the loss's reference optimiser (Adam with weight "
-                + "decay 1e-4; SGD with momentum 0.9 for supcon).")
-        String optimizer;
-
-        @Option(names = "--lr", description = "Learning rate, overriding the loss's reference rate (with another --optimizer: "
-                + "Adam 1e-3, SGD 0.05).")
-        Double lr;
-
-        @Option(names = "--batch-size", description = "Batch size, overriding the loss's reference batch (64 for mse and "
-                + "wasserstein, 256 for the others).")
-        Integer batchSize;
-
-        @Option(names = "--results", defaultValue = "results", description = "Folder for results folders (default: ${DEFAULT-VALUE}).")
-        Path results;
-
-        ExperimentConfig build(String loss, org.stealbench.data.DatasetRegistry registry) throws java.io.IOException {
-            ExperimentConfig c = config != null ? ExperimentConfig.read(config) : ExperimentConfig.demo(loss == null ? "infonce" : loss);
-            List<String> t = tasks != null ? tasks : c.tasks();
-            String d = dataset != null ? dataset : c.stealingDataset();
+        ExperimentConfig build(org.stealbench.data.DatasetRegistry registry) throws java.io.IOException {
+            ExperimentConfig c = config != null ? ExperimentConfig.read(config) : ExperimentConfig.defaults();
+            Map<String, Object> given = ExperimentOptions.given(command);
+            Object victim = given.get(ExperimentParameters.VICTIM.name());
             if (config == null && victim != null && !victim.equals(ExperimentConfig.BUNDLED)) {
                 // another victim: the defaults follow its data (its own dataset steals and is the first task)
-                Protocol p = Protocol.of(c.withVictim(victim), registry);
-                if (tasks == null) {
-                    t = p.defaultTasks().stream().filter(x -> registry.find(x).isPresent()).toList();
-                }
-                if (dataset == null) {
-                    d = p.victimDatasetName();
-                }
+                Protocol p = Protocol.of(c.withVictim(String.valueOf(victim)), registry);
+                given.putIfAbsent(ExperimentParameters.TASKS.name(), p.defaultTasks().stream().filter(x -> registry.find(x).isPresent()).toList());
+                given.putIfAbsent(ExperimentParameters.STEALING_DATASET.name(), p.victimDatasetName());
             }
-            return new ExperimentConfig(ExperimentConfig.SCHEMA, victim != null ? victim : c.victim(),
-                    d, queries != null ? queries : c.queries(),
-                    loss != null ? loss : c.loss(), arch != null ? arch : c.stolenArchitecture(), epochs != null ? epochs : c.epochs(),
-                    requery || c.requery(), t, c.defenses(), seed != null ? seed : c.seed(),
-                    optimizer != null ? optimizer : c.optimizer(), lr != null ? lr : c.learningRate(),
-                    batchSize != null ? batchSize : c.batchSize());
+            return ExperimentOptions.merge(c, given);
         }
     }
 
@@ -113,15 +76,12 @@ final class StealCommand {
         @picocli.CommandLine.Mixin
         Options options;
 
-        @Option(names = "--loss", description = "mse, infonce, softnn, supcon, wasserstein, barlow, barlow-paired (default: infonce, or the config's).")
-        String loss;
-
         @Option(names = "--live", description = "Measure kNN accuracy, fidelity and the watermark after every epoch and print them.")
         boolean live;
 
         @Override
         public Integer call() throws Exception {
-            ExperimentConfig cfg = options.build(loss, top.registry());
+            ExperimentConfig cfg = options.build(top.registry());
             Cancellation cancel = new Cancellation();
             var out = spec.commandLine().getOut();
             out.println("stealing with " + cfg.loss() + ": " + StealingLoss.of(cfg.loss()).explanation());
@@ -147,7 +107,7 @@ final class StealCommand {
                 err.flush();
             };
             Job.Outcome outcome = new Job.Theft(cfg, live ? ExperimentRunner.Options.LIVE : ExperimentRunner.Options.BATCH)
-                    .run(top.registry(), options.results, ExperimentListener.all(new ConsoleProgress(System.err, "steal"), log), cancel);
+                    .run(top.registry(), options.results(), ExperimentListener.all(new ConsoleProgress(System.err, "steal"), log), cancel);
             ExperimentResult r = outcome.theft();
             if (!r.completed()) {
                 err.println("stealing " + r.status().toLowerCase(Locale.ROOT) + ": " + r.message() + "; no result written");
@@ -191,11 +151,11 @@ final class StealCommand {
 
         @Override
         public Integer call() throws Exception {
-            ExperimentConfig base = options.build(null, top.registry());
+            ExperimentConfig base = options.build(top.registry());
             List<String> ls = losses != null ? losses : java.util.Arrays.stream(StealingLoss.values()).map(StealingLoss::id).toList();
             ls.forEach(StealingLoss::of);
             var o = spec.commandLine().getOut();
-            ResultTables.Tables t = LossComparison.run(base, ls, top.registry(), options.results, new Cancellation(), lines(o)).tables();
+            ResultTables.Tables t = LossComparison.run(base, ls, top.registry(), options.results(), new Cancellation(), lines(o)).tables();
             writeTables(t, out, o);
             return 0;
         }
@@ -251,11 +211,11 @@ final class StealCommand {
 
         @Override
         public Integer call() throws Exception {
-            ExperimentConfig base = options.build(null, top.registry());
+            ExperimentConfig base = options.build(top.registry());
             losses.forEach(StealingLoss::of);
             var o = spec.commandLine().getOut();
             List<ExperimentConfig> configs = Sweep.configs(base, losses, budgets, datasets == null ? List.of() : datasets, samplePasses);
-            List<ExperimentResult> runs = Sweep.run(configs, top.registry(), options.results, new Cancellation(), lines(o));
+            List<ExperimentResult> runs = Sweep.run(configs, top.registry(), options.results(), new Cancellation(), lines(o));
             writeTables(ResultTables.lossTable(base.tasks(), null, runs, true).render(), out, o);
             return 0;
         }

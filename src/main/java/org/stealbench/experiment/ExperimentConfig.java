@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.stealbench.attack.StealConfig;
-import org.stealbench.attack.StealingLoss;
-import org.stealbench.model.Architecture;
 
 /**
  * One stealing experiment, immutable and validated: the victim (a saved encoder, "bundled" for the
@@ -34,22 +32,17 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
         if (schema != SCHEMA) {
             throw new IllegalArgumentException("experiment schema " + schema + "; this version reads " + SCHEMA);
         }
-        if (victim == null || victim.isBlank()) {
-            throw new IllegalArgumentException("a victim is required ('bundled' or an encoder file)");
-        }
-        if (stealingDataset == null || stealingDataset.isBlank()) {
-            throw new IllegalArgumentException("a stealing dataset is required");
-        }
-        if (queries < 2) {
-            throw new IllegalArgumentException("the query budget must be at least 2");
-        }
-        StealingLoss.of(loss);
-        Architecture.of(stolenArchitecture);
-        if (epochs < 1) {
-            throw new IllegalArgumentException("epochs must be at least 1");
-        }
         tasks = List.copyOf(tasks == null ? List.of() : tasks);
         defenses = List.copyOf(defenses == null ? List.of() : defenses);
+        // every field against its one declaration (ExperimentParameters), in the record's order
+        Object[] values = {victim, stealingDataset, (long) queries, loss, stolenArchitecture, (long) epochs, requery, tasks, defenses, seed,
+                optimizer, learningRate, (long) batchSize};
+        for (int i = 0; i < values.length; i++) {
+            String why = ExperimentParameters.ALL.get(i).checkObject(values[i]);
+            if (why != null) {
+                throw new IllegalArgumentException(why);
+            }
+        }
         if (!defenses.isEmpty()) {
             throw new IllegalArgumentException("defences are not available yet: " + defenses);
         }
@@ -63,10 +56,14 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
         this(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed, null, 0, 0);
     }
 
-    /** The demo default: the bundled victim, 2,000 Fashion-MNIST queries, InfoNCE, 64k sample passes. */
+    /** Every field at its declared default ({@link ExperimentParameters}): the demo experiment. */
+    public static ExperimentConfig defaults() {
+        return JSON.convertValue(ExperimentParameters.defaults(), ExperimentConfig.class);
+    }
+
+    /** The demo default with another loss: the bundled victim, 2,000 Fashion-MNIST queries, 64k sample passes. */
     public static ExperimentConfig demo(String loss) {
-        return new ExperimentConfig(SCHEMA, BUNDLED, "fashion-mnist", 2000, loss, "small-cnn", 32, false,
-                List.of("fashion-mnist", "mnist", "digits"), List.of(), 1);
+        return defaults().withLoss(loss);
     }
 
     public ExperimentConfig withVictim(String v) {
@@ -135,6 +132,25 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
         return loss + " · " + stealingDataset + " · " + queries + (requery ? " · re-query" : "")
                 + (overridesTraining() ? String.format(java.util.Locale.ROOT, " · %s %.3g, batch %d", sc.effectiveOptimizer(),
                         sc.effectiveLearningRate(), sc.effectiveBatchSize()) : "");
+    }
+
+    /** The fields as JSON holds them (name -> value). */
+    @SuppressWarnings("unchecked")
+    public java.util.Map<String, Object> toFields() {
+        return new java.util.LinkedHashMap<>(JSON.convertValue(this, java.util.Map.class));
+    }
+
+    /** A configuration from its fields (name -> value), every one checked; unknown names are refused. */
+    public static ExperimentConfig fromFields(java.util.Map<String, Object> fields) {
+        try {
+            return JSON.convertValue(fields, ExperimentConfig.class);
+        } catch (IllegalArgumentException e) {
+            Throwable c = e;
+            while (c.getCause() != null && c.getCause() != c) {
+                c = c.getCause();
+            }
+            throw new IllegalArgumentException(c.getMessage().lines().findFirst().orElse(""), e);
+        }
     }
 
     public String toJson() {

@@ -31,7 +31,7 @@ public final class WorkbenchApp extends Application {
     @Override
     public void start(Stage stage) throws Exception {
         DatasetRegistry registry = DatasetRegistry.standard(DatasetRegistry.Roots.defaults(null));
-        Path results = Path.of(System.getProperty("stealbench.results", "results")).toAbsolutePath();
+        Path results = org.stealbench.experiment.ExperimentParameters.defaultResultsRoot();
         workbench = new Workbench(stage, registry, results, BACKGROUND, Platform::runLater);
         javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
         Scene scene = new Scene(workbench.root(), Math.min(1440, screen.getWidth()), Math.min(900, screen.getHeight()));

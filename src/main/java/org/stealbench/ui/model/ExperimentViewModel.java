@@ -25,9 +25,9 @@ import org.stealbench.attack.StealingLoss;
 import org.stealbench.data.DatasetRegistry;
 import org.stealbench.data.format.DataFiles;
 import org.stealbench.experiment.ExperimentConfig;
+import org.stealbench.experiment.ExperimentParameters;
 import org.stealbench.experiment.ExperimentRunner;
 import org.stealbench.experiment.Protocol;
-import org.stealbench.model.Architecture;
 import org.stealbench.model.EncoderIO;
 
 /**
@@ -45,7 +45,8 @@ public final class ExperimentViewModel {
     private final Executor background;
     private final Executor fx;
 
-    private final StringProperty victim = new SimpleStringProperty(ExperimentConfig.BUNDLED);
+    // each field starts at its one declared default (ExperimentParameters)
+    private final StringProperty victim = new SimpleStringProperty(ExperimentParameters.VICTIM.defaultValue());
     private final StringProperty victimInfo = new SimpleStringProperty("");
     private final IntegerProperty victimTrainingImages = new SimpleIntegerProperty(0);
     private final IntegerProperty victimRepDim = new SimpleIntegerProperty(0);
@@ -53,16 +54,16 @@ public final class ExperimentViewModel {
     private final StringProperty victimDataset = new SimpleStringProperty("");
     /** Data the experiment needs that is not on this machine, one line each ("" when all is there). */
     private final StringProperty dataProblems = new SimpleStringProperty("");
-    private final StringProperty stealingDataset = new SimpleStringProperty("fashion-mnist");
+    private final StringProperty stealingDataset = new SimpleStringProperty(ExperimentParameters.STEALING_DATASET.defaultValue());
     private final IntegerProperty capacity = new SimpleIntegerProperty(-1);
     private final StringProperty capacityError = new SimpleStringProperty("");
-    private final IntegerProperty queries = new SimpleIntegerProperty(2000);
-    private final StringProperty loss = new SimpleStringProperty("infonce");
-    private final StringProperty architecture = new SimpleStringProperty("small-cnn");
-    private final IntegerProperty epochs = new SimpleIntegerProperty(32);
-    private final BooleanProperty requery = new SimpleBooleanProperty(false);
-    private final ObservableList<String> tasks = FXCollections.observableArrayList("fashion-mnist", "mnist", "digits");
-    private final LongProperty seed = new SimpleLongProperty(1);
+    private final IntegerProperty queries = new SimpleIntegerProperty(ExperimentParameters.QUERIES.defaultValue().intValue());
+    private final StringProperty loss = new SimpleStringProperty(ExperimentParameters.LOSS.defaultValue());
+    private final StringProperty architecture = new SimpleStringProperty(ExperimentParameters.ARCHITECTURE.defaultValue());
+    private final IntegerProperty epochs = new SimpleIntegerProperty(ExperimentParameters.EPOCHS.defaultValue().intValue());
+    private final BooleanProperty requery = new SimpleBooleanProperty(ExperimentParameters.REQUERY.defaultValue());
+    private final ObservableList<String> tasks = FXCollections.observableArrayList(ExperimentParameters.TASKS.defaultValue());
+    private final LongProperty seed = new SimpleLongProperty(ExperimentParameters.SEED.defaultValue());
     private final ObservableList<String> datasetChoices = FXCollections.observableArrayList("fashion-mnist", "mnist", "digits", "shapes");
 
     private final StringBinding problems;
@@ -233,28 +234,19 @@ public final class ExperimentViewModel {
         } else if (capacity.get() >= 0 && queries.get() > capacity.get()) {
             p.add(String.format(Locale.ROOT, "%s offers %,d query images; lower the budget to at most that", stealingDataset.get(), capacity.get()));
         }
-        if (queries.get() < 2) {
-            p.add("the query budget must be at least 2");
+        // each field against its declaration, then what only the combination can get wrong
+        for (String why : new String[] {ExperimentParameters.QUERIES.check((long) queries.get()), ExperimentParameters.EPOCHS.check((long) epochs.get()), ExperimentParameters.LOSS.check(loss.get()),
+                ExperimentParameters.ARCHITECTURE.check(architecture.get()), ExperimentParameters.TASKS.check(List.copyOf(tasks)), ExperimentParameters.SEED.check(seed.get())}) {
+            if (why != null) {
+                p.add(why);
+            }
         }
-        if (epochs.get() < 1) {
-            p.add("at least one epoch");
-        }
-        try {
+        if (ExperimentParameters.LOSS.check(loss.get()) == null) {
             StealingLoss l = StealingLoss.of(loss.get());
             if (queries.get() < l.defaultBatchSize() && l != StealingLoss.MSE && l != StealingLoss.WASSERSTEIN) {
                 p.add(String.format(Locale.ROOT, "%s compares outputs within batches of %d; fewer queries make every batch the whole set",
                         l.id(), l.defaultBatchSize()));
             }
-        } catch (IllegalArgumentException e) {
-            p.add(e.getMessage());
-        }
-        try {
-            Architecture.of(architecture.get());
-        } catch (IllegalArgumentException e) {
-            p.add(e.getMessage());
-        }
-        if (tasks.isEmpty()) {
-            p.add("choose at least one downstream task");
         }
         if (!dataProblems.get().isEmpty()) {
             p.add(dataProblems.get());

@@ -1,7 +1,6 @@
 package org.stealbench.ui.view;
 
 import java.io.IOException;
-import java.util.Arrays;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
 import javafx.fxml.FXMLLoader;
@@ -15,11 +14,11 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextFormatter;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import javafx.util.converter.IntegerStringConverter;
-import org.stealbench.attack.StealingLoss;
 import org.stealbench.experiment.ExperimentConfig;
-import org.stealbench.model.Architecture;
+import org.stealbench.experiment.ExperimentParameters;
 import org.stealbench.ui.model.ExperimentViewModel;
 
 /**
@@ -103,17 +102,26 @@ public final class ExperimentView {
         stealingDataset.valueProperty().bindBidirectional(form.stealingDatasetProperty());
         bindBudget();
         budgetNote.textProperty().bind(form.budgetNoteBinding());
-        lossChoice.getItems().setAll(Arrays.stream(StealingLoss.values()).map(StealingLoss::id).toList());
+        // choices, ranges and tooltips from the fields' one declaration (ExperimentParameters)
+        lossChoice.getItems().setAll(ExperimentParameters.LOSS.choices());
+        lossChoice.setTooltip(new Tooltip(ExperimentParameters.LOSS.help()));
+        stealingDataset.setTooltip(new Tooltip(ExperimentParameters.STEALING_DATASET.help()));
+        architecture.setTooltip(new Tooltip(ExperimentParameters.ARCHITECTURE.help()));
+        epochs.setTooltip(new Tooltip(ExperimentParameters.EPOCHS.help()));
+        requery.setTooltip(new Tooltip(ExperimentParameters.REQUERY.help()));
+        seed.setTooltip(new Tooltip(ExperimentParameters.SEED.help()));
         lossChoice.valueProperty().bindBidirectional(form.lossProperty());
         lossNote.textProperty().bind(form.lossExplanationBinding());
-        architecture.getItems().setAll(Arrays.stream(Architecture.values()).map(Architecture::id).toList());
+        architecture.getItems().setAll(ExperimentParameters.ARCHITECTURE.choices());
         architecture.valueProperty().bindBidirectional(form.architectureProperty());
-        epochs.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 500, form.epochsProperty().get()));
+        epochs.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory((int) ExperimentParameters.EPOCHS.min(),
+                (int) ExperimentParameters.EPOCHS.max(), form.epochsProperty().get()));
         epochs.getValueFactory().valueProperty().addListener((o, a, b) -> form.epochsProperty().set(b));
         form.epochsProperty().addListener((o, a, b) -> epochs.getValueFactory().setValue(b.intValue()));
         requery.selectedProperty().bindBidirectional(form.requeryProperty());
         for (String t : ExperimentViewModel.TASKS) {
             CheckBox cb = new CheckBox(t);
+            cb.setTooltip(new Tooltip(ExperimentParameters.TASKS.description()));
             cb.setSelected(form.tasks().contains(t));
             cb.selectedProperty().addListener((o, a, b) -> {
                 if (b && !form.tasks().contains(t)) {
@@ -125,7 +133,8 @@ public final class ExperimentView {
             form.tasks().addListener((javafx.collections.ListChangeListener<String>) ch -> cb.setSelected(form.tasks().contains(t)));
             tasks.getChildren().add(cb);
         }
-        seed.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory(0, Integer.MAX_VALUE, (int) form.seedProperty().get()));
+        seed.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory((int) ExperimentParameters.SEED.min(), Integer.MAX_VALUE,
+                (int) form.seedProperty().get()));
         seed.getValueFactory().valueProperty().addListener((o, a, b) -> form.seedProperty().set(b));
         form.seedProperty().addListener((o, a, b) -> seed.getValueFactory().setValue(b.intValue()));
         problems.textProperty().bind(form.problemsBinding());
