@@ -143,8 +143,8 @@ public final class ExperimentParameters {
     }
 
     /** A list of names (comma-separated on the command line), at least {@code minSize}, each one of {@code choices} unless empty. */
-    public record Names(String name, String option, String description, List<String> defaultValue, int minSize, List<String> choices)
-            implements Parameter<List<String>> {
+    public record Names(String name, String option, String description, List<String> defaultValue, int minSize, List<String> choices,
+                        String itemLabel) implements Parameter<List<String>> {
         @Override
         public Class<?> type() {
             return List.class;
@@ -153,12 +153,11 @@ public final class ExperimentParameters {
         @Override
         public String check(List<String> v) {
             if (v == null || v.size() < minSize) {
-                return minSize == 1 ? "choose at least one of " + name : name + ": at least " + minSize;
+                return "choose at least " + (minSize == 1 ? "one " + itemLabel : minSize + " " + itemLabel + "s");
             }
             for (String s : v) {
                 if (!choices.isEmpty() && !choices.contains(s)) {
-                    return choices.isEmpty() ? null : name + ": '" + s + "' is not available"
-                            + (choices.isEmpty() ? "" : " (" + String.join(", ", choices) + ")");
+                    return itemLabel + " '" + s + "' is not available (" + String.join(", ", choices) + ")";
                 }
             }
             return null;
@@ -194,9 +193,9 @@ public final class ExperimentParameters {
             "Send augmented views of each batch again every epoch (every view counts as a query)", false);
     public static final Names TASKS = new Names("tasks", "--tasks",
             "Downstream tasks: linear probe and kNN on each (the victim's own dataset first)", List.of("fashion-mnist", "mnist", "digits"),
-            1, List.of());
+            1, List.of(), "downstream task");
     public static final Names DEFENSES = new Names("defenses", "--defense", "Defences in front of the victim's API (none available yet)",
-            List.of(), 0, List.of());
+            List.of(), 0, List.of(), "defence");
     public static final Whole SEED = new Whole("seed", "--seed", "Seed of the copy's initialisation and training order", 1L, 0, Long.MAX_VALUE);
     public static final Text OPTIMIZER = new Text("optimizer", "--optimizer",
             "Optimiser overriding the loss's reference one (Adam, weight decay 1e-4; SGD, momentum 0.9)", null, List.of("adam", "sgd"), true);

@@ -140,7 +140,7 @@ public final class ExperimentViewModel {
             int fImages = images;
             int fRep = rep;
             String fd = dataset;
-            fx.execute(() -> {
+            onFx(() -> {
                 if (v.equals(victim.get())) {
                     victimTrainingImages.set(fImages);
                     victimRepDim.set(fRep);
@@ -201,7 +201,7 @@ public final class ExperimentViewModel {
             int fc = c;
             String fe = err;
             String fm = String.join("\n", missing);
-            fx.execute(() -> {
+            onFx(() -> {
                 if (d.equals(stealingDataset.get()) && v.equals(victim.get()) && t.equals(tasks)) {
                     capacity.set(fc);
                     capacityError.set(fe);
@@ -209,6 +209,15 @@ public final class ExperimentViewModel {
                 }
             });
         });
+    }
+
+    /** Hands a look-up's answer to the FX side; after shutdown (the window closing) nobody is left to show it to. */
+    private void onFx(Runnable r) {
+        try {
+            fx.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
     }
 
     /** Runs a look-up on the background executor; after shutdown (the window closing) there is nothing left to look up. */
