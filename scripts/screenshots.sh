@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 results="${1:-$root/results}"
-shot="$root/../shared/tools/screenshot.sh"
+shot="$root/scripts/screenshot.sh"
 out="$root/docs/screenshots"
 mkdir -p "$out"
 opts="-Xmx6g -Dstealbench.results=$results"

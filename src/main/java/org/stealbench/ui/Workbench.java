@@ -540,7 +540,8 @@ public final class Workbench {
 
     /** Benchmark mode: queue the demo experiment with {@code epochs}, write the stall figures when it ends, quit. */
     void autorun(int epochs, String report) {
-        form.load(ExperimentConfig.demo("infonce").withEpochs(epochs));
+        ExperimentConfig start = System.getProperty("stealbench.open") != null ? form.toConfig() : ExperimentConfig.demo("infonce");
+        form.load(start.withEpochs(epochs));
         Timeline wait = new Timeline();
         wait.getKeyFrames().add(new KeyFrame(Duration.seconds(6), e -> {
             RunViewModel item = submitExperiment();

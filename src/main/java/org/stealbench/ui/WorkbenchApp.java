@@ -12,7 +12,8 @@ import org.stealbench.data.DatasetRegistry;
 /**
  * The workbench application. Engine work runs on {@link #BACKGROUND} and on the run queue's
  * threads, never on the FX thread. System properties: {@code stealbench.results} (results
- * folder, default ./results), {@code stealbench.autorun} (epochs: queue the default experiment
+ * folder, default ./results), {@code stealbench.open} (an experiment file to open at start),
+ * {@code stealbench.autorun} (epochs: queue the default experiment, or the opened one,
  * at start, quit when it ends, for the ui benchmark) with {@code stealbench.stallReport} (file
  * for the FX stall figures), {@code stealbench.view} (the view to open on: live, compare, data,
  * about; for screenshots).
@@ -50,6 +51,10 @@ public final class WorkbenchApp extends Application {
         }
         stage.show();
         workbench.started();
+        String open = System.getProperty("stealbench.open");
+        if (open != null) {
+            workbench.openExperiment(java.nio.file.Path.of(open));
+        }
         String view = System.getProperty("stealbench.view");
         if (view != null) {
             workbench.showView(view);
