@@ -80,22 +80,12 @@ public final class EncoderIO {
     /** The provenance a saved encoder carries, without loading its weights. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> readProvenance(Path file) {
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            Map<String, Object> meta = JSON.readValue(zip.getInputStream(entry(zip, "encoder.json")), Map.class);
-            return (Map<String, Object>) meta.getOrDefault("provenance", Map.of());
-        } catch (NoSuchFileException ex) {
-            throw new IllegalArgumentException(file + ": no such encoder file");
-        } catch (ZipException ex) {
-            throw new IllegalArgumentException(file + ": not a StealBench encoder (not a zip: " + ex.getMessage() + ")");
-        } catch (IOException ex) {
-            throw new IllegalArgumentException(file + ": cannot read encoder.json (" + ex.getMessage() + ")", ex);
-        }
+        return read(file, (zip, meta) -> (Map<String, Object>) meta.getOrDefault("provenance", Map.of()));
     }
 
     @SuppressWarnings("unchecked")
     public static Saved load(Path file) {
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            Map<String, Object> meta = JSON.readValue(zip.getInputStream(entry(zip, "encoder.json")), Map.class);
+        return read(file, (zip, meta) -> {
             int format = ((Number) meta.getOrDefault("format", -1)).intValue();
             if (format != FORMAT) {
                 throw new IllegalArgumentException(file + ": encoder format " + format + ", this version reads " + FORMAT);
@@ -110,6 +100,21 @@ public final class EncoderIO {
                 restore(zip, "watermark", e.watermark());
             }
             return new Saved(e, (Map<String, Object>) meta.getOrDefault("provenance", Map.of()));
+        });
+    }
+
+    /** What to make of an opened encoder file and its encoder.json. */
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(ZipFile zip, Map<String, Object> meta) throws IOException;
+    }
+
+    /** Opens {@code file}, reads its encoder.json and hands both on; every error names the file and what is wrong. */
+    @SuppressWarnings("unchecked")
+    private static <T> T read(Path file, Reader<T> reader) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Map<String, Object> meta = JSON.readValue(zip.getInputStream(entry(zip, "encoder.json")), Map.class);
+            return reader.read(zip, meta);
         } catch (NoSuchFileException ex) {
             throw new IllegalArgumentException(file + ": no such encoder file");
         } catch (ZipException ex) {
