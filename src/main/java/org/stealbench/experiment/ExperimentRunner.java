@@ -132,8 +132,7 @@ public final class ExperimentRunner {
             }
             NativeBackend.releaseMemory();
         }
-        TrainStatus s = r.completed() ? TrainStatus.COMPLETED : r.status().equals("CANCELLED") ? TrainStatus.CANCELLED : TrainStatus.FAILED;
-        listener.on(new ExperimentEvent.Done(r, new Job.Outcome(s, r.completed() ? "results in " + r.folder() : r.message(), r.folder(), r)));
+        listener.on(new ExperimentEvent.Done(r, Job.Outcome.of(r)));
         return r;
     }
 

@@ -30,6 +30,12 @@ public sealed interface Job permits Job.Theft, Job.VictimTraining {
         public boolean completed() {
             return status == TrainStatus.COMPLETED;
         }
+
+        /** A theft's outcome from its result. */
+        public static Outcome of(ExperimentResult r) {
+            TrainStatus s = r.completed() ? TrainStatus.COMPLETED : r.status().equals("CANCELLED") ? TrainStatus.CANCELLED : TrainStatus.FAILED;
+            return new Outcome(s, r.completed() ? "results in " + r.folder() : r.message(), r.folder(), r);
+        }
     }
 
     /** A theft of {@link ExperimentRunner}: live metrics per epoch when asked. */
@@ -42,9 +48,7 @@ public sealed interface Job permits Job.Theft, Job.VictimTraining {
 
         @Override
         public Outcome run(DatasetRegistry registry, Path resultsRoot, ExperimentListener listener, Cancellation cancel) throws IOException {
-            ExperimentResult r = ExperimentRunner.run(config, registry, listener, cancel, resultsRoot, options);
-            TrainStatus s = r.completed() ? TrainStatus.COMPLETED : r.status().equals("CANCELLED") ? TrainStatus.CANCELLED : TrainStatus.FAILED;
-            return new Outcome(s, r.completed() ? "results in " + r.folder() : r.message(), r.folder(), r);
+            return Outcome.of(ExperimentRunner.run(config, registry, listener, cancel, resultsRoot, options));
         }
     }
 

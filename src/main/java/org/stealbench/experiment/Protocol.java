@@ -253,7 +253,6 @@ public final class Protocol {
                 out.add("task " + d + ": " + firstLine(missing(d, registry)));
             } else {
                 try {
-                    p.layout(d);
                     Roles.Layout l = p.layout(d);
                     if (l.probeTrain().length == 0 || l.probeTest().length == 0) {
                         out.add("task " + d + ": no images left for a probe beside the victim's");
