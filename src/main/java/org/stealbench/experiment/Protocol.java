@@ -303,7 +303,7 @@ public final class Protocol {
         out.put("victimTrainingImages", victim == null ? 0 : victim.trainIndices().length);
         out.put("victimDataFrom", victim == null ? null : victim.source());
         out.put("seed", Roles.SEED);
-        LinkedHashSet<String> ds = new LinkedHashSet<>();
+        List<String> ds = new ArrayList<>();
         if (victim != null) {
             ds.add(victim.dataset());
         }
@@ -312,7 +312,11 @@ public final class Protocol {
         }
         ds.addAll(tasks);
         Map<String, Object> per = new LinkedHashMap<>();
+        java.util.Set<DatasetLocation> seen = new java.util.HashSet<>();
         for (String d : ds) {
+            if (!seen.add(registry.resolve(d))) {
+                continue; // another name of a dataset already listed (fashion-mnist and fashion-mnist@bundled)
+            }
             Roles.Layout l = layout(d);
             Map<String, Object> m = new LinkedHashMap<>();
             for (Roles.Role r : l.roles()) {

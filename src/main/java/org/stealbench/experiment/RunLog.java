@@ -58,6 +58,19 @@ public final class RunLog implements AutoCloseable {
         }
     }
 
+    /**
+     * For the console appender (logback.xml): a run's own messages at INFO and below go to its
+     * run.log only; the console shows them through the job's listeners (progress bar, live lines)
+     * instead, and shows warnings and errors of runs as of everything else.
+     */
+    public static final class ConsoleFilter extends Filter<ILoggingEvent> {
+        @Override
+        public FilterReply decide(ILoggingEvent e) {
+            return e.getMDCPropertyMap().containsKey(MDC_KEY) && !e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
+                    ? FilterReply.DENY : FilterReply.NEUTRAL;
+        }
+    }
+
     /** Starts logging the current thread's run to {@code file} (appending: a resumed run continues its log). */
     public static RunLog open(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
