@@ -128,10 +128,10 @@ public final class CompareView extends VBox {
         return List.of(barChart, curveChart);
     }
 
-    /** " (mnist queries)" when the attacker stole with other data than the victim's, else "". */
+    /** " ← mnist" when the attacker stole with other data than the victim's, else "". */
     private static String stealing(ResultsViewModel.Row row) {
         String s = row.result().config().stealingDataset();
-        return s.equals(row.run().victimDataset()) ? "" : " (" + s + " queries)";
+        return s.equals(row.run().victimDataset()) ? "" : " \u2190 " + s;
     }
 
     /** The run's folder name starts with yyyyMMdd-HHmmss: shown as "MM-dd HH:mm:ss". */
@@ -170,9 +170,13 @@ public final class CompareView extends VBox {
         curve.removeAllSeries();
         List<ResultsViewModel.Row> sel = model.rows().stream().filter(x -> x.selectedProperty().get()).toList();
         java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        // runs against victims of different datasets say whose copy each bar is
+        boolean victims = sel.stream().map(x -> x.run().victimDataset()).distinct().count() > 1;
+        boolean budgets = sel.stream().map(x -> x.result().config().queries()).distinct().count() > 1;
         for (ResultsViewModel.Row row : sel) {
             ExperimentResult r = row.result();
-            String base = r.config().loss() + (r.config().queries() != 2000 ? " @" + r.config().queries() : "") + stealing(row);
+            String base = (victims ? row.run().victimDataset() + ": " : "") + r.config().loss()
+                    + (budgets ? " @" + r.config().queries() : "") + stealing(row);
             int n = seen.merge(base, 1, Integer::sum);
             String name = n == 1 ? base : base + " #" + n;
             EncoderEvaluation.TaskResult own = r.task(row.run().victimDataset());
