@@ -139,4 +139,35 @@ class ProtocolTest {
             assertEquals(500.0 * pool[c] / poolSize, counts[c], 1.0, "a budget takes every class in proportion to the pool");
         }
     }
+
+    @Test
+    void aBudgetFromAClassOrderedFolderTakesEveryClassInProportion() throws Exception {
+        // an image folder is read class by class: 2,000 queries must not be the first classes only
+        Path big = tmp.resolve("big-folder");
+        for (int c = 0; c < 10; c++) {
+            for (int i = 0; i < 300; i++) {
+                TestData.image(big.resolve("c" + c).resolve(i + ".png"), 4, 4, 0x010101 * (c * 20) + i, "png");
+            }
+        }
+        String id = DatasetRegistry.FOLDER_PREFIX + big;
+        int[] labels = registry.load(id).train().labels();
+        assertTrue(labels[0] == 0 && labels[labels.length - 1] == 9, "stored class by class");
+        // the query draw itself, 2,000 of the folder's 2,400 training images
+        int[] drawn = Roles.queries(labels, 2000);
+        int[] counts = new int[10];
+        for (int i : drawn) {
+            counts[labels[i]]++;
+        }
+        for (int c = 0; c < 10; c++) {
+            assertEquals(200, counts[c], 2, "class " + c + " within 1% of its share");
+        }
+        // and through the protocol: a budget from the folder's pool
+        Protocol p = Protocol.withoutVictim(registry);
+        int pool = p.capacity(id);
+        int[] qc = p.queries(id, 1000).classCounts();
+        int[] shares = p.pool(id).classCounts();
+        for (int c = 0; c < 10; c++) {
+            assertEquals(1000.0 * shares[c] / pool, qc[c], 1.0, "class " + c);
+        }
+    }
 }
