@@ -40,6 +40,14 @@ public final class Sweep {
     /** Runs {@code configs} in order; stops early when cancelled (the cancelled run is in the list). */
     public static List<ExperimentResult> run(List<ExperimentConfig> configs, DatasetRegistry registry, Path resultsRoot, Cancellation cancel,
                                              Consumer<String> log) throws IOException {
+        // every configuration checked before the first runs: a sweep must not fail hours in for data that is not here
+        List<String> problems = new ArrayList<>();
+        for (ExperimentConfig c : configs) {
+            Protocol.problems(c, registry).forEach(p -> problems.add(c.label() + ": " + p));
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("cannot run the sweep:\n  " + String.join("\n  ", problems));
+        }
         List<ExperimentResult> out = new ArrayList<>();
         int i = 0;
         for (ExperimentConfig c : configs) {
