@@ -37,7 +37,6 @@ public final class BenchmarkReport {
         DataFiles.writeAtomically(file, out -> out.write(bytes));
     }
 
-    /** One line naming the machine, for the top of a section. */
     /** "probes train / test on: fashion-mnist 4,500 / 2,000, mnist ..." for a benchmark's text. */
     public static String probeSizes(java.util.List<org.stealbench.eval.DownstreamTask> tasks) {
         StringBuilder sb = new StringBuilder("probe train / test images:");
@@ -48,6 +47,7 @@ public final class BenchmarkReport {
         return sb.toString();
     }
 
+    /** One line naming the machine, for the top of a section. */
     public static String machine() {
         String cpu = "unknown CPU";
         try {
