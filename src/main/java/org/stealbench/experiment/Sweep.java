@@ -55,7 +55,8 @@ public final class Sweep {
                 break;
             }
             log.accept(String.format(java.util.Locale.ROOT, "[%d/%d] stealing: %s, %d epochs ...", ++i, configs.size(), c.label(), c.epochs()));
-            ExperimentResult r = ExperimentRunner.run(c, registry, ExperimentListener.NONE, cancel, resultsRoot);
+            ExperimentResult r = new Job.Theft(c, ExperimentRunner.Options.BATCH).run(registry, resultsRoot, ExperimentListener.NONE, cancel)
+                    .theft();
             out.add(r);
             log.accept("  " + (r.completed() ? ResultTables.oneLine(r) : r.status().toLowerCase(java.util.Locale.ROOT)));
         }
