@@ -88,4 +88,50 @@ class WorkbenchAppTest {
         assertNotNull(preview.getImage());
         assertTrue(preview.getImage().getWidth() > 300);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aVictimTrainedOnShapesByPointAndClickIsStolenAndTheViewsNameItsData(FxRobot robot) throws Exception {
+        Workbench wb = app.workbench();
+        robot.clickOn("#toolTrain");
+        javafx.scene.control.ComboBox<String> dataset = robot.lookup(".dialog-pane .combo-box").queryAs(javafx.scene.control.ComboBox.class);
+        List<javafx.scene.control.Spinner<Integer>> spinners = robot.lookup(".dialog-pane .spinner").queryAllAs(javafx.scene.control.Spinner.class)
+                .stream().map(x -> (javafx.scene.control.Spinner<Integer>) x).toList();
+        robot.interact(() -> {
+            dataset.setValue("shapes");
+            spinners.get(0).getValueFactory().setValue(256); // training images
+            spinners.get(1).getValueFactory().setValue(1); // epochs
+        });
+        robot.clickOn("OK");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.queue().items().size() == 1);
+        RunViewModel training = wb.queue().items().get(0);
+        WaitForAsyncUtils.waitFor(240, TimeUnit.SECONDS, () -> training.state().finished());
+        assertEquals(RunViewModel.State.COMPLETED, training.state(), training.messageProperty().get());
+
+        robot.clickOn("Experiment").clickOn("Use the last trained victim");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> "shapes".equals(wb.form().victimDatasetProperty().get()));
+        assertEquals("shapes", wb.form().tasks().get(0), "the victim's dataset becomes the first task");
+        robot.interact(() -> {
+            wb.form().lossProperty().set("mse");
+            wb.form().queriesProperty().set(256);
+            wb.form().epochsProperty().set(1);
+            wb.form().tasks().setAll("shapes");
+        });
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> wb.form().validBinding().get());
+        robot.clickOn("#toolRun");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.queue().items().size() == 2);
+        RunViewModel theft = wb.queue().items().get(1);
+        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> theft.state().finished());
+        assertEquals(RunViewModel.State.COMPLETED, theft.state(), theft.messageProperty().get());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.live().charts().get(1).getTitle().getText().contains("shapes"));
+        for (int i = 1; i < 4; i++) {
+            String title = wb.live().charts().get(i).getTitle().getText();
+            assertTrue(title.contains("on shapes"), "the Live view names the victim's data: " + title);
+        }
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> wb.results().rows().size() >= 1);
+        TableView<?> table = robot.lookup("#resultsTable").queryAs(TableView.class);
+        var victimColumn = table.getColumns().stream().filter(c -> c.getText().equals("victim data")).findFirst().orElseThrow();
+        assertTrue(java.util.stream.IntStream.range(0, table.getItems().size()).anyMatch(r -> "shapes".equals(victimColumn.getCellData(r))),
+                "Compare names the victim's data");
+    }
 }
