@@ -31,6 +31,8 @@ final class ConsoleProgress implements ExperimentListener {
         if (e instanceof ExperimentEvent.Phase p) {
             close();
             err.println(p.description() + " ...");
+        } else if (e instanceof ExperimentEvent.Evaluating ev) {
+            err.println("  (" + ev.step() + "/" + ev.steps() + ") " + ev.what() + " ...");
         } else if (e instanceof ExperimentEvent.Training t) {
             if (t.event() instanceof TrainEvent.Started s) {
                 close();

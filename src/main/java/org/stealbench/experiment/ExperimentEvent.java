@@ -36,6 +36,10 @@ public sealed interface ExperimentEvent {
             implements ExperimentEvent {
     }
 
+    /** An evaluation step began: {@code what} (a task's probe and kNN, fidelity, the watermark), step {@code step} of {@code steps} (from 1). */
+    record Evaluating(String what, int step, int steps) implements ExperimentEvent {
+    }
+
     /** A victim-training epoch: its mean loss and the watermark MLP's accuracy on its training batches (NaN without one). */
     record VictimEpoch(int epoch, int epochs, double loss, double watermarkAccuracy) implements ExperimentEvent {
     }

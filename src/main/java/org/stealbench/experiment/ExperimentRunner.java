@@ -166,6 +166,11 @@ public final class ExperimentRunner {
         listener.on(new ExperimentEvent.Phase(text));
     }
 
+    private static void evaluating(ExperimentListener listener, String what, int step, int steps) {
+        LOG.info("evaluating ({}/{}): {}", step, steps, what);
+        listener.on(new ExperimentEvent.Evaluating(what, step, steps));
+    }
+
     /** The file that keeps a theft's per-epoch history in its checkpoint folder, so a resumed run writes every epoch once. */
     static final String HISTORY = "epochs.json";
 
@@ -245,7 +250,14 @@ public final class ExperimentRunner {
         double trainSeconds = stolen.finished().seconds();
         phase(listener, clock, "evaluating", "evaluating the copy");
         Features cache = new Features();
-        List<EncoderEvaluation.TaskResult> tasks = EncoderEvaluation.evaluate(stolen.stolen(), protocol.tasks(cfg.tasks()), cache, cfg.seed());
+        List<DownstreamTask> probes = protocol.tasks(cfg.tasks());
+        int steps = probes.size() + 2;
+        List<EncoderEvaluation.TaskResult> tasks = new java.util.ArrayList<>();
+        for (int i = 0; i < probes.size(); i++) {
+            evaluating(listener, "linear probe and kNN on " + probes.get(i).name(), i + 1, steps);
+            tasks.addAll(EncoderEvaluation.evaluate(stolen.stolen(), List.of(probes.get(i)), cache, cfg.seed()));
+        }
+        evaluating(listener, "fidelity and plug-in agreement on " + heldOut.size() + " held-out images", steps - 1, steps);
         INDArray stolenHeld = cache.of(stolen.stolen(), heldOut);
         INDArray victimHeld = cache.of(victim, heldOut);
         double cosine = Fidelity.meanCosine(stolenHeld, victimHeld);
@@ -264,6 +276,7 @@ public final class ExperimentRunner {
         double wmAcc = Double.NaN;
         double wmP = Double.NaN;
         if (victim.watermark() != null) {
+            evaluating(listener, "the victim's watermark on the held-out images", steps, steps);
             WatermarkVerifier.Result w = WatermarkVerifier.verify(stolen.stolen(), victim.watermark(), heldOut, WatermarkVerifier.IMAGES, 7);
             wmAcc = w.accuracy();
             wmP = w.pValue();

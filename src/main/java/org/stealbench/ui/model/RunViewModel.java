@@ -61,6 +61,9 @@ public final class RunViewModel {
     private final ObservableList<Point> cosine = FXCollections.observableArrayList();
     private final ObservableList<Point> watermark = FXCollections.observableArrayList();
 
+    /** The share of the progress bar training fills; evaluation and writing fill the rest. */
+    static final double TRAINED = 0.85;
+
     private long startNanos;
     private long totalSteps;
     private long stepsDone;
@@ -151,7 +154,8 @@ public final class RunViewModel {
         if (lastProgress != null) {
             stepsDone = (long) lastProgress.epoch() * lastProgress.stepsPerEpoch() + lastProgress.step() + 1;
             if (totalSteps > 0) {
-                progress.set(Math.min(1.0, (double) stepsDone / totalSteps));
+                // training fills the bar to TRAINED; evaluation and writing the rest, so it is full only when the results are written
+                progress.set(TRAINED * Math.min(1.0, (double) stepsDone / totalSteps));
             }
         }
         if (state.get() == State.RUNNING) {
@@ -163,6 +167,9 @@ public final class RunViewModel {
     private void apply(Object e) {
         if (e instanceof ExperimentEvent.Phase p) {
             phase.set(p.description());
+        } else if (e instanceof ExperimentEvent.Evaluating ev) {
+            phase.set("evaluating: " + ev.what() + " (" + ev.step() + "/" + ev.steps() + ")");
+            progress.set(TRAINED + (1 - TRAINED) * 0.95 * (ev.step() - 1) / ev.steps());
         } else if (e instanceof ExperimentEvent.Queried q) {
             queries.set(String.format(Locale.ROOT, "%,d of %,d queries used", q.used(), q.budget()));
         } else if (e instanceof ExperimentEvent.Baselines b) {

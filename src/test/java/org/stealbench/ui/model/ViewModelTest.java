@@ -286,4 +286,27 @@ class ViewModelTest {
         assertEquals(1, (int) fx(() -> browser.rows().size()));
         assertEquals("shapes", fx(() -> browser.rows().get(0).run().victimDataset()), "the comparison names the victim's data");
     }
+
+    @Test
+    void theProgressBarIsFullOnlyWhenTheResultsAreWritten() throws Exception {
+        RunViewModel run = fx(() -> RunViewModel.theft(ExperimentConfig.demo("mse").withEpochs(1)));
+        fx(() -> {
+            run.started();
+            run.post(new org.stealbench.experiment.ExperimentEvent.Training(
+                    new org.stealbench.model.train.TrainEvent.Started(1, 2, 0, 64)));
+            run.post(new org.stealbench.experiment.ExperimentEvent.Training(
+                    new org.stealbench.model.train.TrainEvent.Progress(0, 1, 2, 0.5, 100)));
+            run.drain();
+            return null;
+        });
+        assertEquals(RunViewModel.TRAINED, fx(() -> run.progressProperty().get()), 1e-9, "training done fills the training share");
+        fx(() -> {
+            run.post(new org.stealbench.experiment.ExperimentEvent.Evaluating("linear probe and kNN on mnist", 2, 3));
+            run.drain();
+            return null;
+        });
+        double evaluating = fx(() -> run.progressProperty().get());
+        assertTrue(evaluating > RunViewModel.TRAINED && evaluating < 1, "evaluation moves the bar, short of full: " + evaluating);
+        assertEquals("evaluating: linear probe and kNN on mnist (2/3)", fx(() -> run.phaseProperty().get()));
+    }
 }
