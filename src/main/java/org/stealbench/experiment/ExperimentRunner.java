@@ -81,6 +81,11 @@ public final class ExperimentRunner {
      * answers the old one gave.
      */
     public static Path checkpointDir(ExperimentConfig cfg, DatasetRegistry registry, Path resultsRoot) throws IOException {
+        return checkpointDir(cfg, registry, resultsRoot, Protocol.of(cfg, registry).queries(cfg.stealingDataset(), cfg.queries()));
+    }
+
+    private static Path checkpointDir(ExperimentConfig cfg, DatasetRegistry registry, Path resultsRoot, ImageDataset queries)
+            throws IOException {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(cfg.toJson().getBytes(StandardCharsets.UTF_8));
@@ -94,7 +99,7 @@ public final class ExperimentRunner {
                 }
             }
             // and of the query images: the same dataset id may hold other images (a rebuilt sample, another source)
-            md.update(Protocol.of(cfg, registry).queries(cfg.stealingDataset(), cfg.queries()).rawPixels());
+            md.update(queries.rawPixels());
             return resultsRoot.resolve(CHECKPOINTS).resolve(HexFormat.of().formatHex(md.digest(), 0, 8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -115,12 +120,15 @@ public final class ExperimentRunner {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
-        Path ckpt = options.checkpoints() ? checkpointDir(cfg, registry, resultsRoot) : null;
+        // the protocol and the query draw once per run: the checkpoint's name and the theft use the same images
+        Protocol protocol = Protocol.of(cfg, registry);
+        ImageDataset queries = protocol.queries(cfg.stealingDataset(), cfg.queries());
+        Path ckpt = options.checkpoints() ? checkpointDir(cfg, registry, resultsRoot, queries) : null;
         Path logFile = ckpt != null ? ckpt.resolve(RUN_LOG) : Files.createTempFile("stealbench-run", ".log");
         try (RunLog log = RunLog.open(logFile)) {
             LOG.info("theft {} (seed {}), victim {}", cfg.label(), cfg.seed(), victimFile(cfg, registry));
             try {
-                r = runInner(cfg, registry, listener, cancel, resultsRoot, options, t0, ckpt, log);
+                r = runInner(cfg, registry, listener, cancel, resultsRoot, options, t0, ckpt, log, protocol, queries);
             } catch (IOException | RuntimeException e) {
                 LOG.error("the run failed", e);
                 Path kept = keepFailure(cfg, log, resultsRoot);
@@ -175,15 +183,13 @@ public final class ExperimentRunner {
     static final String HISTORY = "epochs.json";
 
     private static ExperimentResult runInner(ExperimentConfig cfg, DatasetRegistry registry, ExperimentListener listener,
-                                             Cancellation cancel, Path resultsRoot, Options options, long t0, Path ckpt, RunLog log)
-            throws IOException {
+                                             Cancellation cancel, Path resultsRoot, Options options, long t0, Path ckpt, RunLog log,
+                                             Protocol protocol, ImageDataset queries) throws IOException {
         RunProvenance.Recorder clock = new RunProvenance.Recorder("theft", cfg.label(), cfg.seed(), Roles.SEED);
         phase(listener, clock, "loading", "loading the victim and the protocol's images");
-        Protocol protocol = Protocol.of(cfg, registry);
         Encoder victim = EncoderIO.load(victimFile(cfg, registry)).encoder();
         StealConfig sc = cfg.stealConfig();
         InProcessEncoderApi api = new InProcessEncoderApi(victim, sc.queriesNeeded(), false, List.of());
-        ImageDataset queries = protocol.queries(cfg.stealingDataset(), cfg.queries());
         DownstreamTask victimTask = protocol.victimTask();
         ImageDataset heldOut = protocol.heldOut();
         LOG.info("roles of images: {}", protocol.describe(cfg.stealingDataset(), cfg.tasks()));

@@ -49,16 +49,17 @@ public final class SimClrTrainer {
         return Roles.victimTraining(registry.load(cfg.dataset()).train().labels(), cfg.trainImages(), cfg.seed());
     }
 
-    /** The training images ({@link #trainingIndices}), adapted to the input size. */
-    public static ImageDataset trainingImages(SimClrConfig cfg, DatasetRegistry registry) {
+    /** The training images at {@code indices}, adapted to the input size. */
+    static ImageDataset trainingImages(SimClrConfig cfg, DatasetRegistry registry, int[] indices) {
         DatasetSplits splits = registry.load(cfg.dataset());
-        ImageDataset subset = splits.train().select(trainingIndices(cfg, registry));
+        ImageDataset subset = splits.train().select(indices);
         return ImageAdapters.fit(subset, subset.channels(), cfg.imageSize(), cfg.imageSize());
     }
 
     public static Result train(SimClrConfig cfg, DatasetRegistry registry, TrainListener listener, Cancellation cancel,
                                Path checkpoint, EpochHook hook) {
-        ImageDataset data = trainingImages(cfg, registry);
+        int[] indices = trainingIndices(cfg, registry);
+        ImageDataset data = trainingImages(cfg, registry, indices);
         Architecture arch = Architecture.of(cfg.architecture());
         EncoderSpec spec = EncoderSpec.of(arch, data.channels(), data.height(), data.width(), data.normalization())
                 .withWatermark(cfg.watermark());
@@ -88,7 +89,7 @@ public final class SimClrTrainer {
         prov.put("datasetSpec", registry.pinned(cfg.dataset()));
         prov.put("datasetLocation", data.origin());
         prov.put("trainImages", data.size());
-        prov.put("trainIndices", trainingIndices(cfg, registry));
+        prov.put("trainIndices", indices);
         prov.put("status", finished.status().name());
         prov.put("epochsCompleted", finished.epochsCompleted());
         prov.put("wallSeconds", Math.round(finished.seconds() * 10) / 10.0);
