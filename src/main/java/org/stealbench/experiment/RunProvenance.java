@@ -28,11 +28,6 @@ public record RunProvenance(String kind, String command, String machine, String 
         phaseSeconds = phaseSeconds == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phaseSeconds));
     }
 
-    /** Total wall time of the recorded phases. */
-    public double totalSeconds() {
-        return phaseSeconds.values().stream().mapToDouble(Double::doubleValue).sum();
-    }
-
     /**
      * Times a run's phases as it goes: {@link #phase} closes the current phase and opens the next;
      * {@link #finish} closes the last and builds the record.
