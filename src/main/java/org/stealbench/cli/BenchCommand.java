@@ -7,6 +7,7 @@ import org.stealbench.experiment.bench.BenchmarkReport;
 import org.stealbench.experiment.bench.DataBenchmark;
 import org.stealbench.experiment.bench.EngineBenchmark;
 import org.stealbench.experiment.bench.EngineWorkload;
+import org.stealbench.experiment.bench.ProbeBenchmark;
 import org.stealbench.experiment.bench.StealingTargetsBenchmark;
 import org.stealbench.experiment.bench.UiBenchmark;
 import org.stealbench.experiment.bench.VictimBenchmark;
@@ -28,14 +29,14 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine, victim, targets, any-victim, ui (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine, victim, probe, targets, any-victim, ui (default: ${DEFAULT-VALUE}).")
     String suite;
 
     @Option(names = "--victim", paramLabel = "FILE", description = "Victim suite: the victim (default: the bundled one).")
     Path victim;
 
     @Option(names = "--independent", paramLabel = "FILE",
-            description = "Victim suite: an independently trained SimCLR encoder without the watermark, for comparison.")
+            description = "Victim suite: an independently trained SimCLR encoder without the watermark, for comparison; probe suite: one more encoder to measure.")
     Path independent;
 
     @Option(names = "--workloads", defaultValue = "a,b,c1,c2,d", split = ",",
@@ -86,6 +87,12 @@ final class BenchCommand implements Callable<Integer> {
                         out.println(line);
                         out.flush();
                     });
+            case "probe" -> ProbeBenchmark.run(top.registry(), victim != null ? victim
+                    : roots.sampleData().resolve("victim-fashion-mnist/victim.zip"), independent == null ? java.util.List.of() : java.util.List.of(independent),
+                    line -> {
+                        out.println(line);
+                        out.flush();
+                    });
             case "targets" -> StealingTargetsBenchmark.run(top.registry(), seeds, line -> {
                 out.println(line);
                 out.flush();
@@ -98,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.println(line);
                 out.flush();
             });
-            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine, victim, targets, any-victim, ui");
+            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine, victim, probe, targets, any-victim, ui");
         };
         BenchmarkReport.writeSection(file, suite, section);
         out.println("updated " + file.toAbsolutePath());

@@ -17,12 +17,12 @@ public final class EncoderEvaluation {
 
     /** @param encoder null for raw pixels */
     public static List<TaskResult> evaluate(Encoder encoder, List<DownstreamTask> tasks, Features cache, long seed) {
-        return evaluate(encoder, tasks, cache, seed, LinearProbe.Schedule.CONVERGED);
+        return evaluate(encoder, tasks, cache, seed, LinearProbe.Solver.LBFGS);
     }
 
-    /** The same with another linear-probe schedule (kNN is unaffected). */
+    /** The same with another linear-probe solver (kNN is unaffected). */
     public static List<TaskResult> evaluate(Encoder encoder, List<DownstreamTask> tasks, Features cache, long seed,
-                                            LinearProbe.Schedule schedule) {
+                                            LinearProbe.Solver solver) {
         List<TaskResult> out = new ArrayList<>();
         for (DownstreamTask task : tasks) {
             String t = task.name();
@@ -31,7 +31,7 @@ public final class EncoderEvaluation {
             int classes = task.train().numClasses();
             int[] trY = task.train().labels();
             int[] teY = task.test().labels();
-            double linear = LinearProbe.accuracy(trX, trY, teX, teY, classes, seed, schedule);
+            double linear = LinearProbe.accuracy(trX, trY, teX, teY, classes, seed, solver);
             double knn = KnnClassifier.accuracy(trX, trY, teX, teY, classes, KnnClassifier.K);
             out.add(new TaskResult(t, linear, knn, trY.length, teY.length));
         }

@@ -56,9 +56,8 @@ public final class VictimBenchmark {
                 .append("): the victim trained on ").append(protocol.victim().trainIndices().length).append(" ")
                 .append(protocol.victimDataset()).append(" training images; ").append(BenchmarkReport.probeSizes(probes))
                 .append("; held-out images for the watermark: ").append(heldOut.size()).append(" of ").append(protocol.victimDataset())
-                .append(". Linear probe: softmax regression on standardised features, Adam, weight decay 8e-4, ").append(LinearProbe.EPOCHS)
-                .append(" epochs (at least ").append(LinearProbe.MIN_STEPS).append(" steps), learning rate ").append(LinearProbe.LR)
-                .append(" with cosine decay, trained to convergence; kNN: cosine, k = 20. Watermark: ").append(Math.min(WatermarkVerifier.IMAGES,
+                .append(". Linear probe: softmax regression on standardised features, L2 ").append(LinearProbe.WEIGHT_DECAY)
+                .append(", solved to its optimum by L-BFGS (decision 0011); kNN: cosine, k = 20. Watermark: ").append(Math.min(WatermarkVerifier.IMAGES,
                         heldOut.size())).append(" held-out images rotated at random, through the victim's MLP; one-sided binomial test against 50%.\n\n");
         md.append("| encoder |");
         for (String t : tasks) {

@@ -1,0 +1,96 @@
+package org.stealbench.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.stealbench.model.NativeBackend;
+import org.stealbench.model.train.CrossEntropyLoss;
+
+/** The L-BFGS probe: its objective's gradient, the solver on known problems, agreement with the Adam probe. */
+class LinearProbeSolverTest {
+
+    @BeforeAll
+    static void backend() {
+        NativeBackend.configure();
+    }
+
+    @Test
+    void probeObjectiveGradientMatchesFiniteDifferences() {
+        Nd4j.getRandom().setSeed(7);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 40, 5);
+        int[] y = new int[40];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i % 3;
+        }
+        INDArray oneHot = CrossEntropyLoss.oneHot(y, 3, DataType.DOUBLE);
+        Lbfgs.Objective f = LinearProbe.objective(x, oneHot);
+        INDArray theta = Nd4j.randn(DataType.DOUBLE, 18).muli(0.5);
+        INDArray grad = theta.ulike();
+        f.evaluate(theta, grad);
+        INDArray scratch = theta.ulike();
+        double h = 1e-6;
+        for (int i = 0; i < theta.length(); i++) {
+            INDArray plus = theta.dup();
+            plus.putScalar(i, theta.getDouble(i) + h);
+            INDArray minus = theta.dup();
+            minus.putScalar(i, theta.getDouble(i) - h);
+            double numeric = (f.evaluate(plus, scratch) - f.evaluate(minus, scratch)) / (2 * h);
+            assertEquals(numeric, grad.getDouble(i), 1e-7, "component " + i);
+        }
+        // at theta = 0 the value is log(classes)
+        assertEquals(Math.log(3), f.evaluate(Nd4j.zeros(DataType.DOUBLE, 18), scratch), 1e-12);
+    }
+
+    @Test
+    void lbfgsFindsTheMinimumOfAnIllConditionedQuadratic() {
+        double[] scale = {1, 10, 100, 1000, 1e4};
+        double[] centre = {3, -2, 0.5, 7, -1};
+        INDArray s = Nd4j.createFromArray(scale);
+        INDArray c = Nd4j.createFromArray(centre);
+        INDArray x = Nd4j.zeros(DataType.DOUBLE, 5);
+        Lbfgs.Result r = Lbfgs.minimize((p, g) -> {
+            INDArray diff = p.sub(c);
+            g.assign(diff.mul(s));
+            return 0.5 * Lbfgs.dot(diff.mul(s), diff);
+        }, x, 1e-7, 500);
+        assertTrue(r.converged(), r.toString());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(centre[i], x.getDouble(i), 1e-7 / scale[i] * 1.01);
+        }
+    }
+
+    @Test
+    void theProbeReachesAStationaryPointAndAgreesWithAdam() {
+        Object[] all = EvalTest.separable(900, 8, 4, 3);
+        INDArray allX = (INDArray) all[0];
+        INDArray trX = allX.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 600), org.nd4j.linalg.indexing.NDArrayIndex.all());
+        Object[] te = {allX.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(600, 900), org.nd4j.linalg.indexing.NDArrayIndex.all())};
+        // noisy labels so the optimum is not at infinity and the two solvers can disagree
+        int[] y = java.util.Arrays.copyOf((int[]) all[1], 600);
+        for (int i = 0; i < y.length; i += 5) {
+            y[i] = (y[i] + 1) % 4;
+        }
+        LinearProbe.Head lbfgs = LinearProbe.fit(trX, y, 4, 1);
+        Lbfgs.Result r = LinearProbe.lastLbfgs();
+        assertTrue(r.converged() && r.gradientNorm() <= LinearProbe.TOLERANCE, r.toString());
+        LinearProbe.Head adam = LinearProbe.fit(trX, y, 4, 1, LinearProbe.Schedule.CONVERGED);
+        int[] a = lbfgs.predict((INDArray) te[0]);
+        int[] b = adam.predict((INDArray) te[0]);
+        assertTrue(Metrics.accuracy(a, b) >= 0.99, "the two probes' predictions agree on " + Metrics.accuracy(a, b));
+        // and the optimum's value is no larger than Adam's end point
+        INDArray z = trX.castTo(DataType.DOUBLE).subRowVector(lbfgs.mean()).diviRowVector(lbfgs.std());
+        Lbfgs.Objective f = LinearProbe.objective(z, CrossEntropyLoss.oneHot(y, 4, DataType.DOUBLE));
+        INDArray g = Nd4j.zeros(DataType.DOUBLE, 36);
+        double atLbfgs = f.evaluate(Nd4j.concat(0, lbfgs.weights().ravel(), lbfgs.bias()), g);
+        INDArray zAdam = trX.castTo(DataType.DOUBLE).subRowVector(adam.mean().castTo(DataType.DOUBLE)).diviRowVector(adam.std().castTo(DataType.DOUBLE));
+        Lbfgs.Objective fa = LinearProbe.objective(zAdam, CrossEntropyLoss.oneHot(y, 4, DataType.DOUBLE));
+        double atAdam = fa.evaluate(Nd4j.concat(0, adam.weights().ravel(), adam.bias()).castTo(DataType.DOUBLE), g);
+        // Adam's decaying steps stop short of the optimum: its end point is never lower than L-BFGS's
+        assertTrue(atLbfgs <= atAdam, atLbfgs + " vs Adam's " + atAdam);
+    }
+}
