@@ -56,6 +56,7 @@ public final class ProbeBenchmark {
         md.append("|---|---|---|---|---|---|---|---|\n");
         Features cache = new Features();
         double worst = 0;
+        double worstPixels = 0;
         for (Map.Entry<String, Encoder> e : rows.entrySet()) {
             for (DownstreamTask t : probes) {
                 INDArray trX = e.getValue() == null ? Features.pixels(t.train()) : cache.of(e.getValue(), t.train());
@@ -70,16 +71,29 @@ public final class ProbeBenchmark {
                 double lbfgs = LinearProbe.accuracy(trX, trY, teX, teY, classes, 1, LinearProbe.Solver.LBFGS);
                 double lbfgsS = (System.nanoTime() - l0) / 1e9;
                 Lbfgs.Result r = LinearProbe.lastLbfgs();
-                double diff = 100 * (lbfgs - adam);
-                worst = Math.max(worst, Math.abs(diff));
-                String line = String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %+.2f | %.1f | %.2f | %d%s |", e.getKey(), t.name(), 100 * adam,
-                        100 * lbfgs, diff, adamS, lbfgsS, r.iterations(), r.converged() ? "" : " (not converged)");
+                double diff = Math.round(100 * 100 * (lbfgs - adam)) / 100.0; // points, to the test set's resolution
+                if (e.getValue() == null) {
+                    worstPixels = Math.max(worstPixels, Math.abs(diff));
+                } else {
+                    worst = Math.max(worst, Math.abs(diff));
+                }
+                String longer = "";
+                if (Math.abs(diff) > TOLERANCE_POINTS) {
+                    // which of the two is at the optimum? Adam run five times longer tells
+                    double adam1000 = LinearProbe.accuracy(trX, trY, teX, teY, classes, 1,
+                            new LinearProbe.Schedule(LinearProbe.MAX_EPOCHS, LinearProbe.MIN_STEPS, LinearProbe.MAX_EPOCHS, LinearProbe.LR, true));
+                    longer = String.format(Locale.ROOT, " (Adam with %d epochs: %.2f)", LinearProbe.MAX_EPOCHS, 100 * adam1000);
+                }
+                String line = String.format(Locale.ROOT, "| %s | %s | %.2f%s | %.2f | %+.2f | %.1f | %.2f | %d%s |", e.getKey(), t.name(), 100 * adam,
+                        longer, 100 * lbfgs, diff, adamS, lbfgsS, r.iterations(), r.converged() ? "" : " (not converged)");
                 log.accept(line);
                 md.append(line).append('\n');
             }
         }
-        md.append(String.format(Locale.ROOT, "%nLargest difference: %.2f points: target %s.%n%n", worst,
-                worst <= TOLERANCE_POINTS ? "met" : "NOT met"));
+        md.append(String.format(Locale.ROOT, "%nLargest difference on encoders' features: %.2f points: target %s. On raw pixels: %.2f points "
+                        + "(%s); where a difference passes the target, Adam run for %d epochs shows which side the optimum is on.%n%n", worst,
+                worst <= TOLERANCE_POINTS ? "met" : "NOT met", worstPixels, worstPixels <= TOLERANCE_POINTS ? "within the target" : "outside it",
+                LinearProbe.MAX_EPOCHS));
         md.append("Whole evaluation with the L-BFGS probe, fresh feature cache (features of every task's images, probe and kNN):\n\n");
         md.append("| encoder | tasks | seconds |\n|---|---|---|\n");
         for (Map.Entry<String, Encoder> e : rows.entrySet()) {
