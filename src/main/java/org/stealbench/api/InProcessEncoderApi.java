@@ -1,30 +1,46 @@
 package org.stealbench.api;
 
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stealbench.model.Encoder;
 
 /**
  * The victim behind an API in the same process. Thread-safe: requests are answered one at a
- * time (the victim's networks keep per-layer buffers). Counts are exact: a request is either
- * answered whole and counted, or refused whole.
+ * time (the victim's networks keep per-layer buffers, and defences keep per-client state). Counts
+ * are exact: a request is either answered whole and counted, or refused whole. For every client the
+ * API keeps which of its images (in the order sent, refused ones included) a defence refused or
+ * flagged: {@link #caught}.
  */
 public final class InProcessEncoderApi implements EncoderApi {
 
     private final Encoder victim;
     private final long budget;
     private final boolean projection;
-    private final List<OutputDefense> defenses;
-    private final Map<String, long[]> counts = new HashMap<>();
-    private final Map<String, Long> nanos = new HashMap<>();
+    private final List<Defense> defenses;
+    private final Map<String, Client> clients = new HashMap<>();
+    private volatile Consumer<String> afterRequest = c -> { };
+
+    private static final class Client {
+        long answered;
+        long refused;
+        long denied;
+        long flagged;
+        long nanos;
+        long sent;
+        final BitSet caught = new BitSet();
+    }
 
     /**
      * @param budget     queries per client (Long.MAX_VALUE for none)
      * @param projection return the projection head's output g(h) instead of the representation h
+     * @param defenses   the chain, applied in order
      */
-    public InProcessEncoderApi(Encoder victim, long budget, boolean projection, List<OutputDefense> defenses) {
+    public InProcessEncoderApi(Encoder victim, long budget, boolean projection, List<? extends Defense> defenses) {
         if (budget < 0) {
             throw new IllegalArgumentException("the budget cannot be negative");
         }
@@ -37,18 +53,45 @@ public final class InProcessEncoderApi implements EncoderApi {
         this.defenses = List.copyOf(defenses);
     }
 
+    /** Called with the client's key after each of its requests, answered or refused (for live views of the defences). */
+    public synchronized void afterRequest(Consumer<String> listener) {
+        this.afterRequest = listener;
+    }
+
     @Override
-    public synchronized INDArray query(String client, float[] images, int n) {
+    public INDArray query(String client, float[] images, int n, Proof proof) {
+        try {
+            synchronized (this) {
+                return answer(client, images, n, proof);
+            }
+        } finally {
+            afterRequest.accept(client); // answered or refused, outside the lock
+        }
+    }
+
+    private INDArray answer(String client, float[] images, int n, Proof proof) {
         int[] s = inputShape();
         if (n < 1 || images.length != n * s[0] * s[1] * s[2]) {
             throw new IllegalArgumentException("a request holds n >= 1 images of " + s[0] + "x" + s[1] + "x" + s[2]
                     + "; got " + images.length + " values for n = " + n);
         }
-        long[] c = counts.computeIfAbsent(client, k -> new long[2]);
-        if (c[0] + n > budget) {
-            c[1] += n;
+        Client c = clients.computeIfAbsent(client, k -> new Client());
+        if (c.answered + n > budget) {
+            c.refused += n;
+            c.sent += n;
             throw new QueryRefusedException("client '" + client + "': " + n + " more queries would exceed the budget of "
-                    + budget + " (" + c[0] + " used)");
+                    + budget + " (" + c.answered + " used)");
+        }
+        Defense.Request request = new Defense.Request(images, n, proof);
+        for (Defense d : defenses) {
+            try {
+                d.admit(client, request);
+            } catch (QueryRefusedException e) {
+                c.denied += n;
+                c.caught.set((int) c.sent, (int) (c.sent + n));
+                c.sent += n;
+                throw e;
+            }
         }
         long t0 = System.nanoTime();
         INDArray out = victim.trunk().forward(victim.input(images, n), false);
@@ -56,18 +99,67 @@ public final class InProcessEncoderApi implements EncoderApi {
             out = victim.head().forward(out, false);
         }
         out = out.dup();
-        for (OutputDefense d : defenses) {
-            out = d.apply(client, images, n, out);
+        boolean[] flagged = new boolean[n];
+        for (Defense d : defenses) {
+            out = d.answer(client, request, out, flagged);
         }
-        nanos.merge(client, System.nanoTime() - t0, Long::sum);
-        c[0] += n;
+        c.nanos += System.nanoTime() - t0;
+        for (int i = 0; i < n; i++) {
+            if (flagged[i]) {
+                c.flagged++;
+                c.caught.set((int) (c.sent + i));
+            }
+        }
+        c.sent += n;
+        c.answered += n;
         return out;
     }
 
     @Override
+    public synchronized Challenge challenge(String client, int n) {
+        for (Defense d : defenses) {
+            Challenge ch = d.challenge(client, n);
+            if (ch != null) {
+                return ch;
+            }
+        }
+        return null;
+    }
+
+    @Override
     public synchronized QueryAccount account(String client) {
-        long[] c = counts.getOrDefault(client, new long[2]);
-        return new QueryAccount(client, c[0], c[1], nanos.getOrDefault(client, 0L) / 1e9);
+        Client c = clients.get(client);
+        return c == null ? new QueryAccount(client, 0, 0, 0, 0, 0)
+                : new QueryAccount(client, c.answered, c.refused, c.denied, c.flagged, c.nanos / 1e9);
+    }
+
+    /** Which of the client's first {@code prefix} images (in the order sent, refused ones included) a defence refused or flagged. */
+    public synchronized BitSet caught(String client, int prefix) {
+        Client c = clients.get(client);
+        return c == null ? new BitSet() : c.caught.get(0, prefix);
+    }
+
+    /** Images the client has sent, answered or refused. */
+    public synchronized long sent(String client) {
+        Client c = clients.get(client);
+        return c == null ? 0 : c.sent;
+    }
+
+    @Override
+    public synchronized Map<String, Map<String, Double>> defenseState(String client) {
+        Map<String, Map<String, Double>> m = new LinkedHashMap<>();
+        for (Defense d : defenses) {
+            Map<String, Double> s = d.state(client);
+            if (!s.isEmpty()) {
+                m.put(d.name(), s);
+            }
+        }
+        return m;
+    }
+
+    /** The chain, in order. */
+    public List<Defense> defenses() {
+        return defenses;
     }
 
     @Override

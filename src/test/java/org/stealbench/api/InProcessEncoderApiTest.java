@@ -45,27 +45,30 @@ class InProcessEncoderApiTest {
     void answersMatchTheEncoderAndDefensesRunInOrder() {
         Encoder v = victim();
         INDArray direct = v.trunk().forward(v.input(images.batch(0, 4), 4), false).dup();
-        OutputDefense plusOne = new OutputDefense() {
+        Defense plusOne = new Defense() {
             public String name() {
                 return "plus one";
             }
 
-            public INDArray apply(String client, float[] imgs, int n, INDArray reps) {
+            public INDArray answer(String client, Request r, INDArray reps, boolean[] flagged) {
                 return reps.addi(1);
             }
         };
-        OutputDefense timesTwo = new OutputDefense() {
+        Defense timesTwo = new Defense() {
             public String name() {
                 return "times two";
             }
 
-            public INDArray apply(String client, float[] imgs, int n, INDArray reps) {
+            public INDArray answer(String client, Request r, INDArray reps, boolean[] flagged) {
+                flagged[1] = true;
                 return reps.muli(2);
             }
         };
         InProcessEncoderApi api = new InProcessEncoderApi(v, Long.MAX_VALUE, false, List.of(plusOne, timesTwo));
         INDArray got = api.query("c", images.batch(0, 4), 4);
         assertEquals(0, got.sub(direct.add(1).mul(2)).amaxNumber().doubleValue(), 1e-5);
+        assertEquals(1, api.account("c").flagged());
+        assertEquals(java.util.BitSet.valueOf(new long[] {0b10}), api.caught("c", 4));
         InProcessEncoderApi proj = new InProcessEncoderApi(v, 100, true, List.of());
         assertEquals(128, proj.outputDim());
         assertArrayEquals(new long[] {2, 128}, proj.query("c", images.batch(0, 2), 2).shape());
