@@ -100,8 +100,16 @@ public final class InProcessEncoderApi implements EncoderApi {
         }
         out = out.dup();
         boolean[] flagged = new boolean[n];
-        for (Defense d : defenses) {
-            out = d.answer(client, request, out, flagged);
+        try {
+            for (Defense d : defenses) {
+                out = d.answer(client, request, out, flagged);
+            }
+        } catch (QueryRefusedException e) {
+            c.nanos += System.nanoTime() - t0;
+            c.denied += n;
+            c.caught.set((int) c.sent, (int) (c.sent + n));
+            c.sent += n;
+            throw e;
         }
         c.nanos += System.nanoTime() - t0;
         for (int i = 0; i < n; i++) {
