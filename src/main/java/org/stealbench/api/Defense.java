@@ -40,7 +40,20 @@ public interface Defense {
         return Map.of();
     }
 
-    /** A request: {@code n} images (NCHW floats in [0,1] of the API's input shape) and the proof of work sent with them, if any. */
-    record Request(float[] images, int n, Proof proof) {
+    /**
+     * A request: {@code n} images (NCHW floats in [0,1] of the API's input shape), the proof of work sent
+     * with them (if any), and once the victim has answered, its own representations ({@code clean},
+     * read-only; null in {@link #admit}): defences that measure a client's traffic use these, not what
+     * earlier defences in the chain made of them.
+     */
+    record Request(float[] images, int n, Proof proof, INDArray clean) {
+        public Request(float[] images, int n, Proof proof) {
+            this(images, n, proof, null);
+        }
+
+        /** The victim's representations if known, else {@code fallback}. */
+        public INDArray cleanOr(INDArray fallback) {
+            return clean != null ? clean : fallback;
+        }
     }
 }

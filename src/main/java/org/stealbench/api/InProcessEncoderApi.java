@@ -99,6 +99,7 @@ public final class InProcessEncoderApi implements EncoderApi {
             out = victim.head().forward(out, false);
         }
         out = out.dup();
+        request = new Defense.Request(images, n, proof, out.dup());
         boolean[] flagged = new boolean[n];
         try {
             for (Defense d : defenses) {

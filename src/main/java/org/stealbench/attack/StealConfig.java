@@ -4,14 +4,14 @@ package org.stealbench.attack;
  * One theft: the stealing data (queries come from {@link QuerySet}), the number of query images,
  * the loss (with its reference batch size, learning rate and optimiser unless overridden: 0 or
  * null = the loss's default), the stolen architecture, epochs over the answers, whether to
- * re-query, and the seed.
+ * re-query, the seed, and the client keys (sybils) the attacker splits its queries over.
  *
  * <p>By default every query image is sent once and the answers kept as a bank. With
  * {@code requery}, every training batch is augmented (SimCLR views) and sent again, so the API
  * answers one query per view: about {@code queries x epochs} in all, each one counted.
  */
 public record StealConfig(String stealingDataset, int queries, String loss, String architecture, int epochs, int batchSize,
-                          double learningRate, String optimizer, boolean requery, long seed) {
+                          double learningRate, String optimizer, boolean requery, long seed, int sybils) {
 
     /** Colour strength of the views sent when re-querying (the victim's default augmentation). */
     public static final double REQUERY_STRENGTH = 1.0;
@@ -21,6 +21,9 @@ public record StealConfig(String stealingDataset, int queries, String loss, Stri
         org.stealbench.model.Architecture.of(architecture);
         if (queries < 2) {
             throw new IllegalArgumentException("at least 2 queries");
+        }
+        if (sybils < 1) {
+            throw new IllegalArgumentException("the attacker needs at least one client key (sybils >= 1)");
         }
         if (epochs < 1 || batchSize < 0 || learningRate < 0) {
             throw new IllegalArgumentException("epochs must be positive; batch size and learning rate non-negative (0 = the loss's default)");

@@ -44,27 +44,13 @@ import org.stealbench.model.train.TrainingTask;
 public final class StealingTrainer {
 
     static final int QUERY_BATCH = 250;
-    private static final String CLIENT = "attacker";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private StealingTrainer() {
     }
 
     /** The stolen encoder, how training ended, and the queries the API answered (earlier sessions of a resumed theft included). */
-    public record Result(Encoder stolen, TrainEvent.Finished finished, long queriesUsed, List<Double> epochLoss) {
-    }
-
-    /** Queries the API for every image of {@code queries} (already in its input shape), as one bank. */
-    public static INDArray queryBank(EncoderApi api, String client, ImageDataset queries, Cancellation cancel) {
-        INDArray bank = Nd4j.create(org.stealbench.model.nn.Precision.type(), queries.size(), api.outputDim());
-        for (int from = 0; from < queries.size(); from += QUERY_BATCH) {
-            if (cancel.isCancelled()) {
-                return bank.get(NDArrayIndex.interval(0, from), NDArrayIndex.all());
-            }
-            int to = Math.min(queries.size(), from + QUERY_BATCH);
-            bank.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).assign(api.query(client, queries.batch(from, to), to - from));
-        }
-        return bank;
+    public record Result(Encoder stolen, TrainEvent.Finished finished, long queriesUsed, List<Double> epochLoss, Attacker attacker) {
     }
 
     public static Result steal(StealConfig cfg, EncoderApi api, ImageDataset queryImages, TrainListener listener, Cancellation cancel) {
@@ -87,24 +73,32 @@ public final class StealingTrainer {
     public static Result steal(StealConfig cfg, EncoderApi api, ImageDataset queryImages, TrainListener listener, Cancellation cancel,
                                Path checkpointDir, java.util.function.BiConsumer<Encoder, java.util.function.LongSupplier> onStart) {
         int[] shape = api.inputShape();
-        ImageDataset queries = ImageAdapters.fit(queryImages, shape[0], shape[1], shape[2]);
+        ImageDataset all = ImageAdapters.fit(queryImages, shape[0], shape[1], shape[2]);
         long[] earlier = {0};
-        INDArray bank;
+        Attacker attacker = new Attacker(api, cfg.sybils());
+        Attacker.Bank answered;
         try {
-            bank = cfg.requery() ? null : bank(api, queries, cancel, checkpointDir, earlier);
+            answered = cfg.requery() ? null : bank(attacker, api, all, cancel, checkpointDir, earlier);
             if (cfg.requery() && checkpointDir != null) {
                 earlier[0] = readCount(checkpointDir);
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot use the checkpoint folder " + checkpointDir + ": " + e.getMessage(), e);
         }
-        if (bank != null && bank.size(0) < queries.size()) {
-            TrainEvent.Finished f = new TrainEvent.Finished(TrainStatus.CANCELLED, 0, 0, 0, "cancelled while querying the API");
+        if (answered != null && (answered.cancelled() || answered.indices().length < 2)) {
+            TrainEvent.Finished f = answered.cancelled()
+                    ? new TrainEvent.Finished(TrainStatus.CANCELLED, 0, 0, 0, "cancelled while querying the API")
+                    : new TrainEvent.Finished(TrainStatus.FAILED, 0, 0, 0, "the API answered " + answered.indices().length + " of "
+                            + all.size() + " queries: " + String.join("; ", attacker.refusals()));
             listener.on(f);
-            return new Result(null, f, used(api, earlier), List.of());
+            return new Result(null, f, used(attacker, earlier), List.of(), attacker);
         }
+        // what the attacker trains on: the images the API answered (all of them unless a defence refused some)
+        ImageDataset queries = answered == null || answered.complete(all.size()) ? all : all.select(answered.indices());
+        INDArray bank = answered == null ? null : answered.answers();
+        long[] batches = {0};
         Encoder stolen = new Encoder(stolenSpec(cfg, api, queries), cfg.seed());
-        onStart.accept(stolen, () -> used(api, earlier));
+        onStart.accept(stolen, () -> used(attacker, earlier));
         BatchLoss loss = cfg.lossKind().create();
         int[] labels = queries.labels();
         BatchAugmenter views = new BatchAugmenter(SimClrAugmentation.of(StealConfig.REQUERY_STRENGTH, 0.2, 0.0));
@@ -127,7 +121,7 @@ public final class StealingTrainer {
                 INDArray target;
                 if (bank == null) {
                     images = views.apply(images, idx.length, shape[0], shape[1], shape[2], seed);
-                    target = api.query(CLIENT, images, idx.length);
+                    target = attacker.query(images, idx.length, batches[0]++);
                 } else {
                     target = Nd4j.pullRows(bank, 1, idx);
                 }
@@ -154,15 +148,15 @@ public final class StealingTrainer {
             if (e instanceof TrainEvent.EpochEnd end) {
                 losses.add(end.meanLoss());
                 if (cfg.requery() && checkpointDir != null) {
-                    writeCountQuietly(checkpointDir, used(api, earlier));
+                    writeCountQuietly(checkpointDir, used(attacker, earlier));
                 }
             }
             if (e instanceof TrainEvent.Finished && cfg.requery() && checkpointDir != null) {
-                writeCountQuietly(checkpointDir, used(api, earlier));
+                writeCountQuietly(checkpointDir, used(attacker, earlier));
             }
             listener.on(e);
         }, cancel, ckpt);
-        return new Result(stolen, f, used(api, earlier), losses);
+        return new Result(stolen, f, used(attacker, earlier), losses, attacker);
     }
 
     /** How the copy is trained: the loss's (or the overridden) optimiser, weight decay 1e-4, SGD momentum 0.9, cosine decay to 0. */
@@ -180,27 +174,29 @@ public final class StealingTrainer {
                 queries.normalization());
     }
 
-    private static long used(EncoderApi api, long[] earlier) {
-        return earlier[0] + api.account(CLIENT).answered();
+    private static long used(Attacker attacker, long[] earlier) {
+        return earlier[0] + attacker.answered();
     }
 
     /** The bank of answers: read from the checkpoint folder if a complete one is there, else queried (and kept there). */
-    private static INDArray bank(EncoderApi api, ImageDataset queries, Cancellation cancel, Path dir, long[] earlier) throws IOException {
+    private static Attacker.Bank bank(Attacker attacker, EncoderApi api, ImageDataset queries, Cancellation cancel, Path dir, long[] earlier)
+            throws IOException {
         Path file = dir == null ? null : dir.resolve("bank.bin");
         if (file != null && Files.isRegularFile(file)) {
             try (InputStream in = Files.newInputStream(file)) {
                 INDArray b = NetworkState.readArray(in);
                 if (b.size(0) == queries.size() && b.size(1) == api.outputDim()) {
                     earlier[0] = readCount(dir);
-                    return b;
+                    return new Attacker.Bank(java.util.stream.IntStream.range(0, queries.size()).toArray(), b, false);
                 }
             }
         }
-        INDArray b = queryBank(api, CLIENT, queries, cancel);
-        if (file != null && b.size(0) == queries.size()) {
+        Attacker.Bank b = attacker.queryBank(queries, QUERY_BATCH, cancel);
+        // only a complete bank is kept: a resumed theft through a defence that refused some queries asks again
+        if (file != null && b.complete(queries.size())) {
             Files.createDirectories(dir);
-            DataFiles.writeAtomically(file, out -> NetworkState.writeArray(b, out));
-            writeCount(dir, api.account(CLIENT).answered());
+            DataFiles.writeAtomically(file, out -> NetworkState.writeArray(b.answers(), out));
+            writeCount(dir, attacker.answered());
         }
         return b;
     }

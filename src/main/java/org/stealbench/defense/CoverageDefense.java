@@ -58,7 +58,7 @@ final class CoverageDefense implements Defense {
     @Override
     public INDArray answer(String client, Request request, INDArray reps, boolean[] flagged) {
         Client c = clients.computeIfAbsent(client, k -> newClient(k, (int) reps.size(1)));
-        for (int b : lsh.hash(reps)) {
+        for (int b : lsh.hash(request.cleanOr(reps))) {
             c.covered.set(b);
         }
         double sd = sigma * coverage(c) * scale;

@@ -144,7 +144,7 @@ final class ProofOfWorkDefense implements Defense {
     @Override
     public INDArray answer(String client, Request request, INDArray reps, boolean[] flagged) {
         Client c = client(client);
-        for (int b : lsh.hash(reps)) {
+        for (int b : lsh.hash(request.cleanOr(reps))) {
             c.surpriseSum += surprise[b];
         }
         c.answered += reps.size(0);

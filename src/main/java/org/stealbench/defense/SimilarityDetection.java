@@ -56,7 +56,7 @@ final class SimilarityDetection implements Defense {
         if (c.ring == null) {
             c.ring = new float[history][];
         }
-        INDArray unit = reps.castTo(DataType.FLOAT);
+        INDArray unit = request.cleanOr(reps).castTo(DataType.FLOAT);
         unit = unit.diviColumnVector(unit.norm2(1).addi(1e-12));
         float[][] u = unit.toFloatMatrix();
         double[] best = new double[n];

@@ -22,7 +22,8 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
                                long seed,
                                @JsonInclude(JsonInclude.Include.NON_DEFAULT) String optimizer,
                                @JsonInclude(JsonInclude.Include.NON_DEFAULT) double learningRate,
-                               @JsonInclude(JsonInclude.Include.NON_DEFAULT) int batchSize) {
+                               @JsonInclude(JsonInclude.Include.NON_DEFAULT) int batchSize,
+                               @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ExperimentConfig.OneKey.class) int sybils) {
 
     public static final int SCHEMA = 1;
     public static final String BUNDLED = "bundled";
@@ -32,28 +33,39 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
         if (schema != SCHEMA) {
             throw new IllegalArgumentException("experiment schema " + schema + "; this version reads " + SCHEMA);
         }
+        sybils = sybils == 0 ? 1 : sybils; // files from before the field: one key
         tasks = List.copyOf(tasks == null ? List.of() : tasks);
         defenses = List.copyOf(defenses == null ? List.of() : defenses);
         // every field against its one declaration (ExperimentParameters), in the record's order
         Object[] values = {victim, stealingDataset, (long) queries, loss, stolenArchitecture, (long) epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, (long) batchSize};
+                optimizer, learningRate, (long) batchSize, (long) sybils};
         for (int i = 0; i < values.length; i++) {
             String why = ExperimentParameters.ALL.get(i).checkObject(values[i]);
             if (why != null) {
                 throw new IllegalArgumentException(why);
             }
         }
-        if (!defenses.isEmpty()) {
-            throw new IllegalArgumentException("defences are not available yet: " + defenses);
-        }
         // the same checks as the theft's own configuration, reported before anything runs
-        new StealConfig(stealingDataset, queries, loss, stolenArchitecture, epochs, batchSize, learningRate, optimizer, requery, seed);
+        new StealConfig(stealingDataset, queries, loss, stolenArchitecture, epochs, batchSize, learningRate, optimizer, requery, seed, sybils);
+    }
+
+    /** Leaves {@code sybils} out of the JSON at its default (one key), so configurations without sybils read and hash as before. */
+    public static final class OneKey {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Integer i && (i == 1 || i == 0);
+        }
+
+        @Override
+        public int hashCode() {
+            return 1;
+        }
     }
 
     /** The configuration without optimiser overrides, as {@code new ExperimentConfig(...)} before they existed. */
     public ExperimentConfig(int schema, String victim, String stealingDataset, int queries, String loss, String stolenArchitecture,
                             int epochs, boolean requery, List<String> tasks, List<String> defenses, long seed) {
-        this(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed, null, 0, 0);
+        this(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed, null, 0, 0, 1);
     }
 
     /** Every field at its declared default ({@link ExperimentParameters}): the demo experiment. */
@@ -68,57 +80,67 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
 
     public ExperimentConfig withVictim(String v) {
         return new ExperimentConfig(schema, v, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize);
+                optimizer, learningRate, batchSize, sybils);
     }
 
     public ExperimentConfig withStealingDataset(String d) {
         return new ExperimentConfig(schema, victim, d, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize);
+                optimizer, learningRate, batchSize, sybils);
     }
 
     public ExperimentConfig withQueries(int n) {
         return new ExperimentConfig(schema, victim, stealingDataset, n, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize);
+                optimizer, learningRate, batchSize, sybils);
     }
 
     public ExperimentConfig withLoss(String l) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, l, stolenArchitecture, epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize);
+                optimizer, learningRate, batchSize, sybils);
     }
 
     public ExperimentConfig withArchitecture(String a) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, a, epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize);
+                optimizer, learningRate, batchSize, sybils);
     }
 
     public ExperimentConfig withEpochs(int e) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, e, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize);
+                optimizer, learningRate, batchSize, sybils);
     }
 
     public ExperimentConfig withRequery(boolean r) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, r, tasks, defenses, seed,
-                optimizer, learningRate, batchSize);
+                optimizer, learningRate, batchSize, sybils);
     }
 
     public ExperimentConfig withTasks(List<String> t) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, t, defenses, seed,
-                optimizer, learningRate, batchSize);
+                optimizer, learningRate, batchSize, sybils);
     }
 
     public ExperimentConfig withSeed(long s) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, s,
-                optimizer, learningRate, batchSize);
+                optimizer, learningRate, batchSize, sybils);
     }
 
     /** The same experiment with the loss's optimiser, learning rate and batch size overridden (null / 0: its default). */
     public ExperimentConfig withTraining(String opt, double lr, int batch) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
-                opt, lr, batch);
+                opt, lr, batch, sybils);
+    }
+
+    public ExperimentConfig withDefenses(List<String> d) {
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, d, seed,
+                optimizer, learningRate, batchSize, sybils);
+    }
+
+    public ExperimentConfig withSybils(int k) {
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
+                optimizer, learningRate, batchSize, k);
     }
 
     public StealConfig stealConfig() {
-        return new StealConfig(stealingDataset, queries, loss, stolenArchitecture, epochs, batchSize, learningRate, optimizer, requery, seed);
+        return new StealConfig(stealingDataset, queries, loss, stolenArchitecture, epochs, batchSize, learningRate, optimizer, requery, seed, sybils);
     }
 
     /** True when the loss's reference optimiser, learning rate or batch size is overridden. */
@@ -130,6 +152,7 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
     public String label() {
         StealConfig sc = stealConfig();
         return loss + " · " + stealingDataset + " · " + queries + (requery ? " · re-query" : "")
+                + (defenses.isEmpty() ? "" : " · " + String.join("+", defenses)) + (sybils > 1 ? " · " + sybils + " keys" : "")
                 + (overridesTraining() ? String.format(java.util.Locale.ROOT, " · %s %.3g, batch %d", sc.effectiveOptimizer(),
                         sc.effectiveLearningRate(), sc.effectiveBatchSize()) : "");
     }

@@ -40,6 +40,14 @@ public sealed interface ExperimentEvent {
     record Evaluating(String what, int step, int steps) implements ExperimentEvent {
     }
 
+    /**
+     * A client's request passed the defences (answered or refused): what it has {@code sent}, the API's
+     * account of it (answered, refused, flagged), and each defence's view of it (W, difficulty, coverage...).
+     */
+    record DefenseState(String client, long sent, org.stealbench.api.QueryAccount account, java.util.Map<String, java.util.Map<String, Double>> state)
+            implements ExperimentEvent {
+    }
+
     /** A victim-training epoch: its mean loss and the watermark MLP's accuracy on its training batches (NaN without one). */
     record VictimEpoch(int epoch, int epochs, double loss, double watermarkAccuracy) implements ExperimentEvent {
     }

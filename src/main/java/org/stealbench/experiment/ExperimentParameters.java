@@ -144,7 +144,13 @@ public final class ExperimentParameters {
 
     /** A list of names (comma-separated on the command line), at least {@code minSize}, each one of {@code choices} unless empty. */
     public record Names(String name, String option, String description, List<String> defaultValue, int minSize, List<String> choices,
-                        String itemLabel) implements Parameter<List<String>> {
+                        String itemLabel, java.util.function.Function<String, String> itemCheck) implements Parameter<List<String>> {
+        /** Names from a fixed list (or free names when {@code choices} is empty). */
+        public Names(String name, String option, String description, List<String> defaultValue, int minSize, List<String> choices,
+                     String itemLabel) {
+            this(name, option, description, defaultValue, minSize, choices, itemLabel, null);
+        }
+
         @Override
         public Class<?> type() {
             return List.class;
@@ -158,6 +164,10 @@ public final class ExperimentParameters {
             for (String s : v) {
                 if (!choices.isEmpty() && !choices.contains(s)) {
                     return itemLabel + " '" + s + "' is not available (" + String.join(", ", choices) + ")";
+                }
+                String why = itemCheck == null ? null : itemCheck.apply(s);
+                if (why != null) {
+                    return why;
                 }
             }
             return null;
@@ -194,8 +204,10 @@ public final class ExperimentParameters {
     public static final Names TASKS = new Names("tasks", "--tasks",
             "Downstream tasks: linear probe and kNN on each (the victim's own dataset first)", List.of("fashion-mnist", "mnist", "digits"),
             1, List.of(), "downstream task");
-    public static final Names DEFENSES = new Names("defenses", "--defense", "Defences in front of the victim's API (none available yet)",
-            List.of(), 0, List.of(), "defence");
+    public static final Names DEFENSES = new Names("defenses", "--defense",
+            "Defences in front of the victim's API, in order: " + org.stealbench.defense.DefenseCatalog.ids()
+                    + "; each as id or id:param=value,param=value (scripts/stealbench defenses lists them)",
+            List.of(), 0, List.of(), "defence", org.stealbench.defense.DefenseCatalog::check);
     public static final Whole SEED = new Whole("seed", "--seed", "Seed of the copy's initialisation and training order", 1L, 0, Long.MAX_VALUE);
     public static final Text OPTIMIZER = new Text("optimizer", "--optimizer",
             "Optimiser overriding the loss's reference one (Adam, weight decay 1e-4; SGD, momentum 0.9)", null, List.of("adam", "sgd"), true);
@@ -204,9 +216,12 @@ public final class ExperimentParameters {
     public static final Whole BATCH_SIZE = new Whole("batchSize", "--batch-size",
             "Batch size overriding the loss's reference batch (0: the loss's; 64 for mse and wasserstein, 256 for the others)", 0L, 0, 1 << 16);
 
+    public static final Whole SYBILS = new Whole("sybils", "--sybils",
+            "Client keys the attacker splits its queries over (sybils), pooling the answers", 1L, 1, 64);
+
     /** Every field of {@link ExperimentConfig} but its schema version, in the record's order. */
     public static final List<Parameter<?>> ALL = List.of(VICTIM, STEALING_DATASET, QUERIES, LOSS, ARCHITECTURE, EPOCHS, REQUERY, TASKS,
-            DEFENSES, SEED, OPTIMIZER, LEARNING_RATE, BATCH_SIZE);
+            DEFENSES, SEED, OPTIMIZER, LEARNING_RATE, BATCH_SIZE, SYBILS);
 
     /** The folder runs write their results folders to, shared by the command line and the workbench. */
     public static final Text RESULTS = new Text("results", "--results",

@@ -189,7 +189,15 @@ public final class ExperimentRunner {
         phase(listener, clock, "loading", "loading the victim and the protocol's images");
         Encoder victim = EncoderIO.load(victimFile(cfg, registry)).encoder();
         StealConfig sc = cfg.stealConfig();
-        InProcessEncoderApi api = new InProcessEncoderApi(victim, sc.queriesNeeded(), false, List.of());
+        Features cache = new Features();
+        List<org.stealbench.api.Defense> chain = defenses(cfg, victim, protocol, cache);
+        ImageDataset honestImages = chain.isEmpty() ? null : protocol.honest(protocol.victimDataset());
+        // every key may send what the attacker needs; the honest user sends its images and the task's test images
+        long budget = chain.isEmpty() ? sc.queriesNeeded() : Math.max(sc.queriesNeeded(), honestImages.size() + victimTaskTestSize(protocol));
+        InProcessEncoderApi api = new InProcessEncoderApi(victim, budget, false, chain);
+        if (!chain.isEmpty()) {
+            api.afterRequest(key -> listener.on(new ExperimentEvent.DefenseState(key, api.sent(key), api.account(key), api.defenseState(key))));
+        }
         DownstreamTask victimTask = protocol.victimTask();
         ImageDataset heldOut = protocol.heldOut();
         LOG.info("roles of images: {}", protocol.describe(cfg.stealingDataset(), cfg.tasks()));
@@ -211,7 +219,7 @@ public final class ExperimentRunner {
         phase(listener, clock, "querying", "querying the API");
         LiveMonitor live = monitor;
         Encoder[] current = {null};
-        java.util.function.LongSupplier[] used = {() -> api.account("attacker").answered()};
+        java.util.function.LongSupplier[] used = {() -> 0L};
         StealingTrainer.Result stolen = StealingTrainer.steal(sc, api, queries, e -> {
             if (e instanceof TrainEvent.Started st) {
                 listener.on(new ExperimentEvent.Queried(used[0].getAsLong(), sc.queriesNeeded()));
@@ -255,15 +263,14 @@ public final class ExperimentRunner {
         }
         double trainSeconds = stolen.finished().seconds();
         phase(listener, clock, "evaluating", "evaluating the copy");
-        Features cache = new Features();
         List<DownstreamTask> probes = protocol.tasks(cfg.tasks());
-        int steps = probes.size() + 2;
+        int steps = probes.size() + 2 + (chain.isEmpty() ? 0 : 1);
         List<EncoderEvaluation.TaskResult> tasks = new java.util.ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
             evaluating(listener, "linear probe and kNN on " + probes.get(i).name(), i + 1, steps);
             tasks.addAll(EncoderEvaluation.evaluate(stolen.stolen(), List.of(probes.get(i)), cache, cfg.seed()));
         }
-        evaluating(listener, "fidelity and plug-in agreement on " + heldOut.size() + " held-out images", steps - 1, steps);
+        evaluating(listener, "fidelity and plug-in agreement on " + heldOut.size() + " held-out images", probes.size() + 1, steps);
         INDArray stolenHeld = cache.of(stolen.stolen(), heldOut);
         INDArray victimHeld = cache.of(victim, heldOut);
         double cosine = Fidelity.meanCosine(stolenHeld, victimHeld);
@@ -282,26 +289,86 @@ public final class ExperimentRunner {
         double wmAcc = Double.NaN;
         double wmP = Double.NaN;
         if (victim.watermark() != null) {
-            evaluating(listener, "the victim's watermark on the held-out images", steps, steps);
+            evaluating(listener, "the victim's watermark on the held-out images", probes.size() + 2, steps);
             WatermarkVerifier.Result w = WatermarkVerifier.verify(stolen.stolen(), victim.watermark(), heldOut, WatermarkVerifier.IMAGES, 7);
             wmAcc = w.accuracy();
             wmP = w.pValue();
         }
+        DefenseReport defense = null;
+        if (!chain.isEmpty()) {
+            evaluating(listener, "the honest user through the defences (" + honestImages.size() + " + " + victimTaskTestSize(protocol)
+                    + " queries)", steps, steps);
+            HonestUser.Outcome honest = HonestUser.run(api, victim, victimTask, honestImages, cache);
+            defense = defenseReport(cfg, api, chain, stolen.attacker(), honest, victimTask.name());
+            LOG.info(String.format(java.util.Locale.ROOT, "defences %s: honest user %.1f%% (undefended %.1f%%), attacker traffic caught %.1f%%, "
+                            + "honest traffic caught %.1f%%", chain.stream().map(org.stealbench.api.Defense::name).toList(),
+                    100 * defense.honestAccuracy(), 100 * defense.honestUndefended(), 100 * defense.detectionRate(), 100 * defense.falsePositiveRate()));
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         ExperimentResult partial = new ExperimentResult(cfg, "COMPLETED", "completed", tasks, cosine, floor, cka, plugIn, agreement, wmAcc,
-                wmP, stolen.queriesUsed(), trainSeconds, seconds, null);
+                wmP, stolen.queriesUsed(), trainSeconds, seconds, defense, null);
         phase(listener, clock, "writing", "writing the results");
         LOG.info(String.format(java.util.Locale.ROOT, "result: cosine %.4f (floor %.4f), watermark %.4f (p %.3g), queries %d", cosine, floor,
                 wmAcc, wmP, stolen.queriesUsed()));
-        QueryAccount account = api.account("attacker");
+        long refused = 0;
+        for (String key : stolen.attacker().keys()) {
+            QueryAccount a = api.account(key);
+            refused += a.refused() + a.denied();
+        }
         Map<String, Object> roles = protocol.describe(cfg.stealingDataset(), cfg.tasks());
-        RunProvenance prov = clock.finish(stolen.queriesUsed(), account.refused(), stolen.finished().examplesProcessed());
+        RunProvenance prov = clock.finish(stolen.queriesUsed(), refused, stolen.finished().examplesProcessed());
         Path folder = write(new TheftRecord(TheftRecord.SCHEMA, partial, roles, prov, List.copyOf(history.values())), stolen, protocol,
                 resultsRoot, registry, log.contents());
         if (ckpt != null) {
             deleteTree(ckpt);
         }
         return partial.withFolder(folder);
+    }
+
+    /** The experiment's defence chain, calibrated on the victim's representations of (up to 4,000 of) the defender's own images. */
+    static List<org.stealbench.api.Defense> defenses(ExperimentConfig cfg, Encoder victim, Protocol protocol, Features cache) {
+        if (cfg.defenses().isEmpty()) {
+            return List.of();
+        }
+        ImageDataset own = protocol.defenderImages();
+        if (own.size() > CALIBRATION_IMAGES) {
+            own = own.select(java.util.stream.IntStream.range(0, CALIBRATION_IMAGES).toArray());
+        }
+        org.stealbench.defense.DefenseContext ctx = new org.stealbench.defense.DefenseContext(cache.of(victim, own), cfg.seed());
+        return cfg.defenses().stream().map(d -> org.stealbench.defense.DefenseCatalog.build(d, ctx)).toList();
+    }
+
+    /** The defender's images the defences calibrate on, at most. */
+    static final int CALIBRATION_IMAGES = 4000;
+
+    private static int victimTaskTestSize(Protocol protocol) {
+        return protocol.victimTask().test().size();
+    }
+
+    private static DefenseReport defenseReport(ExperimentConfig cfg, InProcessEncoderApi api, List<org.stealbench.api.Defense> chain,
+                                               org.stealbench.attack.Attacker attacker, HonestUser.Outcome honest, String task) {
+        List<DefenseReport.Client> clients = new java.util.ArrayList<>();
+        long attackerSent = 0;
+        long attackerCaught = 0;
+        for (String key : attacker.keys()) {
+            QueryAccount a = api.account(key);
+            long sent = api.sent(key);
+            attackerSent += sent;
+            attackerCaught += api.caught(key, (int) sent).cardinality();
+            org.stealbench.api.Hashcash.Work w = attacker.work().get(key);
+            clients.add(new DefenseReport.Client(key, "attacker", sent, a.answered(), a.denied(), a.flagged(), w.hashes(), w.seconds(),
+                    attacker.maxBits().get(key), api.defenseState(key)));
+        }
+        String hk = honest.client().key();
+        QueryAccount h = api.account(hk);
+        long honestSent = api.sent(hk);
+        long compared = Math.min(honestSent, attackerSent);
+        double fp = compared == 0 ? Double.NaN : (double) api.caught(hk, (int) compared).cardinality() / compared;
+        org.stealbench.api.Hashcash.Work hw = honest.client().work();
+        clients.add(new DefenseReport.Client(hk, "honest", honestSent, h.answered(), h.denied(), h.flagged(), hw.hashes(), hw.seconds(),
+                honest.client().maxBits(), api.defenseState(hk)));
+        return new DefenseReport(chain.stream().map(org.stealbench.api.Defense::name).toList(), task, honest.accuracy(), honest.undefended(),
+                compared, attackerSent == 0 ? Double.NaN : (double) attackerCaught / attackerSent, fp, clients);
     }
 
     private static TreeMap<Integer, ExperimentEvent.EpochMetrics> readHistory(Path ckpt) throws IOException {

@@ -200,6 +200,15 @@ public final class Protocol {
         return registry.load(d).test().select(l.heldOut());
     }
 
+    /**
+     * The defender's own images: the victim's training images, which its owner has (defences
+     * calibrate on them). Never queried by the attacker or the honest user, never a test image.
+     */
+    public ImageDataset defenderImages() {
+        String d = requireVictim();
+        return registry.load(d).train().select(victim().trainIndices());
+    }
+
     /** The honest user's images of {@code dataset} (its training split, disjoint from every other role). */
     public ImageDataset honest(String dataset) {
         return registry.load(dataset).train().select(layout(dataset).honest());

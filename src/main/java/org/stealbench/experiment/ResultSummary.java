@@ -116,7 +116,7 @@ public final class ResultSummary {
         ExperimentResult r = new ExperimentResult(cfg, "COMPLETED", "completed", tasks, num(m, "fidelity_cosine"),
                 num(m, "fidelity_cosine_random_floor"), num(m, "fidelity_linear_cka"), num(m, "plugin_accuracy"), num(m, "plugin_agreement"),
                 num(m, "watermark_accuracy"), num(m, "watermark_p_value"), (long) num(m, "queries_used"), num(m, "stealing_seconds"),
-                num(m, "seconds"), folder);
+                num(m, "seconds"), null, folder);
         List<ExperimentEvent.EpochMetrics> epochs = new ArrayList<>();
         Path metrics = folder.resolve("metrics.csv");
         if (Files.isRegularFile(metrics)) {

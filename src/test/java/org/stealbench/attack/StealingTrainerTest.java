@@ -27,7 +27,7 @@ class StealingTrainerTest {
     }
 
     StealConfig cfg(boolean requery, int epochs) {
-        return new StealConfig("test", 64, "mse", "small-cnn", epochs, 32, 0, null, requery, 3);
+        return new StealConfig("test", 64, "mse", "small-cnn", epochs, 32, 0, null, requery, 3, 1);
     }
 
     @Test

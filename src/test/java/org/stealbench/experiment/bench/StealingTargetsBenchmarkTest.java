@@ -49,6 +49,6 @@ class StealingTargetsBenchmarkTest {
 
     private static ExperimentResult run(ExperimentConfig c, double linear, double cosine, double wm, double p) {
         return new ExperimentResult(c, "COMPLETED", "", List.of(new EncoderEvaluation.TaskResult("fashion-mnist", linear, linear, 10000, 2000)),
-                cosine, 0.28, 0.9, Double.NaN, Double.NaN, wm, p, 2000, 50, 60, null);
+                cosine, 0.28, 0.9, Double.NaN, Double.NaN, wm, p, 2000, 50, 60, null, null);
     }
 }
