@@ -125,7 +125,96 @@ final class StealCommand {
             }
             out.printf(Locale.ROOT, "watermark: %.1f%% (p = %s)%n", 100 * r.watermarkAccuracy(),
                     Metrics.formatP(r.watermarkP()));
+            if (r.defense() != null) {
+                printDefense(r.defense(), out);
+            }
             out.printf(Locale.ROOT, "queries used: %d; %.0f s; results in %s%n", r.queriesUsed(), r.seconds(), r.folder());
+            return 0;
+        }
+    }
+
+    static void printDefense(org.stealbench.experiment.DefenseReport d, java.io.PrintWriter out) {
+        out.printf(Locale.ROOT, "defences %s: honest user on %s %.1f%% (undefended %.1f%%); caught %.1f%% of the attacker's queries, "
+                        + "%.1f%% of the honest user's first %d%n", String.join(" + ", d.chain()), d.honestTask().replaceAll("@.*", ""),
+                100 * d.honestAccuracy(), 100 * d.honestUndefended(), 100 * d.detectionRate(), 100 * d.falsePositiveRate(), d.comparedQueries());
+        for (var c : d.clients()) {
+            out.printf(Locale.ROOT, "  %s (%s): %d sent, %d answered, %d refused, %d flagged%s%n", c.key(), c.role(), c.sent(), c.answered(),
+                    c.denied(), c.flagged(), c.powHashes() == 0 ? "" : String.format(Locale.ROOT, "; proof of work %,d hashes in %.1f s, up to %d bits",
+                            c.powHashes(), c.powSeconds(), c.powMaxBits()));
+        }
+    }
+
+    @Command(name = "defend", mixinStandardHelpOptions = true,
+            description = "The defence x loss matrix: steals the victim with no defence and through each defence setting, with each "
+                    + "loss, number of attacker keys and seed; writes PREFIX.md and PREFIX.csv with the copy's accuracy, fidelity and "
+                    + "watermark, the honest user's accuracy, detection and false-positive rates and the proof-of-work paid.")
+    static final class Defend implements Callable<Integer> {
+        @ParentCommand
+        StealBenchCommand top;
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        Options options;
+
+        @Option(names = "--settings", split = ";", paramLabel = "CHAIN",
+                description = "Defence settings, ';'-separated, each a chain joined by '+' (e.g. none;prada;pow:base=10+coverage); "
+                        + "default: none, then every defence at its default and at its stronger setting.")
+        List<String> settings;
+
+        @Option(names = "--losses", split = ",", defaultValue = "infonce,mse", description = "Losses (default: ${DEFAULT-VALUE}).")
+        List<String> losses;
+
+        @Option(names = "--keys", split = ",", defaultValue = "1", description = "Attacker keys (sybils) to try (default: ${DEFAULT-VALUE}).")
+        List<Integer> keys;
+
+        @Option(names = "--seeds", split = ",", defaultValue = "1", description = "Seeds (default: ${DEFAULT-VALUE}).")
+        List<Long> seeds;
+
+        @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Writes PREFIX.md and PREFIX.csv.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            ExperimentConfig base = options.build(top.registry());
+            List<String> s = new java.util.ArrayList<>();
+            if (settings == null) {
+                s.add(org.stealbench.experiment.DefenseMatrix.NONE);
+                s.addAll(org.stealbench.defense.DefenseCatalog.defaultAndStronger());
+            } else {
+                s.addAll(settings);
+            }
+            for (String setting : s) {
+                for (String d : org.stealbench.experiment.DefenseMatrix.chain(setting)) {
+                    String why = org.stealbench.defense.DefenseCatalog.check(d);
+                    if (why != null) {
+                        throw new IllegalArgumentException(why);
+                    }
+                }
+            }
+            losses.forEach(StealingLoss::of);
+            var o = spec.commandLine().getOut();
+            var r = org.stealbench.experiment.DefenseMatrix.run(base, s, losses, keys, seeds, top.registry(), options.results(), new Cancellation(),
+                    lines(o));
+            DataFiles.writeAtomically(Path.of(out + ".md"), os -> os.write(r.markdown().getBytes(StandardCharsets.UTF_8)));
+            DataFiles.writeAtomically(Path.of(out + ".csv"), os -> os.write(r.csv().getBytes(StandardCharsets.UTF_8)));
+            o.println();
+            o.println(r.markdown());
+            o.println("wrote " + out + ".md, .csv");
+            return 0;
+        }
+    }
+
+    @Command(name = "defenses", mixinStandardHelpOptions = true,
+            description = "List the defences with their parameters (defaults, ranges), as --defense takes them.")
+    static final class Defenses implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().print(org.stealbench.defense.DefenseCatalog.help());
             return 0;
         }
     }

@@ -58,7 +58,7 @@ public final class DefenseCatalog {
     }
 
     /** A kind of defence: id, one-line explanation, parameters, and its constructor. */
-    public record Kind(String id, String title, String explanation, List<Param> params,
+    public record Kind(String id, String title, String explanation, List<Param> params, String stronger,
                        BiFunction<Spec, DefenseContext, Defense> factory) {
         public Param param(String name) {
             return params.stream().filter(p -> p.name.equals(name)).findFirst().orElse(null);
@@ -106,19 +106,19 @@ public final class DefenseCatalog {
                             Param.number("sigma", 0.5, 0, 1000, "standard deviation of the noise"),
                             Param.choice("relative", "false", List.of("false", "true"),
                                     "scale mean and sigma by each answer's root-mean-square element")),
-                    Poisoning::new),
+                    "poisoning:sigma=5", Poisoning::new),
             new Kind("similarity", "Similarity detection",
                     "Flags a query whose representation is too similar ((cos+1)/2 above the threshold) to one of the client's earlier ones, and answers it with garbage or refuses it.",
                     List.of(Param.number("threshold", 0.8, 0.5, 1, "similarity (cos+1)/2 above which a query is flagged"),
                             Param.whole("history", 10000, 1, 1_000_000, "earlier answers kept per client"),
                             Param.choice("action", "garbage", List.of("garbage", "refuse"),
                                     "garbage: answer N(1000, 1) per element; refuse: refuse the request")),
-                    SimilarityDetection::new),
+                    "similarity:threshold=0.95", SimilarityDetection::new),
             new Kind("prada", "PRADA",
                     "Keeps each query's smallest L2 distance to the client's earlier queries; when a Shapiro-Wilk test finds these distances far from normal (W below the threshold), the client is flagged and refused from then on.",
                     List.of(Param.number("threshold", 0.9, 0, 1, "Shapiro-Wilk W below which the client is flagged"),
                             Param.whole("min", 100, 3, 5000, "queries before the first test")),
-                    Prada::new),
+                    "prada:threshold=0.95", Prada::new),
             new Kind("pow", "Calibrated proof-of-work",
                     "Before each answer the client solves a hashcash puzzle; its difficulty grows with how far the client's traffic departs from honest traffic (excess cross-entropy of its representations' LSH buckets), calibrated on the defender's own images so that honest users pay the base.",
                     List.of(Param.whole("base", 8, 0, 24, "leading zero bits asked of every client (per image)"),
@@ -126,14 +126,14 @@ public final class DefenseCatalog {
                             Param.number("gain", 4, 0, 64, "extra bits per bit of excess cross-entropy beyond honest traffic"),
                             Param.number("expiry", 60, 0.001, 86400, "seconds a challenge stays valid"),
                             Param.whole("lsh", 10, 2, 20, "random hyperplanes of the locality-sensitive hash")),
-                    ProofOfWorkDefense::new),
+                    "pow:gain=8", ProofOfWorkDefense::new),
             new Kind("coverage", "Coverage-based active defence (B4B)",
                     "Adds noise that grows with the fraction of representation space (LSH buckets) the client's answers have covered, and maps each client's answers through its own fixed transformation so that answers bought with several keys do not line up.",
                     List.of(Param.whole("lsh", 12, 2, 20, "random hyperplanes of the locality-sensitive hash (2^lsh buckets)"),
                             Param.number("sigma", 1, 0, 100, "noise at full coverage, in units of the answers' typical element size"),
                             Param.choice("transform", "orthogonal", List.of("orthogonal", "permutation", "none"),
                                     "each client's own transformation of the answers")),
-                    CoverageDefense::new));
+                    "coverage:sigma=4", CoverageDefense::new));
 
     public static Kind kind(String id) {
         return KINDS.stream().filter(k -> k.id.equals(id)).findFirst().orElse(null);
@@ -202,11 +202,22 @@ public final class DefenseCatalog {
         return spec.kind.factory.apply(spec, context);
     }
 
+    /** Every defence at its default setting and at its stronger one, as experiments name them (the defence matrix's rows). */
+    public static List<String> defaultAndStronger() {
+        List<String> out = new ArrayList<>();
+        for (Kind k : KINDS) {
+            out.add(k.id);
+            out.add(k.stronger);
+        }
+        return out;
+    }
+
     /** A help text: every defence with its explanation and parameters (default, range). */
     public static String help() {
         StringBuilder b = new StringBuilder();
         for (Kind k : KINDS) {
-            b.append(k.id).append(": ").append(k.explanation).append('\n');
+            b.append(k.id).append(" (").append(k.title).append("): ").append(k.explanation).append(" Stronger setting: ")
+                    .append(k.stronger).append('\n');
             for (Param p : k.params) {
                 b.append("    ").append(p.name).append(" = ").append(p.defaultValue).append(" (").append(p.range()).append("): ")
                         .append(p.description).append('\n');

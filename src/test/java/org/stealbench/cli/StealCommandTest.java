@@ -36,6 +36,20 @@ class StealCommandTest {
     }
 
     @Test
+    void unknownDefencesAndParametersOutOfRangeAreRefusedWithTheValidRange() {
+        DatasetsCommandTest.Result r = DatasetsCommandTest.run("steal", "--defense", "pow:base=40", "--results", tmp.resolve("results").toString(),
+                "--data-dir", tmp.toString());
+        assertTrue(r.code() != 0, r.err());
+        assertTrue(r.err().contains("pow: base must be between 0 and 24, not 40"), r.err());
+        DatasetsCommandTest.Result u = DatasetsCommandTest.run("steal", "--defense", "prada,honeypot", "--data-dir", tmp.toString());
+        assertTrue(u.err().contains("unknown defence 'honeypot'; known: poisoning, similarity, prada, pow, coverage"), u.err());
+        DatasetsCommandTest.Result list = DatasetsCommandTest.run("defenses");
+        assertEquals(0, list.code());
+        assertTrue(list.out().contains("prada (PRADA)") && list.out().contains("base = 8 (0 to 24)"), list.out());
+        assertFalse(Files.exists(tmp.resolve("results")), "nothing ran");
+    }
+
+    @Test
     void configFileErrorsNameThePathAndThePlace() throws Exception {
         DatasetsCommandTest.Result missing = DatasetsCommandTest.run("steal", "--config", tmp.resolve("nope.json").toString(),
                 "--data-dir", tmp.toString());

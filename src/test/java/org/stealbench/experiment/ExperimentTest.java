@@ -185,6 +185,45 @@ class ExperimentTest {
     }
 
     @Test
+    void aTheftThroughDefencesReportsTheAttackerTheHonestUserAndTheWorkTheyDid() throws Exception {
+        Path victim = tinyVictim();
+        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "mse", "small-cnn", 1,
+                false, List.of("digits"), List.of("pow:base=3", "poisoning:sigma=0.1", "prada:min=20"), 1).withSybils(2);
+        List<ExperimentEvent> events = new ArrayList<>();
+        ExperimentResult r = ExperimentRunner.run(cfg, registry(), events::add, new Cancellation(), tmp.resolve("results"));
+        assertEquals("COMPLETED", r.status(), r.message());
+        DefenseReport d = r.defense();
+        assertEquals(List.of("pow:base=3", "poisoning:sigma=0.1", "prada:min=20"), d.chain());
+        assertEquals(List.of("attacker-1", "attacker-2", "honest"), d.clients().stream().map(DefenseReport.Client::key).toList());
+        DefenseReport.Client a1 = d.clients().get(0);
+        DefenseReport.Client honest = d.clients().get(2);
+        assertEquals(32, a1.sent(), "the two keys share the 64 queries");
+        // every answered image cost at least one hash; the honest user paid too
+        assertTrue(a1.powHashes() >= a1.answered() && a1.powMaxBits() >= 3, a1.toString());
+        assertTrue(honest.powHashes() >= honest.answered() && honest.answered() > 0, honest.toString());
+        assertTrue(d.honestAccuracy() >= 0 && d.honestAccuracy() <= 1 && d.honestUndefended() > 0.2, d.toString());
+        assertTrue(a1.state().containsKey("prada:min=20") && a1.state().containsKey("pow:base=3"), a1.state().toString());
+        assertTrue(events.stream().anyMatch(e -> e instanceof ExperimentEvent.DefenseState s && s.client().equals("honest")));
+        // read back from the folder as written
+        assertEquals(d, ResultSummary.read(r.folder()).result().defense());
+        assertEquals(cfg, ExperimentConfig.read(r.folder().resolve("config.json")));
+    }
+
+    @Test
+    void defencesAndKeysAreCheckedAndOneKeyLeavesOldConfigurationsUnchanged() throws Exception {
+        ExperimentConfig demo = ExperimentConfig.defaults();
+        assertFalse(demo.toJson().contains("sybils"), "one key is not written, so earlier files hash as before");
+        assertEquals(1, ExperimentConfig.fromJson(demo.toJson()).sybils());
+        ExperimentConfig four = demo.withSybils(4).withDefenses(List.of("prada", "pow:base=10"));
+        assertEquals(four, ExperimentConfig.fromJson(four.toJson()));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> demo.withDefenses(List.of("firewall")));
+        assertTrue(unknown.getMessage().contains("unknown defence 'firewall'"), unknown.getMessage());
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> demo.withDefenses(List.of("pow:base=99")));
+        assertTrue(range.getMessage().contains("between 0 and 24"), range.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> demo.withSybils(65));
+    }
+
+    @Test
     void reQueryingCountsEveryView() throws Exception {
         Path victim = tinyVictim();
         ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "mse", "small-cnn", 3,
