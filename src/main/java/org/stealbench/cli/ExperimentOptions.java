@@ -22,10 +22,11 @@ final class ExperimentOptions {
     private ExperimentOptions() {
     }
 
-    /** Adds an option per field to {@code spec} (all but the loss for commands that sweep losses), and --results. */
-    static void install(CommandSpec spec, boolean withLoss) {
+    /** Adds an option per field to {@code spec}, but for the fields the command sweeps itself, and --results. */
+    static void install(CommandSpec spec, Parameter<?>... swept) {
+        java.util.Set<Parameter<?>> skip = java.util.Set.of(swept);
         for (Parameter<?> p : ExperimentParameters.ALL) {
-            if (p == ExperimentParameters.LOSS && !withLoss) {
+            if (skip.contains(p)) {
                 continue;
             }
             spec.addOption(option(p));

@@ -1,5 +1,7 @@
 package org.stealbench.cli;
 
+import org.stealbench.experiment.ExperimentParameters;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.stealbench.data.DatasetException;
@@ -38,9 +40,11 @@ public final class StealBenchCommand {
         StealBenchCommand top = new StealBenchCommand();
         CommandLine cl = new CommandLine(top);
         // the experiment's fields, declared once, become the stealing commands' options
-        ExperimentOptions.install(cl.getSubcommands().get("steal").getCommandSpec(), true);
-        ExperimentOptions.install(cl.getSubcommands().get("compare-losses").getCommandSpec(), false);
-        ExperimentOptions.install(cl.getSubcommands().get("budget-sweep").getCommandSpec(), false);
+        ExperimentOptions.install(cl.getSubcommands().get("steal").getCommandSpec());
+        ExperimentOptions.install(cl.getSubcommands().get("compare-losses").getCommandSpec(), ExperimentParameters.LOSS);
+        ExperimentOptions.install(cl.getSubcommands().get("budget-sweep").getCommandSpec(), ExperimentParameters.LOSS);
+        ExperimentOptions.install(cl.getSubcommands().get("defend").getCommandSpec(), ExperimentParameters.LOSS, ExperimentParameters.DEFENSES,
+                ExperimentParameters.SYBILS, ExperimentParameters.SEED);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (top.stacktrace) {
