@@ -77,6 +77,30 @@ class WorkbenchAppTest {
     }
 
     @Test
+    void theDefencePanelBuildsTheChainAndShowsALoadedOne(FxRobot robot) throws Exception {
+        Workbench wb = app.workbench();
+        robot.interact(() -> wb.form().load(ExperimentConfig.demo("mse")));
+        javafx.scene.control.CheckBox pow = robot.lookup("#defense-pow").queryAs(javafx.scene.control.CheckBox.class);
+        javafx.scene.control.TextField powParams = robot.lookup("#defense-pow-params").queryAs(javafx.scene.control.TextField.class);
+        javafx.scene.control.CheckBox prada = robot.lookup("#defense-prada").queryAs(javafx.scene.control.CheckBox.class);
+        assertTrue(powParams.isDisabled(), "parameters wait for their defence");
+        assertTrue(pow.getTooltip().getText().contains("base = 8 (0 to 24)"), pow.getTooltip().getText());
+        robot.interact(prada::fire);
+        robot.interact(pow::fire);
+        robot.interact(() -> powParams.setText("base=10"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> wb.form().validBinding().get());
+        assertEquals(List.of("prada", "pow:base=10"), wb.form().toConfig().defenses());
+        robot.interact(() -> powParams.setText("base=99"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !wb.form().validBinding().get());
+        assertTrue(wb.form().problemsBinding().get().contains("between 0 and 24"), wb.form().problemsBinding().get());
+        robot.interact(() -> wb.form().load(ExperimentConfig.demo("mse").withDefenses(List.of("coverage:sigma=4")).withSybils(4)));
+        javafx.scene.control.CheckBox coverage = robot.lookup("#defense-coverage").queryAs(javafx.scene.control.CheckBox.class);
+        assertTrue(coverage.isSelected() && !pow.isSelected() && !prada.isSelected());
+        assertEquals("sigma=4", robot.lookup("#defense-coverage-params").queryAs(javafx.scene.control.TextField.class).getText());
+        assertEquals(4, robot.lookup("#sybils").queryAs(javafx.scene.control.Spinner.class).getValue());
+    }
+
+    @Test
     void listsDatasetsAndShowsSamples(FxRobot robot) throws Exception {
         robot.clickOn("Data");
         TableView<?> table = robot.lookup("#datasetTable").queryAs(TableView.class);

@@ -64,6 +64,9 @@ public final class ExperimentViewModel {
     private final BooleanProperty requery = new SimpleBooleanProperty(ExperimentParameters.REQUERY.defaultValue());
     private final ObservableList<String> tasks = FXCollections.observableArrayList(ExperimentParameters.TASKS.defaultValue());
     private final LongProperty seed = new SimpleLongProperty(ExperimentParameters.SEED.defaultValue());
+    /** The defence chain, as experiments name it ({@code prada}, {@code pow:base=10}). */
+    private final ObservableList<String> defenses = FXCollections.observableArrayList(ExperimentParameters.DEFENSES.defaultValue());
+    private final IntegerProperty sybils = new javafx.beans.property.SimpleIntegerProperty(ExperimentParameters.SYBILS.defaultValue().intValue());
     private final ObservableList<String> datasetChoices = FXCollections.observableArrayList("fashion-mnist", "mnist", "digits", "shapes");
 
     private final StringBinding problems;
@@ -79,7 +82,7 @@ public final class ExperimentViewModel {
         this.background = background;
         this.fx = fx;
         problems = Bindings.createStringBinding(this::computeProblems, victim, victimInfo, stealingDataset, capacity, capacityError, queries,
-                loss, architecture, epochs, requery, tasks, victimRepDim, dataProblems);
+                loss, architecture, epochs, requery, tasks, victimRepDim, dataProblems, defenses, sybils);
         valid = Bindings.createBooleanBinding(() -> problems.get().isEmpty(), problems);
         budgetNote = Bindings.createStringBinding(this::computeBudgetNote, queries, victimTrainingImages, epochs, requery, capacity, loss);
         lossExplanation = Bindings.createStringBinding(() -> {
@@ -245,7 +248,8 @@ public final class ExperimentViewModel {
         }
         // each field against its declaration, then what only the combination can get wrong
         for (String why : new String[] {ExperimentParameters.QUERIES.check((long) queries.get()), ExperimentParameters.EPOCHS.check((long) epochs.get()), ExperimentParameters.LOSS.check(loss.get()),
-                ExperimentParameters.ARCHITECTURE.check(architecture.get()), ExperimentParameters.TASKS.check(List.copyOf(tasks)), ExperimentParameters.SEED.check(seed.get())}) {
+                ExperimentParameters.ARCHITECTURE.check(architecture.get()), ExperimentParameters.TASKS.check(List.copyOf(tasks)), ExperimentParameters.SEED.check(seed.get()),
+                ExperimentParameters.DEFENSES.check(List.copyOf(defenses)), ExperimentParameters.SYBILS.check((long) sybils.get())}) {
             if (why != null) {
                 p.add(why);
             }
@@ -296,8 +300,8 @@ public final class ExperimentViewModel {
             throw new IllegalArgumentException(problems.get());
         }
         return new ExperimentConfig(ExperimentConfig.SCHEMA, victim.get(), stealingDataset.get(), queries.get(), loss.get(), architecture.get(),
-                epochs.get(), requery.get(), List.copyOf(tasks), List.of(), seed.get())
-                .withTraining(training.get().optimizer(), training.get().learningRate(), training.get().batchSize());
+                epochs.get(), requery.get(), List.copyOf(tasks), List.copyOf(defenses), seed.get())
+                .withTraining(training.get().optimizer(), training.get().learningRate(), training.get().batchSize()).withSybils(sybils.get());
     }
 
     /** Sets every field from {@code cfg}. */
@@ -322,6 +326,8 @@ public final class ExperimentViewModel {
         epochs.set(cfg.epochs());
         requery.set(cfg.requery());
         tasks.setAll(cfg.tasks());
+        defenses.setAll(cfg.defenses());
+        sybils.set(cfg.sybils());
         seed.set(cfg.seed());
         training.set(cfg);
     }
@@ -381,6 +387,14 @@ public final class ExperimentViewModel {
 
     public ObservableList<String> tasks() {
         return tasks;
+    }
+
+    public ObservableList<String> defenses() {
+        return defenses;
+    }
+
+    public IntegerProperty sybilsProperty() {
+        return sybils;
     }
 
     public LongProperty seedProperty() {

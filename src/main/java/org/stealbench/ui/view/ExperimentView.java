@@ -1,6 +1,7 @@
 package org.stealbench.ui.view;
 
 import java.io.IOException;
+import java.util.List;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
 import javafx.fxml.FXMLLoader;
@@ -18,6 +19,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import javafx.util.converter.IntegerStringConverter;
 import org.stealbench.experiment.ExperimentConfig;
+import org.stealbench.defense.DefenseCatalog;
 import org.stealbench.experiment.ExperimentParameters;
 import org.stealbench.ui.model.ExperimentViewModel;
 
@@ -63,6 +65,8 @@ public final class ExperimentView {
     private CheckBox requery;
     @FXML
     private FlowPane tasks;
+    @FXML
+    private javafx.scene.layout.VBox defenses;
     @FXML
     private Spinner<Integer> seed;
     @FXML
@@ -133,6 +137,7 @@ public final class ExperimentView {
             form.tasks().addListener((javafx.collections.ListChangeListener<String>) ch -> cb.setSelected(form.tasks().contains(t)));
             tasks.getChildren().add(cb);
         }
+        buildDefenses();
         seed.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory((int) ExperimentParameters.SEED.min(), Integer.MAX_VALUE,
                 (int) form.seedProperty().get()));
         seed.getValueFactory().valueProperty().addListener((o, a, b) -> form.seedProperty().set(b));
@@ -144,6 +149,90 @@ public final class ExperimentView {
         runButton.disableProperty().bind(form.validBinding().not());
         fifthButton.disableProperty().bind(form.victimTrainingImagesProperty().lessThan(10));
         markFifth();
+    }
+
+    /**
+     * One row per defence of the catalog: a check box (its title; the tooltip explains it) and a field
+     * for parameters other than the defaults ({@code base=10,gain=8}; the tooltip lists each one's
+     * default and range); then the attacker's keys. The chain is rebuilt from the rows, in the
+     * catalog's order, on every change; the form's check reports bad parameters with their ranges.
+     */
+    private void buildDefenses() {
+        List<Runnable> sync = new java.util.ArrayList<>();
+        List<CheckBox> boxes = new java.util.ArrayList<>();
+        List<javafx.scene.control.TextField> fields = new java.util.ArrayList<>();
+        boolean[] updating = {false};
+        Runnable push = () -> {
+            if (updating[0]) {
+                return;
+            }
+            List<String> chain = new java.util.ArrayList<>();
+            for (int i = 0; i < boxes.size(); i++) {
+                if (boxes.get(i).isSelected()) {
+                    String params = fields.get(i).getText() == null ? "" : fields.get(i).getText().strip();
+                    chain.add(DefenseCatalog.KINDS.get(i).id() + (params.isEmpty() ? "" : ":" + params));
+                }
+            }
+            updating[0] = true;
+            form.defenses().setAll(chain);
+            updating[0] = false;
+        };
+        for (DefenseCatalog.Kind k : DefenseCatalog.KINDS) {
+            CheckBox cb = new CheckBox(k.title());
+            cb.setId("defense-" + k.id());
+            StringBuilder help = new StringBuilder(k.explanation()).append("\nParameters (type to change, e.g. ")
+                    .append(k.stronger().contains(":") ? k.stronger().substring(k.stronger().indexOf(':') + 1) : "").append("):");
+            for (DefenseCatalog.Param p : k.params()) {
+                help.append("\n  ").append(p.name()).append(" = ").append(p.defaultValue()).append(" (").append(p.range()).append("): ")
+                        .append(p.description());
+            }
+            Tooltip tip = new Tooltip(help.toString());
+            tip.setWrapText(true);
+            tip.setMaxWidth(480);
+            cb.setTooltip(tip);
+            javafx.scene.control.TextField params = new javafx.scene.control.TextField();
+            params.setId("defense-" + k.id() + "-params");
+            params.setPromptText("defaults");
+            params.setPrefColumnCount(14);
+            params.setTooltip(tip);
+            params.disableProperty().bind(cb.selectedProperty().not());
+            cb.selectedProperty().addListener((o, a, b) -> push.run());
+            params.textProperty().addListener((o, a, b) -> push.run());
+            boxes.add(cb);
+            fields.add(params);
+            javafx.scene.layout.HBox row = new javafx.scene.layout.HBox(8, cb, params);
+            row.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+            javafx.scene.layout.HBox.setHgrow(cb, javafx.scene.layout.Priority.ALWAYS);
+            cb.setMaxWidth(Double.MAX_VALUE);
+            defenses.getChildren().add(row);
+        }
+        // a loaded experiment sets the rows
+        javafx.collections.ListChangeListener<String> pull = ch -> {
+            if (updating[0]) {
+                return;
+            }
+            updating[0] = true;
+            for (int i = 0; i < boxes.size(); i++) {
+                String id = DefenseCatalog.KINDS.get(i).id();
+                String found = form.defenses().stream().filter(d -> d.equals(id) || d.startsWith(id + ":")).findFirst().orElse(null);
+                boxes.get(i).setSelected(found != null);
+                fields.get(i).setText(found == null || !found.contains(":") ? "" : found.substring(found.indexOf(':') + 1));
+            }
+            updating[0] = false;
+        };
+        form.defenses().addListener(pull);
+        pull.onChanged(null);
+        Spinner<Integer> keys = new Spinner<>((int) ExperimentParameters.SYBILS.min(), (int) ExperimentParameters.SYBILS.max(),
+                form.sybilsProperty().get());
+        keys.setId("sybils");
+        keys.setPrefWidth(80);
+        keys.setTooltip(new Tooltip(ExperimentParameters.SYBILS.help()));
+        keys.valueProperty().addListener((o, a, b) -> form.sybilsProperty().set(b));
+        form.sybilsProperty().addListener((o, a, b) -> keys.getValueFactory().setValue(b.intValue()));
+        Label keysLabel = new Label("attacker's keys (sybils)");
+        javafx.scene.layout.HBox keysRow = new javafx.scene.layout.HBox(8, keysLabel, keys);
+        keysRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        defenses.getChildren().add(keysRow);
     }
 
     private void bindBudget() {

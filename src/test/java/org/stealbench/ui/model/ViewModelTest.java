@@ -123,8 +123,19 @@ class ViewModelTest {
         assertFalse(fx(() -> form.validBinding().get()), "a task whose data is not here is refused before Run");
         assertTrue(fx(() -> form.problemsBinding().get()).contains("task cifar10: "), () -> form.problemsBinding().get());
 
+        // a defence with a parameter out of range is refused with the range, before Run
+        fx(() -> {
+            form.load(ExperimentConfig.defaults());
+            form.defenses().setAll("prada", "pow:base=99");
+            return null;
+        });
+        settle();
+        assertFalse(fx(() -> form.validBinding().get()));
+        assertTrue(fx(() -> form.problemsBinding().get()).contains("pow: base must be between 0 and 24, not 99"), () -> form.problemsBinding().get());
+
         Path file = tmp.resolve("exp.json");
-        ExperimentConfig cfg = ExperimentConfig.demo("softnn").withQueries(1500).withEpochs(7).withRequery(true).withTasks(List.of("mnist"));
+        ExperimentConfig cfg = ExperimentConfig.demo("softnn").withQueries(1500).withEpochs(7).withRequery(true).withTasks(List.of("mnist"))
+                .withDefenses(List.of("prada", "pow:base=10")).withSybils(3);
         fx(() -> {
             form.load(cfg);
             return null;
