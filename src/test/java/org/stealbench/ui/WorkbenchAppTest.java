@@ -98,6 +98,21 @@ class WorkbenchAppTest {
         assertTrue(coverage.isSelected() && !pow.isSelected() && !prada.isSelected());
         assertEquals("sigma=4", robot.lookup("#defense-coverage-params").queryAs(javafx.scene.control.TextField.class).getText());
         assertEquals(4, robot.lookup("#sybils").queryAs(javafx.scene.control.Spinner.class).getValue());
+
+        // a defended run: the Live view draws each client's state over the images it sent
+        robot.interact(() -> wb.form().load(ExperimentConfig.demo("mse").withQueries(256).withEpochs(1).withTasks(List.of("digits"))
+                .withDefenses(List.of("pow:base=2", "prada"))));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> wb.form().validBinding().get());
+        robot.clickOn("#toolRun");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !wb.queue().items().isEmpty());
+        RunViewModel run = wb.queue().items().get(wb.queue().items().size() - 1);
+        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> run.state().finished());
+        assertEquals(RunViewModel.State.COMPLETED, run.state(), run.messageProperty().get());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.live().defenseClients() == 2);
+        assertTrue(robot.lookup("#defenseRow").query().isVisible());
+        String summary = robot.lookup("#defenseSummary").queryAs(Label.class).getText();
+        assertTrue(summary.contains("attacker: 256 sent") && summary.contains("honest:") && summary.contains("prada W"), summary);
+        assertTrue(run.resultProperty().get().defense() != null);
     }
 
     @Test

@@ -60,6 +60,19 @@ public final class RunViewModel {
     private final ObservableList<Point> knn = FXCollections.observableArrayList();
     private final ObservableList<Point> cosine = FXCollections.observableArrayList();
     private final ObservableList<Point> watermark = FXCollections.observableArrayList();
+    private final ObservableList<DefensePoint> defense = FXCollections.observableArrayList();
+    private final StringProperty defenseSummary = new SimpleStringProperty("");
+    private final java.util.Map<String, String> defenseLines = new java.util.TreeMap<>();
+
+    /**
+     * A client's state after one of its requests passed the defences: images it has sent, and each
+     * quantity by name ("caught" = refused or flagged so far, "prada W", "pow bits", "coverage coverage" ...).
+     */
+    public record DefensePoint(String client, long sent, java.util.Map<String, Double> values) {
+    }
+
+    /** The name of the "refused or flagged so far" quantity of {@link DefensePoint}. */
+    public static final String CAUGHT = "refused or flagged";
 
     /** The share of the progress bar training fills; evaluation and writing fill the rest. */
     static final double TRAINED = 0.85;
@@ -197,6 +210,19 @@ public final class RunViewModel {
             if (!Double.isNaN(m.watermark())) {
                 watermark.add(new Point(m.epoch() + 1, m.watermark()));
             }
+        } else if (e instanceof ExperimentEvent.DefenseState d) {
+            java.util.Map<String, Double> v = new java.util.LinkedHashMap<>();
+            v.put(CAUGHT, (double) d.account().caught());
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s: %,d sent, %,d answered, %,d refused, %,d flagged", d.client(),
+                    d.sent(), d.account().answered(), d.account().denied(), d.account().flagged()));
+            d.state().forEach((defence, quantities) -> {
+                String id = defence.contains(":") ? defence.substring(0, defence.indexOf(':')) : defence;
+                quantities.forEach((q, x) -> v.put(id + " " + q, x));
+                line.append("; ").append(id).append(' ').append(describe(id, quantities));
+            });
+            defense.add(new DefensePoint(d.client(), d.sent(), v));
+            defenseLines.put(d.client(), line.toString());
+            defenseSummary.set(String.join("\n", defenseLines.values()));
         } else if (e instanceof ExperimentEvent.VictimEpoch v) {
             if (!Double.isNaN(v.watermarkAccuracy())) {
                 watermark.add(new Point(v.epoch() + 1, v.watermarkAccuracy()));
@@ -330,6 +356,29 @@ public final class RunViewModel {
 
     public ObservableList<Point> cosine() {
         return cosine;
+    }
+
+    /** Each client's defence state after each of its requests, in order. */
+    public ObservableList<DefensePoint> defense() {
+        return defense;
+    }
+
+    /** One line per client: traffic and what each defence makes of it now. */
+    public StringProperty defenseSummaryProperty() {
+        return defenseSummary;
+    }
+
+    private static String describe(String id, java.util.Map<String, Double> q) {
+        return switch (id) {
+            case "prada" -> String.format(Locale.ROOT, "W %.3f (flags below %.2f)%s", q.getOrDefault("W", Double.NaN),
+                    q.getOrDefault("threshold", Double.NaN), q.getOrDefault("flagged", 0.0) > 0 ? ", FLAGGED" : "");
+            case "pow" -> String.format(Locale.ROOT, "%.0f bits, departure %.2f, %.0f proofs refused", q.getOrDefault("bits", Double.NaN),
+                    q.getOrDefault("departure", Double.NaN), q.getOrDefault("rejected", 0.0));
+            case "coverage" -> String.format(Locale.ROOT, "%.1f%% of buckets, noise sd %.3f", 100 * q.getOrDefault("coverage", 0.0),
+                    q.getOrDefault("noise", 0.0));
+            case "similarity" -> String.format(Locale.ROOT, "%.0f of %.0f flagged", q.getOrDefault("flagged", 0.0), q.getOrDefault("checked", 0.0));
+            default -> q.toString();
+        };
     }
 
     public ObservableList<Point> watermark() {

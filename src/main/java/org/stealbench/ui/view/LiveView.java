@@ -65,6 +65,12 @@ public final class LiveView extends VBox {
     private final JFreeChart watermarkChart = Charts.line("Watermark: rotation accuracy through the victim's MLP", "epoch",
             "accuracy", collection(watermark, victimWatermark, otherWatermark, chance), true);
     private final List<Runnable> unbind = new ArrayList<>();
+    // the defences, per client over the images it sent (only for runs with defences)
+    private final XYSeriesCollection defenseSeries = new XYSeriesCollection();
+    private final JFreeChart defenseChart = Charts.line("Defences: per client", "images sent", RunViewModel.CAUGHT, defenseSeries, false);
+    private final javafx.scene.control.ComboBox<String> defenseQuantity = new javafx.scene.control.ComboBox<>();
+    private final Label defenseSummary = new Label();
+    private final HBox defenseRow;
 
     public LiveView(java.util.function.Consumer<RunViewModel> onCancel, java.util.function.Consumer<RunViewModel> onDetails) {
         setSpacing(8);
@@ -121,7 +127,25 @@ public final class LiveView extends VBox {
             grid.getRowConstraints().add(r);
         }
         VBox.setVgrow(grid, Priority.ALWAYS);
-        getChildren().addAll(title, bar, info, message, grid, verdict);
+        ChartViewer defenseViewer = new ChartViewer(defenseChart);
+        defenseViewer.setId("defenseChart");
+        defenseViewer.setMinSize(200, 150);
+        defenseViewer.setPrefHeight(220);
+        defenseQuantity.setId("defenseQuantity");
+        defenseQuantity.setTooltip(new javafx.scene.control.Tooltip("What to draw per client: refused or flagged images so far, "
+                + "PRADA's W, the proof-of-work difficulty, the coverage of representation space..."));
+        defenseQuantity.valueProperty().addListener((o, a, b) -> redrawDefense());
+        defenseSummary.setId("defenseSummary");
+        defenseSummary.setWrapText(true);
+        VBox defenseSide = new VBox(6, new Label("Draw"), defenseQuantity, defenseSummary);
+        defenseSide.setPrefWidth(320);
+        defenseSide.setMinWidth(220);
+        HBox.setHgrow(defenseViewer, Priority.ALWAYS);
+        defenseRow = new HBox(8, defenseViewer, defenseSide);
+        defenseRow.setId("defenseRow");
+        defenseRow.managedProperty().bind(defenseRow.visibleProperty());
+        defenseRow.setVisible(false);
+        getChildren().addAll(title, bar, info, message, grid, defenseRow, verdict);
         item.addListener((o, a, b) -> show(b));
         show(null);
     }
@@ -130,9 +154,46 @@ public final class LiveView extends VBox {
         return item;
     }
 
-    /** The four charts, for export: loss, accuracy, fidelity, watermark. */
+    /** The charts, for export: loss, accuracy, fidelity, watermark, and the defences' when the run has any. */
     public List<JFreeChart> charts() {
-        return List.of(lossChart, knnChart, cosineChart, watermarkChart);
+        return defenseRow != null && defenseRow.isVisible() ? List.of(lossChart, knnChart, cosineChart, watermarkChart, defenseChart)
+                : List.of(lossChart, knnChart, cosineChart, watermarkChart);
+    }
+
+    /** Clients drawn in the defences' chart (for tests). */
+    public int defenseClients() {
+        return defenseSeries.getSeriesCount();
+    }
+
+    private RunViewModel shown;
+
+    /** Redraws the defences' chart from the run's points for the chosen quantity, one series per client. */
+    private void redrawDefense() {
+        defenseSeries.removeAllSeries();
+        String q = defenseQuantity.getValue();
+        if (shown == null || q == null) {
+            return;
+        }
+        defenseChart.getXYPlot().getRangeAxis().setLabel(q);
+        for (RunViewModel.DefensePoint p : shown.defense()) {
+            addDefensePoint(p, q);
+        }
+    }
+
+    private void addDefensePoint(RunViewModel.DefensePoint p, String q) {
+        Double v = p.values().get(q);
+        if (v == null || v.isNaN()) {
+            return;
+        }
+        XYSeries s;
+        int i = defenseSeries.getSeriesIndex(p.client());
+        if (i < 0) {
+            s = new XYSeries(p.client());
+            defenseSeries.addSeries(s);
+        } else {
+            s = defenseSeries.getSeries(i);
+        }
+        s.add(p.sent(), v);
     }
 
     /** Points plotted in the copy's accuracy chart (for tests). */
@@ -184,6 +245,11 @@ public final class LiveView extends VBox {
             s.clear();
         }
         boolean has = it != null;
+        if (!has) {
+            shown = null;
+            defenseRow.setVisible(false);
+            defenseSeries.removeAllSeries();
+        }
         cancel.setDisable(!has);
         details.setVisible(false);
         progress.setVisible(has);
@@ -219,6 +285,41 @@ public final class LiveView extends VBox {
         follow(it.knn(), knn);
         follow(it.cosine(), cosine);
         follow(it.watermark(), watermark);
+        shown = it;
+        boolean defended = it.isTheft() && !it.experiment().defenses().isEmpty();
+        defenseRow.setVisible(defended);
+        defenseChart.getXYPlot().getDomainAxis().setAutoRange(true);
+        defenseChart.setTitle("Defences (" + (defended ? String.join(" + ", it.experiment().defenses()) : "none") + "): per client");
+        defenseSummary.textProperty().bind(it.defenseSummaryProperty());
+        unbind.add(() -> defenseSummary.textProperty().unbind());
+        ListChangeListener<RunViewModel.DefensePoint> dl = ch -> {
+            while (ch.next()) {
+                if (ch.wasAdded()) {
+                    for (RunViewModel.DefensePoint p : ch.getAddedSubList()) {
+                        for (String k : p.values().keySet()) {
+                            if (!defenseQuantity.getItems().contains(k)) {
+                                defenseQuantity.getItems().add(k);
+                            }
+                        }
+                        if (defenseQuantity.getValue() == null) {
+                            defenseQuantity.setValue(RunViewModel.CAUGHT);
+                        } else {
+                            addDefensePoint(p, defenseQuantity.getValue());
+                        }
+                    }
+                }
+            }
+        };
+        it.defense().addListener(dl);
+        unbind.add(() -> it.defense().removeListener(dl));
+        defenseQuantity.getItems().clear();
+        it.defense().forEach(p -> p.values().keySet().forEach(k -> {
+            if (!defenseQuantity.getItems().contains(k)) {
+                defenseQuantity.getItems().add(k);
+            }
+        }));
+        defenseQuantity.setValue(defenseQuantity.getItems().isEmpty() ? null : RunViewModel.CAUGHT);
+        redrawDefense();
         ChangeListener<ExperimentEvent.Baselines> base = (o, a, b) -> batched(() -> baselines(b));
         it.baselinesProperty().addListener(base);
         baselines(it.baselinesProperty().get());
