@@ -87,8 +87,8 @@ public final class DefenseMatrix {
                 DescriptiveStatistics undef = stats(cell, r -> r.defense() == null ? Double.NaN : r.defense().honestUndefended());
                 DescriptiveStatistics det = stats(cell, r -> r.defense() == null ? Double.NaN : r.defense().detectionRate());
                 DescriptiveStatistics fp = stats(cell, r -> r.defense() == null ? Double.NaN : r.defense().falsePositiveRate());
-                DescriptiveStatistics ah = stats(cell, r -> perQuery(r, "attacker"));
-                DescriptiveStatistics hh = stats(cell, r -> perQuery(r, "honest"));
+                DescriptiveStatistics ah = stats(cell, r -> r.defense() == null ? Double.NaN : r.defense().hashesPerQuery("attacker"));
+                DescriptiveStatistics hh = stats(cell, r -> r.defense() == null ? Double.NaN : r.defense().hashesPerQuery("honest"));
                 DescriptiveStatistics ratio = stats(cell, r -> r.defense() == null ? Double.NaN : r.defense().powRatio());
                 String[] row = {c.defenses().isEmpty() ? NONE : String.join("+", c.defenses()), c.loss(), Integer.toString(c.sybils()),
                     Long.toString(lin.getN()), pct(lin), num(cos, 3) + " (" + num(floor, 3) + ")",
@@ -99,21 +99,6 @@ public final class DefenseMatrix {
             }
         }
         return new Result(md.toString(), csv.toString(), runs);
-    }
-
-    private static double perQuery(ExperimentResult r, String role) {
-        if (r.defense() == null) {
-            return Double.NaN;
-        }
-        long h = 0;
-        long q = 0;
-        for (DefenseReport.Client c : r.defense().clients()) {
-            if (c.role().equals(role)) {
-                h += c.powHashes();
-                q += c.answered();
-            }
-        }
-        return h == 0 || q == 0 ? Double.NaN : (double) h / q;
     }
 
     private static DescriptiveStatistics stats(List<ExperimentResult> rs, java.util.function.ToDoubleFunction<ExperimentResult> f) {

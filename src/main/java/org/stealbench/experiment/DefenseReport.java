@@ -34,19 +34,21 @@ public record DefenseReport(List<String> chain, String honestTask, double honest
         return honestUndefended - honestAccuracy;
     }
 
-    /** Proof-of-work hashes per answered query, attacker (all keys) over honest user; NaN without proof of work. */
-    public double powRatio() {
-        long ah = 0;
-        long aq = 0;
-        double honest = Double.NaN;
+    /** Proof-of-work hashes per answered query of the clients in {@code role} (attacker: all its keys); NaN without any. */
+    public double hashesPerQuery(String role) {
+        long h = 0;
+        long q = 0;
         for (Client c : clients) {
-            if (c.role.equals("attacker")) {
-                ah += c.powHashes;
-                aq += c.answered;
-            } else {
-                honest = c.hashesPerQuery();
+            if (c.role.equals(role)) {
+                h += c.powHashes;
+                q += c.answered;
             }
         }
-        return ah == 0 || aq == 0 || !(honest > 0) ? Double.NaN : ((double) ah / aq) / honest;
+        return h == 0 || q == 0 ? Double.NaN : (double) h / q;
+    }
+
+    /** Proof-of-work hashes per answered query, attacker (all keys) over honest user; NaN without proof of work. */
+    public double powRatio() {
+        return hashesPerQuery("attacker") / hashesPerQuery("honest");
     }
 }

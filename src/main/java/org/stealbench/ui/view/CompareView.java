@@ -92,12 +92,20 @@ public final class CompareView extends VBox {
         column("victim data", 100, r -> r.run().victimDataset());
         column("stealing data", 110, r -> r.result().config().stealingDataset());
         column("queries", 70, r -> Long.toString(r.result().config().queries()));
+        column("defences", 150, r -> (r.result().config().defenses().isEmpty() ? "none" : String.join(" + ", r.result().config().defenses()))
+                + (r.result().config().sybils() > 1 ? " (" + r.result().config().sybils() + " keys)" : ""));
         column("victim's task lin/kNN", 140, r -> accuracy(r.result(), r.run().victimDataset()));
         column("other tasks lin/kNN", 220, r -> otherTasks(r.result(), r.run().victimDataset()));
         column("cosine (floor)", 110, r -> String.format(Locale.ROOT, "%.3f (%.3f)", r.result().cosine(), r.result().cosineFloor()));
         column("CKA", 60, r -> String.format(Locale.ROOT, "%.3f", r.result().cka()));
         column("watermark", 90, r -> Double.isNaN(r.result().watermarkAccuracy()) ? "-"
                 : String.format(Locale.ROOT, "%.1f%%", 100 * r.result().watermarkAccuracy()));
+        // what the defences cost the honest user, whom they caught, and the work they asked for
+        column("honest user (undefended)", 160, r -> defense(r.result(), d -> String.format(Locale.ROOT, "%.1f%% (%.1f%%)",
+                100 * d.honestAccuracy(), 100 * d.honestUndefended())));
+        column("caught: attacker / honest", 160, r -> defense(r.result(), d -> String.format(Locale.ROOT, "%.1f%% / %.1f%%",
+                100 * d.detectionRate(), 100 * d.falsePositiveRate())));
+        column("PoW hashes per query: attacker / honest", 230, r -> defense(r.result(), d -> powPerQuery(d)));
         column("time", 60, r -> String.format(Locale.ROOT, "%.0f s", r.result().trainSeconds()));
 
         ChartViewer barViewer = new ChartViewer(barChart);
@@ -139,6 +147,16 @@ public final class CompareView extends VBox {
         String n = r.folder().getFileName().toString();
         return n.matches("\\d{8}-\\d{6}.*") ? n.substring(4, 6) + "-" + n.substring(6, 8) + " " + n.substring(9, 11) + ":"
                 + n.substring(11, 13) + ":" + n.substring(13, 15) : n;
+    }
+
+    private static String defense(ExperimentResult r, java.util.function.Function<org.stealbench.experiment.DefenseReport, String> f) {
+        return r.defense() == null ? "-" : f.apply(r.defense());
+    }
+
+    private static String powPerQuery(org.stealbench.experiment.DefenseReport d) {
+        double a = d.hashesPerQuery("attacker");
+        double h = d.hashesPerQuery("honest");
+        return Double.isNaN(a) && Double.isNaN(h) ? "-" : String.format(Locale.ROOT, "%,.0f / %,.0f", a, h);
     }
 
     private static String accuracy(ExperimentResult r, String task) {
