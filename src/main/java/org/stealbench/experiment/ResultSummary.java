@@ -66,6 +66,17 @@ public final class ResultSummary {
             p.printRecord("queries_used", r.queriesUsed());
             p.printRecord("stealing_seconds", fmt(r.trainSeconds()));
             p.printRecord("seconds", fmt(r.seconds()));
+            DefenseReport d = r.defense();
+            if (d != null) {
+                p.printRecord("defenses", String.join("+", d.chain()));
+                p.printRecord("attacker_keys", r.config().sybils());
+                p.printRecord("honest_accuracy", fmt(d.honestAccuracy()));
+                p.printRecord("honest_accuracy_undefended", fmt(d.honestUndefended()));
+                p.printRecord("detection_rate", fmt(d.detectionRate()));
+                p.printRecord("false_positive_rate", fmt(d.falsePositiveRate()));
+                p.printRecord("attacker_pow_hashes_per_query", fmt(d.hashesPerQuery("attacker")));
+                p.printRecord("honest_pow_hashes_per_query", fmt(d.hashesPerQuery("honest")));
+            }
         }
         return w.toString();
     }

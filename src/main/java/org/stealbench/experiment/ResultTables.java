@@ -90,7 +90,9 @@ public final class ResultTables {
         }
         return sb.append(String.format(Locale.ROOT, "cosine %.3f (floor %.3f)  CKA %.3f  watermark %s (p %s)  %d queries  %.0f s",
                 r.cosine(), r.cosineFloor(), r.cka(), pct(r.watermarkAccuracy()), Metrics.formatP(r.watermarkP()), r.queriesUsed(),
-                r.trainSeconds())).toString();
+                r.trainSeconds())).append(r.defense() == null ? "" : String.format(Locale.ROOT,
+                "  honest user %.1f (undefended %.1f)  caught %.1f%% / %.1f%%", 100 * r.defense().honestAccuracy(),
+                100 * r.defense().honestUndefended(), 100 * r.defense().detectionRate(), 100 * r.defense().falsePositiveRate())).toString();
     }
 
     static String pct(double v) {
