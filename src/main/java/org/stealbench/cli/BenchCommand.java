@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.stealbench.experiment.bench.AnyVictimBenchmark;
 import org.stealbench.experiment.bench.BenchmarkReport;
 import org.stealbench.experiment.bench.DataBenchmark;
+import org.stealbench.experiment.bench.DefenseBenchmark;
 import org.stealbench.experiment.bench.EngineBenchmark;
 import org.stealbench.experiment.bench.EngineWorkload;
 import org.stealbench.experiment.bench.ProbeBenchmark;
@@ -29,7 +30,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine, victim, probe, targets, any-victim, ui (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine, victim, probe, targets, any-victim, defenses, ui (default: ${DEFAULT-VALUE}).")
     String suite;
 
     @Option(names = "--victim", paramLabel = "FILE", description = "Victim suite: the victim (default: the bundled one).")
@@ -51,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     int repeats;
 
     @Option(names = "--seeds", defaultValue = "1,2,3", split = ",",
-            description = "Targets suite: the seeds every copy is stolen with (default: ${DEFAULT-VALUE}).")
+            description = "Targets and defences suites: the seeds every copy is stolen with (default: ${DEFAULT-VALUE}).")
     java.util.List<Long> seeds;
 
     @Option(names = "--ui-epochs", defaultValue = "8", description = "UI suite: epochs of the theft it watches (default: ${DEFAULT-VALUE}).")
@@ -60,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--work", defaultValue = "bench-any-victim", paramLabel = "DIR",
             description = "Any-victim suite: folder for its victims (reused when there) and results (default: ${DEFAULT-VALUE}).")
     Path work;
+
+    @Option(names = "--runs", defaultValue = "bench-defenses", paramLabel = "DIR",
+            description = "Defences suite: folder for its runs' results folders (default: ${DEFAULT-VALUE}).")
+    Path runs;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Markdown file to update (default: docs/benchmarks.md in the project).")
     Path report;
@@ -101,11 +106,15 @@ final class BenchCommand implements Callable<Integer> {
                 out.println(line);
                 out.flush();
             });
+            case "defenses" -> DefenseBenchmark.run(top.registry(), seeds, runs, line -> {
+                out.println(line);
+                out.flush();
+            });
             case "ui" -> UiBenchmark.run(uiEpochs, repeats, line -> {
                 out.println(line);
                 out.flush();
             });
-            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine, victim, probe, targets, any-victim, ui");
+            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine, victim, probe, targets, any-victim, defenses, ui");
         };
         BenchmarkReport.writeSection(file, suite, section);
         out.println("updated " + file.toAbsolutePath());
