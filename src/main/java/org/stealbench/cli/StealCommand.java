@@ -197,11 +197,7 @@ final class StealCommand {
             var o = spec.commandLine().getOut();
             var r = org.stealbench.experiment.DefenseMatrix.run(base, s, losses, keys, seeds, top.registry(), options.results(), new Cancellation(),
                     lines(o));
-            DataFiles.writeAtomically(Path.of(out + ".md"), os -> os.write(r.markdown().getBytes(StandardCharsets.UTF_8)));
-            DataFiles.writeAtomically(Path.of(out + ".csv"), os -> os.write(r.csv().getBytes(StandardCharsets.UTF_8)));
-            o.println();
-            o.println(r.markdown());
-            o.println("wrote " + out + ".md, .csv");
+            writeFiles(out, new String[][] {{".md", r.markdown()}, {".csv", r.csv()}}, o);
             return 0;
         }
     }
@@ -259,13 +255,20 @@ final class StealCommand {
     }
 
     static void writeTables(ResultTables.Tables t, Path out, java.io.PrintWriter o) throws java.io.IOException {
-        for (String[] f : new String[][] {{".md", t.markdown()}, {".csv", t.csv()}, {".tex", t.latex()}}) {
+        writeFiles(out, new String[][] {{".md", t.markdown()}, {".csv", t.csv()}, {".tex", t.latex()}}, o);
+    }
+
+    /** Writes PREFIX + each extension, prints the first (Markdown) and says what was written. */
+    static void writeFiles(Path out, String[][] extensionAndText, java.io.PrintWriter o) throws java.io.IOException {
+        List<String> written = new java.util.ArrayList<>();
+        for (String[] f : extensionAndText) {
             byte[] b = f[1].getBytes(StandardCharsets.UTF_8);
             DataFiles.writeAtomically(Path.of(out + f[0]), os -> os.write(b));
+            written.add(f[0]);
         }
         o.println();
-        o.println(t.markdown());
-        o.println("wrote " + out + ".md, .csv, .tex");
+        o.println(extensionAndText[0][1]);
+        o.println("wrote " + out + String.join(", ", written));
     }
 
     @Command(name = "budget-sweep", mixinStandardHelpOptions = true,
