@@ -61,7 +61,14 @@ public final class WorkbenchApp extends Application {
         }
         String autorun = System.getProperty("stealbench.autorun");
         if (autorun != null) {
-            workbench.autorun(Integer.parseInt(autorun), System.getProperty("stealbench.stallReport"));
+            int epochs;
+            try {
+                epochs = Integer.parseInt(autorun.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-Dstealbench.autorun takes the epochs of the theft it runs (then the window closes), not '"
+                        + autorun + "'", e);
+            }
+            workbench.autorun(epochs, System.getProperty("stealbench.stallReport"));
         }
     }
 

@@ -1,6 +1,7 @@
 package org.stealbench.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,7 +84,7 @@ class WorkbenchAppTest {
         javafx.scene.control.CheckBox pow = robot.lookup("#defense-pow").queryAs(javafx.scene.control.CheckBox.class);
         javafx.scene.control.TextField powParams = robot.lookup("#defense-pow-params").queryAs(javafx.scene.control.TextField.class);
         javafx.scene.control.CheckBox prada = robot.lookup("#defense-prada").queryAs(javafx.scene.control.CheckBox.class);
-        assertTrue(powParams.isDisabled(), "parameters wait for their defence");
+        assertFalse(powParams.isVisible(), "parameters show once their defence is ticked");
         assertTrue(pow.getTooltip().getText().contains("base = 8 (0 to 24)"), pow.getTooltip().getText());
         robot.interact(prada::fire);
         robot.interact(pow::fire);

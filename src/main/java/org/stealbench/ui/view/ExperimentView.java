@@ -192,19 +192,19 @@ public final class ExperimentView {
             cb.setTooltip(tip);
             javafx.scene.control.TextField params = new javafx.scene.control.TextField();
             params.setId("defense-" + k.id() + "-params");
-            params.setPromptText("defaults");
+            params.setPromptText("parameters, e.g. " + (k.stronger().contains(":") ? k.stronger().substring(k.stronger().indexOf(':') + 1)
+                    : "defaults"));
             params.setPrefColumnCount(14);
             params.setTooltip(tip);
-            params.disableProperty().bind(cb.selectedProperty().not());
             cb.selectedProperty().addListener((o, a, b) -> push.run());
             params.textProperty().addListener((o, a, b) -> push.run());
             boxes.add(cb);
             fields.add(params);
-            javafx.scene.layout.HBox row = new javafx.scene.layout.HBox(8, cb, params);
-            row.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-            javafx.scene.layout.HBox.setHgrow(cb, javafx.scene.layout.Priority.ALWAYS);
-            cb.setMaxWidth(Double.MAX_VALUE);
-            defenses.getChildren().add(row);
+            // the parameters field shows under its defence once it is ticked
+            params.visibleProperty().bind(cb.selectedProperty());
+            params.managedProperty().bind(params.visibleProperty());
+            javafx.scene.layout.VBox.setMargin(params, new javafx.geometry.Insets(0, 0, 2, 24));
+            defenses.getChildren().addAll(cb, params);
         }
         // a loaded experiment sets the rows
         javafx.collections.ListChangeListener<String> pull = ch -> {

@@ -131,6 +131,9 @@ public final class LiveView extends VBox {
         defenseViewer.setId("defenseChart");
         defenseViewer.setMinSize(200, 150);
         defenseViewer.setPrefHeight(220);
+        // counts of zero stay a flat line at 0, not a magnified rounding error
+        ((org.jfree.chart.axis.NumberAxis) defenseChart.getXYPlot().getRangeAxis()).setAutoRangeMinimumSize(1);
+        ((org.jfree.chart.axis.NumberAxis) defenseChart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(true);
         defenseQuantity.setId("defenseQuantity");
         defenseQuantity.setTooltip(new javafx.scene.control.Tooltip("What to draw per client: refused or flagged images so far, "
                 + "PRADA's W, the proof-of-work difficulty, the coverage of representation space..."));
