@@ -33,6 +33,15 @@ public interface EncoderApi {
     /** What each defence knows of the client now: defence name -> quantity -> value. */
     Map<String, Map<String, Double>> defenseState(String client);
 
+    /**
+     * True when defences answer (their answers depend on each client's history): a client that
+     * resumes must ask again rather than reuse answers kept from before, so that the defences see
+     * the same traffic and the work they ask for is paid again.
+     */
+    default boolean defended() {
+        return false;
+    }
+
     /** Input shape the API accepts: channels, height, width. */
     int[] inputShape();
 

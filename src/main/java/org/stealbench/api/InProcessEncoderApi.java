@@ -166,6 +166,11 @@ public final class InProcessEncoderApi implements EncoderApi {
         return m;
     }
 
+    @Override
+    public boolean defended() {
+        return !defenses.isEmpty();
+    }
+
     /** The chain, in order. */
     public List<Defense> defenses() {
         return defenses;

@@ -181,7 +181,8 @@ public final class StealingTrainer {
     /** The bank of answers: read from the checkpoint folder if a complete one is there, else queried (and kept there). */
     private static Attacker.Bank bank(Attacker attacker, EncoderApi api, ImageDataset queries, Cancellation cancel, Path dir, long[] earlier)
             throws IOException {
-        Path file = dir == null ? null : dir.resolve("bank.bin");
+        // through defences the bank is asked for again on resume (deterministic: the defences are seeded), never reused
+        Path file = dir == null || api.defended() ? null : dir.resolve("bank.bin");
         if (file != null && Files.isRegularFile(file)) {
             try (InputStream in = Files.newInputStream(file)) {
                 INDArray b = NetworkState.readArray(in);
