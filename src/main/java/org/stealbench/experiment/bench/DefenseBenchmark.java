@@ -51,15 +51,23 @@ public final class DefenseBenchmark {
         ExperimentConfig base = base0.withTasks(List.of(victimData));
         Cancellation cancel = new Cancellation();
         String seedList = seeds.stream().map(String::valueOf).collect(Collectors.joining(","));
-        log.accept("defence matrix: " + settings().size() + " settings x infonce, mse x seeds " + seedList);
-        DefenseMatrix.Result main = DefenseMatrix.run(base, settings(), List.of("infonce", "mse"), List.of(1), seeds, registry, resultsRoot,
-                cancel, log);
+        // runs already in the folder (an earlier, interrupted run of this suite) are read back, not run again
+        Map<ExperimentConfig, ExperimentResult> done = new java.util.HashMap<>();
+        for (var stored : org.stealbench.experiment.ResultSummary.list(resultsRoot)) {
+            if (stored.result().completed()) {
+                done.put(stored.result().config(), stored.result());
+            }
+        }
+        log.accept("defence matrix: " + settings().size() + " settings x infonce, mse x seeds " + seedList + " (" + done.size()
+                + " runs already in " + resultsRoot + ")");
+        DefenseMatrix.Result main = matrix(DefenseMatrix.configs(base, settings(), List.of("infonce", "mse"), List.of(1), seeds), done, registry,
+                resultsRoot, cancel, log);
         log.accept("4 attacker keys ...");
-        DefenseMatrix.Result sybils = DefenseMatrix.run(base, SYBIL_SETTINGS, List.of("infonce"), List.of(4), seeds, registry, resultsRoot,
-                cancel, log);
+        DefenseMatrix.Result sybils = matrix(DefenseMatrix.configs(base, SYBIL_SETTINGS, List.of("infonce"), List.of(4), seeds), done, registry,
+                resultsRoot, cancel, log);
         log.accept("MNIST queries against the proof of work ...");
-        DefenseMatrix.Result mnist = DefenseMatrix.run(base.withStealingDataset("mnist"), POW_SETTINGS, List.of("infonce"), List.of(1), seeds,
-                registry, resultsRoot, cancel, log);
+        DefenseMatrix.Result mnist = matrix(DefenseMatrix.configs(base.withStealingDataset("mnist"), POW_SETTINGS, List.of("infonce"), List.of(1),
+                seeds), done, registry, resultsRoot, cancel, log);
         StringBuilder md = new StringBuilder("## Defences: what the attacker still gets, what an honest user loses\n\n");
         md.append("Command: `scripts/stealbench bench --suite defenses --seeds ").append(seedList).append("` (the same as `defend --settings ... "
                 + "--losses infonce,mse --seeds ").append(seedList).append(" --tasks ").append(victimData).append("`, then `--keys 4`, then "
@@ -77,6 +85,18 @@ public final class DefenseBenchmark {
         md.append("### Attacker querying MNIST images, InfoNCE, against the proof of work\n\n").append(mnist.markdown()).append('\n');
         md.append(targets(main.runs(), sybils.runs(), mnist.runs()));
         return md.toString();
+    }
+
+    /** Runs the configurations not in {@code done} and renders all of them, in order. */
+    private static DefenseMatrix.Result matrix(List<ExperimentConfig> configs, Map<ExperimentConfig, ExperimentResult> done,
+                                               DatasetRegistry registry, Path resultsRoot, Cancellation cancel, Consumer<String> log)
+            throws IOException {
+        List<ExperimentConfig> missing = configs.stream().filter(c -> !done.containsKey(c)).toList();
+        List<ExperimentResult> fresh = org.stealbench.experiment.Sweep.run(missing, registry, resultsRoot, cancel, log);
+        for (int i = 0; i < fresh.size(); i++) {
+            done.put(missing.get(i), fresh.get(i));
+        }
+        return DefenseMatrix.render(configs.stream().filter(done::containsKey).map(done::get).toList());
     }
 
     /** Issue 14's targets, each met or not, from the runs. */
