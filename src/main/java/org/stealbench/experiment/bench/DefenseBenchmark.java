@@ -103,20 +103,21 @@ public final class DefenseBenchmark {
     static String targets(List<ExperimentResult> main, List<ExperimentResult> sybils, List<ExperimentResult> mnist) {
         StringBuilder t = new StringBuilder("### Targets\n\n");
         // 1. proof of work: attacker >= 10x the honest user's work per query
-        t.append("- **Attacker proof-of-work >= 10x an honest user's per query**:");
+        t.append("- **Attacker proof-of-work >= 10x an honest user's per query** (per seed):");
         boolean anyMet = false;
         List<ExperimentResult> all = new ArrayList<>(main);
         all.addAll(sybils);
         all.addAll(mnist);
         for (Map.Entry<String, List<ExperimentResult>> e : cells(all, r -> r.config().defenses().stream().anyMatch(d -> d.startsWith("pow")))
                 .entrySet()) {
-            double ratio = e.getValue().stream().mapToDouble(r -> r.defense().powRatio()).filter(x -> !Double.isNaN(x)).average().orElse(Double.NaN);
-            boolean met = ratio >= 10;
+            // every seed must reach it: the mean of a heavy-tailed ratio would hide a seed that does not
+            double[] ratios = e.getValue().stream().mapToDouble(r -> r.defense().powRatio()).toArray();
+            boolean met = ratios.length > 0 && java.util.Arrays.stream(ratios).allMatch(x -> x >= 10);
             anyMet |= met;
-            t.append(String.format(Locale.ROOT, " %s: %.1fx (%s);", e.getKey(), ratio, met ? "met" : "not met"));
+            t.append(String.format(Locale.ROOT, " %s: %s (%s);", e.getKey(), java.util.Arrays.stream(ratios)
+                    .mapToObj(x -> String.format(Locale.ROOT, "%.1fx", x)).collect(Collectors.joining(", ")), met ? "met" : "not met"));
         }
-        t.append(anyMet ? " met where the attacker's queries are improbable under the defender's data, not otherwise.\n"
-                : " not met in any configuration.\n");
+        t.append(anyMet ? " met (every seed) only where named so.\n" : " not met, for every seed, in any configuration.\n");
         // 2. fidelity within 0.05 of the floor with the honest user losing at most a point
         t.append("- **InfoNCE copy's fidelity within 0.05 of the random floor while the honest user loses at most 1 point**:");
         List<String> meeting = new ArrayList<>();
@@ -124,7 +125,7 @@ public final class DefenseBenchmark {
             double gap = e.getValue().stream().mapToDouble(r -> r.cosine() - r.cosineFloor()).average().orElse(Double.NaN);
             double cost = e.getValue().stream().mapToDouble(r -> r.defense().honestCost()).average().orElse(Double.NaN);
             if (gap <= 0.05 && cost <= 0.01) {
-                meeting.add(String.format(Locale.ROOT, "%s (fidelity %.3f above the floor, honest user %+.1f points, copy accuracy %.1f)", e.getKey(),
+                meeting.add(String.format(Locale.ROOT, "%s (fidelity minus floor %+.3f, honest user %+.1f points, copy accuracy %.1f)", e.getKey(),
                         gap, -100 * cost, 100 * e.getValue().stream().mapToDouble(r -> r.tasks().get(0).linear()).average().orElse(Double.NaN)));
             }
         }

@@ -37,11 +37,16 @@ class DefenseBenchmarkTest {
         String t = DefenseBenchmark.targets(main, List.of(), mnist);
         assertTrue(t.contains("pow, infonce: 1.0x (not met)"), t);
         assertTrue(t.contains("pow:gain=8, infonce, mnist queries: 16.0x (met)"), t);
-        assertTrue(t.contains("met by coverage:sigma=0,transform=permutation, infonce (fidelity 0.030 above the floor"), t);
+        assertTrue(t.contains("met by coverage:sigma=0,transform=permutation, infonce (fidelity minus floor +0.030"), t);
         assertTrue(!t.contains("met by coverage, infonce"), "the honest user's 2 points rule the plain coverage run out: " + t);
         assertTrue(t.contains("prada, infonce: detection 25.0%, false positives 0.0%"), t);
         assertTrue(t.contains("similarity, infonce: detection 99.0%, false positives 99.0%"), t);
         String none = DefenseBenchmark.targets(List.of(main.get(0)), List.of(), List.of());
-        assertTrue(none.contains("not met in any configuration"), none);
+        assertTrue(none.contains("not met, for every seed, in any configuration"), none);
+        // one seed below 10x fails the target however high the others are
+        List<ExperimentResult> mixed = List.of(mnist.get(0), run("pow:gain=8", "infonce", 1, "mnist", 0.9, 0.28, 0.80, 0.80, 2000 * 512, 3000 * 256,
+                0, 0));
+        String m = DefenseBenchmark.targets(List.of(), List.of(), mixed);
+        assertTrue(m.contains("pow:gain=8, infonce, mnist queries: 16.0x, 2.0x (not met)"), m);
     }
 }
