@@ -33,6 +33,13 @@ public final class InProcessEncoderApi implements EncoderApi {
         long nanos;
         long sent;
         final BitSet caught = new BitSet();
+
+        /** A defence refused the client's next {@code n} images: counted, and marked caught in the order sent. */
+        void deny(int n) {
+            denied += n;
+            caught.set((int) sent, (int) (sent + n));
+            sent += n;
+        }
     }
 
     /**
@@ -87,9 +94,7 @@ public final class InProcessEncoderApi implements EncoderApi {
             try {
                 d.admit(client, request);
             } catch (QueryRefusedException e) {
-                c.denied += n;
-                c.caught.set((int) c.sent, (int) (c.sent + n));
-                c.sent += n;
+                c.deny(n);
                 throw e;
             }
         }
@@ -107,9 +112,7 @@ public final class InProcessEncoderApi implements EncoderApi {
             }
         } catch (QueryRefusedException e) {
             c.nanos += System.nanoTime() - t0;
-            c.denied += n;
-            c.caught.set((int) c.sent, (int) (c.sent + n));
-            c.sent += n;
+            c.deny(n);
             throw e;
         }
         c.nanos += System.nanoTime() - t0;

@@ -1,16 +1,12 @@
 package org.stealbench.attack;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.stealbench.api.ApiClient;
 import org.stealbench.api.EncoderApi;
-import org.stealbench.api.Hashcash;
-import org.stealbench.api.QueryRefusedException;
 import org.stealbench.data.ImageDataset;
 import org.stealbench.model.train.Cancellation;
 
@@ -51,22 +47,9 @@ public final class Attacker {
         return clients.stream().mapToLong(c -> c.account().answered()).sum();
     }
 
-    /** Proof-of-work done per key. */
-    public Map<String, Hashcash.Work> work() {
-        Map<String, Hashcash.Work> m = new LinkedHashMap<>();
-        for (ApiClient c : clients) {
-            m.put(c.key(), c.work());
-        }
-        return m;
-    }
-
-    /** The highest proof-of-work difficulty each key was asked for. */
-    public Map<String, Integer> maxBits() {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        for (ApiClient c : clients) {
-            m.put(c.key(), c.maxBits());
-        }
-        return m;
+    /** The attacker's clients, one per key, with the proof-of-work each did. */
+    public List<ApiClient> clients() {
+        return List.copyOf(clients);
     }
 
     /** What the API said when it refused requests (first few). */
@@ -86,36 +69,20 @@ public final class Attacker {
     public Bank queryBank(ImageDataset queries, int batch, Cancellation cancel) {
         int n = queries.size();
         int k = clients.size();
-        List<int[]> answeredRanges = new ArrayList<>();
+        List<int[]> indices = new ArrayList<>();
         List<INDArray> parts = new ArrayList<>();
         boolean cancelled = false;
         for (int s = 0; s < k && !cancelled; s++) {
-            int shareFrom = (int) ((long) n * s / k);
-            int shareTo = (int) ((long) n * (s + 1) / k);
-            for (int from = shareFrom; from < shareTo; from += batch) {
-                if (cancel.isCancelled()) {
-                    cancelled = true;
-                    break;
-                }
-                int to = Math.min(shareTo, from + batch);
-                try {
-                    parts.add(clients.get(s).query(queries.batch(from, to), to - from));
-                    answeredRanges.add(new int[] {from, to});
-                } catch (QueryRefusedException e) {
-                    if (refusals.size() < 5) {
-                        refusals.add(e.getMessage());
-                    }
-                }
+            ApiClient.Answers got = clients.get(s).queryRange(queries, (int) ((long) n * s / k), (int) ((long) n * (s + 1) / k), batch,
+                    cancel::isCancelled);
+            cancelled = got.cancelled();
+            if (got.answers() != null) {
+                indices.add(got.indices());
+                parts.add(got.answers());
             }
+            got.refusals().stream().limit(Math.max(0, 5 - refusals.size())).forEach(refusals::add);
         }
-        int total = answeredRanges.stream().mapToInt(r -> r[1] - r[0]).sum();
-        int[] idx = new int[total];
-        int p = 0;
-        for (int[] r : answeredRanges) {
-            for (int i = r[0]; i < r[1]; i++) {
-                idx[p++] = i;
-            }
-        }
+        int[] idx = indices.stream().flatMapToInt(java.util.Arrays::stream).toArray();
         INDArray bank = parts.isEmpty() ? null : Nd4j.vstack(parts.toArray(new INDArray[0]));
         return new Bank(idx, bank, cancelled);
     }

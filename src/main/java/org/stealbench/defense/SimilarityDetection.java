@@ -56,8 +56,9 @@ final class SimilarityDetection implements Defense {
         if (c.ring == null) {
             c.ring = new float[history][];
         }
-        INDArray unit = request.cleanOr(reps).castTo(DataType.FLOAT);
-        unit = unit.diviColumnVector(unit.norm2(1).addi(1e-12));
+        // not in place: castTo returns the same array when it is float already, and the clean representations are shared down the chain
+        INDArray raw = request.cleanOr(reps).castTo(DataType.FLOAT);
+        INDArray unit = raw.divColumnVector(raw.norm2(1).addi(1e-12));
         float[][] u = unit.toFloatMatrix();
         double[] best = new double[n];
         java.util.Arrays.fill(best, -1);

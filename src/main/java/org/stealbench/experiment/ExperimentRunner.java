@@ -299,7 +299,7 @@ public final class ExperimentRunner {
             evaluating(listener, "the honest user through the defences (" + honestImages.size() + " + " + victimTaskTestSize(protocol)
                     + " queries)", steps, steps);
             HonestUser.Outcome honest = HonestUser.run(api, victim, victimTask, honestImages, cache);
-            defense = defenseReport(cfg, api, chain, stolen.attacker(), honest, victimTask.name());
+            defense = defenseReport(api, chain, stolen.attacker(), honest, victimTask.name());
             LOG.info(String.format(java.util.Locale.ROOT, "defences %s: honest user %.1f%% (undefended %.1f%%), attacker traffic caught %.1f%%, "
                             + "honest traffic caught %.1f%%", chain.stream().map(org.stealbench.api.Defense::name).toList(),
                     100 * defense.honestAccuracy(), 100 * defense.honestUndefended(), 100 * defense.detectionRate(), 100 * defense.falsePositiveRate()));
@@ -345,30 +345,31 @@ public final class ExperimentRunner {
         return protocol.victimTask().test().size();
     }
 
-    private static DefenseReport defenseReport(ExperimentConfig cfg, InProcessEncoderApi api, List<org.stealbench.api.Defense> chain,
+    private static DefenseReport defenseReport(InProcessEncoderApi api, List<org.stealbench.api.Defense> chain,
                                                org.stealbench.attack.Attacker attacker, HonestUser.Outcome honest, String task) {
         List<DefenseReport.Client> clients = new java.util.ArrayList<>();
         long attackerSent = 0;
         long attackerCaught = 0;
-        for (String key : attacker.keys()) {
-            QueryAccount a = api.account(key);
-            long sent = api.sent(key);
+        for (org.stealbench.api.ApiClient c : attacker.clients()) {
+            long sent = api.sent(c.key());
             attackerSent += sent;
-            attackerCaught += api.caught(key, (int) sent).cardinality();
-            org.stealbench.api.Hashcash.Work w = attacker.work().get(key);
-            clients.add(new DefenseReport.Client(key, "attacker", sent, a.answered(), a.denied(), a.flagged(), w.hashes(), w.seconds(),
-                    attacker.maxBits().get(key), api.defenseState(key)));
+            attackerCaught += api.caught(c.key(), (int) sent).cardinality();
+            clients.add(client(api, c, "attacker"));
         }
-        String hk = honest.client().key();
-        QueryAccount h = api.account(hk);
-        long honestSent = api.sent(hk);
-        long compared = Math.min(honestSent, attackerSent);
-        double fp = compared == 0 ? Double.NaN : (double) api.caught(hk, (int) compared).cardinality() / compared;
-        org.stealbench.api.Hashcash.Work hw = honest.client().work();
-        clients.add(new DefenseReport.Client(hk, "honest", honestSent, h.answered(), h.denied(), h.flagged(), hw.hashes(), hw.seconds(),
-                honest.client().maxBits(), api.defenseState(hk)));
+        org.stealbench.api.ApiClient h = honest.client();
+        long compared = Math.min(api.sent(h.key()), attackerSent);
+        double fp = compared == 0 ? Double.NaN : (double) api.caught(h.key(), (int) compared).cardinality() / compared;
+        clients.add(client(api, h, "honest"));
         return new DefenseReport(chain.stream().map(org.stealbench.api.Defense::name).toList(), task, honest.accuracy(), honest.undefended(),
                 compared, attackerSent == 0 ? Double.NaN : (double) attackerCaught / attackerSent, fp, clients);
+    }
+
+    /** One key's line of the report: the API's account of it, the work it did, each defence's state. */
+    private static DefenseReport.Client client(InProcessEncoderApi api, org.stealbench.api.ApiClient c, String role) {
+        QueryAccount a = api.account(c.key());
+        org.stealbench.api.Hashcash.Work w = c.work();
+        return new DefenseReport.Client(c.key(), role, api.sent(c.key()), a.answered(), a.denied(), a.flagged(), w.hashes(), w.seconds(),
+                c.maxBits(), api.defenseState(c.key()));
     }
 
     private static TreeMap<Integer, ExperimentEvent.EpochMetrics> readHistory(Path ckpt) throws IOException {

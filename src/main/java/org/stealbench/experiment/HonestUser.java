@@ -1,12 +1,8 @@
 package org.stealbench.experiment;
 
-import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.stealbench.api.ApiClient;
 import org.stealbench.api.EncoderApi;
-import org.stealbench.api.QueryRefusedException;
 import org.stealbench.data.ImageDataset;
 import org.stealbench.data.transform.ImageAdapters;
 import org.stealbench.eval.DownstreamTask;
@@ -39,15 +35,14 @@ final class HonestUser {
         ImageDataset train = ImageAdapters.fit(honestImages, shape[0], shape[1], shape[2]);
         ImageDataset test = ImageAdapters.fit(task.test(), shape[0], shape[1], shape[2]);
         ApiClient client = new ApiClient(api, KEY);
-        Answers tr = ask(client, train);
-        Answers te = ask(client, test);
+        ApiClient.Answers tr = client.queryRange(train, 0, train.size(), BATCH, () -> false);
+        ApiClient.Answers te = client.queryRange(test, 0, test.size(), BATCH, () -> false);
         int classes = task.train().numClasses();
         double accuracy = 0;
-        if (tr.answered() >= 2) {
-            int[] trY = pick(train.labels(), tr.ok);
-            LinearProbe.Head head = LinearProbe.fit(tr.rows(), trY, classes, 1);
-            int[] pred = te.answered() == 0 ? new int[0] : head.predict(te.rows());
-            int[] teY = pick(test.labels(), te.ok);
+        if (tr.indices().length >= 2) {
+            LinearProbe.Head head = LinearProbe.fit(tr.answers(), pick(train.labels(), tr.indices()), classes, 1);
+            int[] pred = te.answers() == null ? new int[0] : head.predict(te.answers());
+            int[] teY = pick(test.labels(), te.indices());
             int correct = 0;
             for (int i = 0; i < pred.length; i++) {
                 correct += pred[i] == teY[i] ? 1 : 0;
@@ -60,37 +55,7 @@ final class HonestUser {
         return new Outcome(accuracy, undefended, client);
     }
 
-    private record Answers(INDArray all, boolean[] ok) {
-        int answered() {
-            int n = 0;
-            for (boolean b : ok) {
-                n += b ? 1 : 0;
-            }
-            return n;
-        }
-
-        INDArray rows() {
-            int[] idx = java.util.stream.IntStream.range(0, ok.length).filter(i -> ok[i]).toArray();
-            return Nd4j.pullRows(all, 1, idx);
-        }
-    }
-
-    private static Answers ask(ApiClient client, ImageDataset images) {
-        INDArray out = Nd4j.zeros(org.stealbench.model.nn.Precision.type(), images.size(), client.api().outputDim());
-        boolean[] ok = new boolean[images.size()];
-        for (int from = 0; from < images.size(); from += BATCH) {
-            int to = Math.min(images.size(), from + BATCH);
-            try {
-                out.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).assign(client.query(images.batch(from, to), to - from));
-                Arrays.fill(ok, from, to, true);
-            } catch (QueryRefusedException e) {
-                // refused: the customer goes without these answers
-            }
-        }
-        return new Answers(out, ok);
-    }
-
-    private static int[] pick(int[] labels, boolean[] ok) {
-        return java.util.stream.IntStream.range(0, ok.length).filter(i -> ok[i]).map(i -> labels[i]).toArray();
+    private static int[] pick(int[] labels, int[] indices) {
+        return java.util.Arrays.stream(indices).map(i -> labels[i]).toArray();
     }
 }
