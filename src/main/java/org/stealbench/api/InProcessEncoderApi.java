@@ -99,7 +99,9 @@ public final class InProcessEncoderApi implements EncoderApi {
             }
         }
         long t0 = System.nanoTime();
-        INDArray out = victim.trunk().forward(victim.input(images, n), false);
+        INDArray x = victim.input(images, n);
+        INDArray out = victim.trunk().forward(x, false);
+        x.close();
         if (projection) {
             out = victim.head().forward(out, false);
         }

@@ -91,6 +91,9 @@ public final class StealingTrainer {
                     : new TrainEvent.Finished(TrainStatus.FAILED, 0, 0, 0, "the API answered " + answered.indices().length + " of "
                             + all.size() + " queries: " + String.join("; ", attacker.refusals()));
             listener.on(f);
+            if (answered.answers() != null) {
+                answered.answers().close();
+            }
             return new Result(null, f, used(attacker, earlier), List.of(), attacker);
         }
         // what the attacker trains on: the images the API answered (all of them unless a defence refused some)
@@ -125,7 +128,9 @@ public final class StealingTrainer {
                 } else {
                     target = Nd4j.pullRows(bank, 1, idx);
                 }
-                INDArray out = stolen.trunk().forward(stolen.input(images, idx.length), true);
+                INDArray x = stolen.input(images, idx.length);
+                INDArray out = stolen.trunk().forward(x, true);
+                x.close();
                 if (grad == null || grad.size(0) != idx.length) {
                     grad = out.ulike();
                 }
@@ -136,8 +141,14 @@ public final class StealingTrainer {
                     }
                     p.setLabels(l);
                 }
-                double value = loss.evaluate(out, target.castTo(out.dataType()), grad);
+                INDArray t = target.castTo(out.dataType());
+                double value = loss.evaluate(out, t, grad);
                 stolen.trunk().backward(grad);
+                // per-step arrays freed now: left to the collector they piled up off-heap between its rare visits
+                if (t != target) {
+                    t.close();
+                }
+                target.close();
                 return value;
             }
         };
@@ -156,6 +167,11 @@ public final class StealingTrainer {
             }
             listener.on(e);
         }, cancel, ckpt);
+        if (bank != null) {
+            bank.close();
+        }
+        // the training batch's buffers are done with; evaluation allocates its own
+        stolen.trunk().releaseBuffers();
         return new Result(stolen, f, used(attacker, earlier), losses, attacker);
     }
 

@@ -13,7 +13,7 @@ import org.stealbench.model.Encoder;
  * probe, a kNN and a fidelity measure on the same images extract them once. Images are adapted
  * to the encoder's input shape first.
  */
-public final class Features {
+public final class Features implements AutoCloseable {
 
     private static final int BATCH = 250;
     private final Map<Encoder, Map<ImageDataset, INDArray>> cache = new WeakHashMap<>();
@@ -21,6 +21,17 @@ public final class Features {
     public synchronized INDArray of(Encoder encoder, ImageDataset ds) {
         return cache.computeIfAbsent(encoder, k -> new WeakHashMap<>())
                 .computeIfAbsent(ds, k -> encoder.represent(fit(encoder, ds), BATCH));
+    }
+
+    /** Frees every cached feature array at once; the cache is empty afterwards. */
+    @Override
+    public synchronized void close() {
+        cache.values().forEach(m -> m.values().forEach(a -> {
+            if (!a.wasClosed()) {
+                a.close();
+            }
+        }));
+        cache.clear();
     }
 
     /** {@code ds} in the encoder's input shape (padding, resizing or channel conversion as needed). */

@@ -5,7 +5,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.stealbench.model.nn.Linear;
 import org.stealbench.model.nn.Network;
 import org.stealbench.model.train.Cancellation;
@@ -130,38 +129,68 @@ public final class LinearProbe {
         x = x.subRowVector(mean).diviRowVector(std);
         int d = (int) x.size(1);
         INDArray oneHot = CrossEntropyLoss.oneHot(trainY, classes, DataType.DOUBLE);
-        INDArray theta = Nd4j.zeros(DataType.DOUBLE, (long) (d + 1) * classes);
+        double[] theta = new double[(d + 1) * classes];
         Lbfgs.Result r = Lbfgs.minimize(objective(x, oneHot), theta, TOLERANCE, MAX_ITERATIONS);
         LAST.set(r);
-        INDArray w = theta.get(NDArrayIndex.interval(0, (long) d * classes)).reshape('c', d, classes).dup();
-        INDArray b = theta.get(NDArrayIndex.interval((long) d * classes, (long) (d + 1) * classes)).dup();
+        INDArray w = Nd4j.create(java.util.Arrays.copyOf(theta, d * classes), new long[] {d, classes}, 'c');
+        INDArray b = Nd4j.createFromArray(java.util.Arrays.copyOfRange(theta, d * classes, (d + 1) * classes));
         return new Head(mean, std, w, b);
     }
 
     /**
      * Mean cross-entropy of softmax(x W + b) against {@code oneHot} plus (wd / 2) |theta|^2, and its
-     * gradient, over theta = (W [d, classes] row-major, then b).
+     * gradient, over theta = (W [d, classes] row-major, then b). The two products with x run in BLAS
+     * on arrays kept between calls; the softmax over the [n, classes] scores runs in plain Java.
      */
     static Lbfgs.Objective objective(INDArray xs, INDArray oneHot) {
         int n = (int) xs.size(0);
         int d = (int) xs.size(1);
         int classes = (int) oneHot.size(1);
+        INDArray x = xs.castTo(DataType.DOUBLE).dup('c');
+        double[] y = oneHot.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        INDArray w = Nd4j.create(DataType.DOUBLE, new long[] {d, classes}, 'c');
+        INDArray scores = Nd4j.create(DataType.DOUBLE, new long[] {n, classes}, 'c');
+        INDArray gw = Nd4j.create(DataType.DOUBLE, new long[] {d, classes}, 'c');
+        double[] wv = new double[d * classes];
+        int nw = d * classes;
         return (th, grad) -> {
-            INDArray w = th.get(NDArrayIndex.interval(0, (long) d * classes)).reshape('c', d, classes);
-            INDArray b = th.get(NDArrayIndex.interval((long) d * classes, (long) (d + 1) * classes));
-            INDArray logits = xs.mmul(w).addiRowVector(b);
-            INDArray max = logits.max(1);
-            logits.subiColumnVector(max);
-            INDArray p = Transforms.exp(logits, true);
-            INDArray z = p.sum(1);
-            // cross-entropy = log(sum exp) - logit of the true class (logits already shifted by the row max)
-            double ce = Transforms.log(z, true).sumNumber().doubleValue() - logits.mul(oneHot).sumNumber().doubleValue();
-            p.diviColumnVector(z).subi(oneHot).divi(n);
-            // (a reshaped view of grad may be a copy, so the product is assigned, not written in place)
-            grad.get(NDArrayIndex.interval(0, (long) d * classes)).assign(xs.transpose().mmul(p).ravel());
-            grad.get(NDArrayIndex.interval((long) d * classes, (long) (d + 1) * classes)).assign(p.sum(0));
-            grad.addi(th.mul(WEIGHT_DECAY));
-            return ce / n + 0.5 * WEIGHT_DECAY * Lbfgs.dot(th, th);
+            System.arraycopy(th, 0, wv, 0, nw);
+            w.data().setData(wv);
+            Nd4j.gemm(x, w, scores, false, false, 1.0, 0.0);
+            double[] z = scores.data().asDouble();
+            double ce = 0;
+            java.util.Arrays.fill(grad, nw, nw + classes, 0);
+            for (int i = 0; i < n; i++) {
+                int o = i * classes;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < classes; k++) {
+                    z[o + k] += th[nw + k];
+                    max = Math.max(max, z[o + k]);
+                }
+                double sum = 0;
+                for (int k = 0; k < classes; k++) {
+                    z[o + k] -= max;
+                    sum += Math.exp(z[o + k]);
+                }
+                double logSum = Math.log(sum);
+                for (int k = 0; k < classes; k++) {
+                    // cross-entropy = log(sum exp) - the true class's logit (all shifted by the row max)
+                    ce += y[o + k] * (logSum - z[o + k]);
+                    double g = (Math.exp(z[o + k] - logSum) - y[o + k]) / n;
+                    z[o + k] = g;
+                    grad[nw + k] += g;
+                }
+            }
+            scores.data().setData(z);
+            Nd4j.gemm(x, scores, gw, true, false, 1.0, 0.0);
+            double[] gwv = gw.data().asDouble();
+            System.arraycopy(gwv, 0, grad, 0, nw);
+            double sq = 0;
+            for (int j = 0; j < th.length; j++) {
+                grad[j] += WEIGHT_DECAY * th[j];
+                sq += th[j] * th[j];
+            }
+            return ce / n + 0.5 * WEIGHT_DECAY * sq;
         };
     }
 

@@ -47,7 +47,9 @@ public final class WatermarkVerifier {
             int to = Math.min(n, from + batch);
             float[] angles = java.util.Arrays.copyOfRange(task.anglesDegrees(), from, to);
             float[] rotated = Rotations.rotate(ds.batch(from, to), to - from, c, h, w, angles);
-            INDArray rep = suspect.trunk().forward(suspect.input(rotated, to - from), false);
+            INDArray x = suspect.input(rotated, to - from);
+            INDArray rep = suspect.trunk().forward(x, false);
+            x.close();
             int[] pred = Nd4j.argMax(victimWatermark.forward(rep, false), 1).toIntVector();
             for (int i = 0; i < pred.length; i++) {
                 if (pred[i] == task.labels()[from + i]) {

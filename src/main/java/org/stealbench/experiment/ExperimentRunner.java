@@ -125,16 +125,19 @@ public final class ExperimentRunner {
         ImageDataset queries = protocol.queries(cfg.stealingDataset(), cfg.queries());
         Path ckpt = options.checkpoints() ? checkpointDir(cfg, registry, resultsRoot, queries) : null;
         Path logFile = ckpt != null ? ckpt.resolve(RUN_LOG) : Files.createTempFile("stealbench-run", ".log");
+        // what the run allocates off-heap (encoders, cached features), freed when it ends however it ends
+        java.util.Deque<AutoCloseable> owned = new java.util.ArrayDeque<>();
         try (RunLog log = RunLog.open(logFile)) {
             LOG.info("theft {} (seed {}), victim {}", cfg.label(), cfg.seed(), victimFile(cfg, registry));
             try {
-                r = runInner(cfg, registry, listener, cancel, resultsRoot, options, t0, ckpt, log, protocol, queries);
+                r = runInner(cfg, registry, listener, cancel, resultsRoot, options, t0, ckpt, log, protocol, queries, owned);
             } catch (IOException | RuntimeException e) {
                 LOG.error("the run failed", e);
                 Path kept = keepFailure(cfg, log, resultsRoot);
                 throw new IllegalStateException(e.getMessage() + (kept == null ? "" : " (details in " + kept.resolve(RUN_LOG) + ")"), e);
             }
         } finally {
+            closeAll(owned);
             if (ckpt == null) {
                 Files.deleteIfExists(logFile);
             }
@@ -142,6 +145,17 @@ public final class ExperimentRunner {
         }
         listener.on(new ExperimentEvent.Done(r, Job.Outcome.of(r)));
         return r;
+    }
+
+    /** Closes what a run owns, newest first; one failing to close does not keep the others open. */
+    static void closeAll(java.util.Deque<AutoCloseable> owned) {
+        while (!owned.isEmpty()) {
+            try {
+                owned.pop().close();
+            } catch (Exception e) {
+                LOG.warn("could not free a run's memory: {}", e.getMessage());
+            }
+        }
     }
 
     /** The run's log file, beside its checkpoint while it runs and in its results folder when it ends. */
@@ -167,10 +181,10 @@ public final class ExperimentRunner {
                 + cfg.stealingDataset().replaceAll("[^A-Za-z0-9-]", "_") + "-" + cfg.queries();
     }
 
-    /** Announces a phase: to the listener, the provenance's clock and the run's log. */
+    /** Announces a phase: to the listener, the provenance's clock and the run's log (with the engine's native arrays open). */
     private static void phase(ExperimentListener listener, RunProvenance.Recorder clock, String name, String text) {
         clock.phase(name);
-        LOG.info(text);
+        LOG.info("{} (engine arrays open: {} MB)", text, org.stealbench.model.nn.NativeArrays.openBytes() >> 20);
         listener.on(new ExperimentEvent.Phase(text));
     }
 
@@ -184,12 +198,15 @@ public final class ExperimentRunner {
 
     private static ExperimentResult runInner(ExperimentConfig cfg, DatasetRegistry registry, ExperimentListener listener,
                                              Cancellation cancel, Path resultsRoot, Options options, long t0, Path ckpt, RunLog log,
-                                             Protocol protocol, ImageDataset queries) throws IOException {
+                                             Protocol protocol, ImageDataset queries, java.util.Deque<AutoCloseable> owned)
+            throws IOException {
         RunProvenance.Recorder clock = new RunProvenance.Recorder("theft", cfg.label(), cfg.seed(), Roles.SEED);
         phase(listener, clock, "loading", "loading the victim and the protocol's images");
         Encoder victim = EncoderIO.load(victimFile(cfg, registry)).encoder();
+        owned.push(victim);
         StealConfig sc = cfg.stealConfig();
         Features cache = new Features();
+        owned.push(cache);
         List<org.stealbench.api.Defense> chain = defenses(cfg, victim, protocol, cache);
         ImageDataset honestImages = chain.isEmpty() ? null : protocol.honest(protocol.victimDataset());
         // every key may send what the attacker needs; the honest user sends its images and the task's test images
@@ -206,13 +223,15 @@ public final class ExperimentRunner {
         if (options.liveMetrics()) {
             phase(listener, clock, "baselines", "measuring the baselines");
             monitor = new LiveMonitor(victim, victimTask, heldOut);
+            owned.push(monitor);
             Path indep = independentFile(cfg, registry);
-            Encoder other = indep != null ? EncoderIO.load(indep).encoder() : new Encoder(victim.spec().withWatermark(false), cfg.seed() + 999);
-            WatermarkVerifier.Result vw = monitor.watermark(victim);
-            WatermarkVerifier.Result ow = monitor.watermark(other);
-            Encoder random = new Encoder(StealingTrainer.stolenSpec(sc, api, queries), cfg.seed() + 777);
-            listener.on(new ExperimentEvent.Baselines(protocol.victimDatasetName(), monitor.knn(victim), vw == null ? Double.NaN : vw.accuracy(),
-                    indep != null ? "independent SimCLR" : "random init", ow == null ? Double.NaN : ow.accuracy(), monitor.cosine(random)));
+            try (Encoder other = indep != null ? EncoderIO.load(indep).encoder() : new Encoder(victim.spec().withWatermark(false), cfg.seed() + 999);
+                 Encoder random = new Encoder(StealingTrainer.stolenSpec(sc, api, queries), cfg.seed() + 777)) {
+                WatermarkVerifier.Result vw = monitor.watermark(victim);
+                WatermarkVerifier.Result ow = monitor.watermark(other);
+                listener.on(new ExperimentEvent.Baselines(protocol.victimDatasetName(), monitor.knn(victim), vw == null ? Double.NaN : vw.accuracy(),
+                        indep != null ? "independent SimCLR" : "random init", ow == null ? Double.NaN : ow.accuracy(), monitor.cosine(random)));
+            }
             // a resumed run shows the epochs it trained before
             history.values().forEach(listener::on);
         }
@@ -247,6 +266,7 @@ public final class ExperimentRunner {
         }, cancel, ckpt, (s, q) -> {
             current[0] = s;
             used[0] = q;
+            owned.push(s);
         });
         TrainStatus status = stolen.finished().status();
         if (status != TrainStatus.COMPLETED) {
@@ -275,8 +295,12 @@ public final class ExperimentRunner {
         INDArray victimHeld = cache.of(victim, heldOut);
         double cosine = Fidelity.meanCosine(stolenHeld, victimHeld);
         double cka = Fidelity.linearCka(stolenHeld, victimHeld);
-        Encoder random = new Encoder(stolen.stolen().spec(), cfg.seed() + 777);
-        double floor = Fidelity.meanCosine(cache.of(random, heldOut), victimHeld);
+        double floor;
+        try (Encoder random = new Encoder(stolen.stolen().spec(), cfg.seed() + 777)) {
+            INDArray randomHeld = random.represent(Features.fit(random, heldOut), 250);
+            floor = Fidelity.meanCosine(randomHeld, victimHeld);
+            randomHeld.close();
+        }
         double plugIn = Double.NaN;
         double agreement = Double.NaN;
         if (stolenHeld.size(1) == victimHeld.size(1)) {

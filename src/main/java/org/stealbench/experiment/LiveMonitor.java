@@ -16,7 +16,7 @@ import org.stealbench.model.Encoder;
  * to the victim on {@value #TEST} held-out images, and the victim's watermark through its MLP on
  * {@value #WATERMARK} rotated held-out images. The final evaluation uses the full sets.
  */
-public final class LiveMonitor {
+public final class LiveMonitor implements AutoCloseable {
 
     public static final int KNN_TRAIN = 2000;
     public static final int TEST = 1000;
@@ -44,12 +44,23 @@ public final class LiveMonitor {
 
     /** kNN accuracy of any encoder with the monitor's images. */
     public double knn(Encoder e) {
-        return KnnClassifier.accuracy(represent(e, knnTrain), knnTrain.labels(), represent(e, knnTest), knnTest.labels(), classes,
-                KnnClassifier.K);
+        INDArray train = represent(e, knnTrain);
+        INDArray tst = represent(e, knnTest);
+        try {
+            return KnnClassifier.accuracy(train, knnTrain.labels(), tst, knnTest.labels(), classes, KnnClassifier.K);
+        } finally {
+            train.close();
+            tst.close();
+        }
     }
 
     public double cosine(Encoder e) {
-        return Fidelity.meanCosine(represent(e, test), victimTest);
+        INDArray r = represent(e, test);
+        try {
+            return Fidelity.meanCosine(r, victimTest);
+        } finally {
+            r.close();
+        }
     }
 
     /** The victim's watermark in {@code e}, or null if the victim has none or dimensions differ. */
@@ -65,6 +76,12 @@ public final class LiveMonitor {
         WatermarkVerifier.Result w = watermark(stolen);
         return new ExperimentEvent.EpochMetrics(epoch, epochs, loss, knn(stolen), cosine(stolen),
                 w == null ? Double.NaN : w.accuracy(), w == null ? Double.NaN : w.pValue());
+    }
+
+    /** Frees the victim's cached representations. */
+    @Override
+    public void close() {
+        victimTest.close();
     }
 
     private static INDArray represent(Encoder e, ImageDataset ds) {

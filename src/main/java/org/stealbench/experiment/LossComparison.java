@@ -26,8 +26,9 @@ public final class LossComparison {
 
     /** The victim's downstream accuracy on {@code base}'s tasks (the table's first row). */
     public static List<EncoderEvaluation.TaskResult> victimRow(ExperimentConfig base, DatasetRegistry registry) {
-        var victim = EncoderIO.load(ExperimentRunner.victimFile(base, registry)).encoder();
-        return EncoderEvaluation.evaluate(victim, Protocol.of(base, registry).tasks(base.tasks()), new Features(), base.seed());
+        try (var victim = EncoderIO.load(ExperimentRunner.victimFile(base, registry)).encoder(); Features cache = new Features()) {
+            return EncoderEvaluation.evaluate(victim, Protocol.of(base, registry).tasks(base.tasks()), cache, base.seed());
+        }
     }
 
     public static Result run(ExperimentConfig base, List<String> losses, DatasetRegistry registry, Path resultsRoot,

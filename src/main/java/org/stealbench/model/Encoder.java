@@ -12,7 +12,7 @@ import org.stealbench.model.nn.Precision;
  * projection head g(h) used for training. Networks keep per-layer buffers, so an encoder is used
  * by one thread at a time.
  */
-public final class Encoder {
+public final class Encoder implements AutoCloseable {
 
     private final EncoderSpec spec;
     private final Network trunk;
@@ -59,19 +59,50 @@ public final class Encoder {
         if (norm != null) {
             norm.apply(x, n, spec.height(), spec.width());
         }
-        return Nd4j.create(x, new long[] {n, spec.channels(), spec.height(), spec.width()}, 'c').castTo(Precision.type());
+        INDArray a = Nd4j.create(x, new long[] {n, spec.channels(), spec.height(), spec.width()}, 'c');
+        if (a.dataType() == Precision.type()) {
+            return a;
+        }
+        INDArray cast = a.castTo(Precision.type());
+        a.close();
+        return cast;
     }
 
-    /** Representations of every image of {@code ds} (eval mode), [N, repDim], in batches. */
+    /**
+     * Representations of every image of {@code ds} (eval mode), [N, repDim], in batches. The last
+     * batch is padded to the batch size (eval mode treats every image alone), so the layers see one
+     * batch size here whatever the dataset's size.
+     */
     public INDArray represent(ImageDataset ds, int batchSize) {
         checkShape(ds);
         INDArray out = Nd4j.create(Precision.type(), ds.size(), spec.repDim());
-        for (int from = 0; from < ds.size(); from += batchSize) {
-            int to = Math.min(ds.size(), from + batchSize);
-            INDArray h = trunk.forward(input(ds.batch(from, to), to - from), false);
-            out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(h);
+        int batch = Math.max(1, Math.min(batchSize, ds.size()));
+        for (int from = 0; from < ds.size(); from += batch) {
+            int to = Math.min(ds.size(), from + batch);
+            float[] images = ds.batch(from, to);
+            if (to - from < batch) {
+                images = java.util.Arrays.copyOf(images, batch * ds.imageSize());
+            }
+            INDArray x = input(images, batch);
+            INDArray h = trunk.forward(x, false);
+            out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all())
+                    .assign(to - from < batch ? h.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, to - from),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all()) : h);
+            x.close();
         }
         return out;
+    }
+
+    /** Frees the networks' buffers, parameters and state off-heap at once; the encoder cannot be used afterwards. */
+    @Override
+    public void close() {
+        trunk.close();
+        if (head != null) {
+            head.close();
+        }
+        if (watermark != null) {
+            watermark.close();
+        }
     }
 
     private void checkShape(ImageDataset ds) {

@@ -72,7 +72,9 @@ final class SimClrTask implements TrainingTask {
         float[] both = new float[v1.length * 2];
         System.arraycopy(v1, 0, both, 0, v1.length);
         System.arraycopy(v2, 0, both, v1.length, v2.length);
-        INDArray rep = encoder.trunk().forward(encoder.input(both, 2 * n), true);
+        INDArray x = encoder.input(both, 2 * n);
+        INDArray rep = encoder.trunk().forward(x, true);
+        x.close();
         INDArray proj = encoder.head().forward(rep, true);
         if (gradProj == null || !java.util.Arrays.equals(gradProj.shape(), proj.shape())) {
             gradProj = proj.ulike();
@@ -89,13 +91,16 @@ final class SimClrTask implements TrainingTask {
     private double watermarkStep(float[] images, int n, int c, int h, int w, long seed) {
         Rotations.RotationTask task = Rotations.watermarkTask(n, seed ^ 0x77L);
         float[] rotated = Rotations.rotate(images, n, c, h, w, task.anglesDegrees());
-        INDArray rep = encoder.trunk().forward(encoder.input(rotated, n), true);
+        INDArray x = encoder.input(rotated, n);
+        INDArray rep = encoder.trunk().forward(x, true);
+        x.close();
         INDArray logits = encoder.watermark().forward(rep, true);
         if (gradLogits == null || gradLogits.size(0) != n) {
             gradLogits = logits.ulike();
         }
         INDArray oneHot = CrossEntropyLoss.oneHot(task.labels(), 2, logits.dataType());
         double wl = crossEntropy.evaluate(logits, oneHot, gradLogits);
+        oneHot.close();
         int[] predicted = Nd4j.argMax(logits, 1).toIntVector();
         for (int i = 0; i < n; i++) {
             if (predicted[i] == task.labels()[i]) {

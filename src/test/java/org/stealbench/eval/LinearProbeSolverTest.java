@@ -29,38 +29,40 @@ class LinearProbeSolverTest {
         }
         INDArray oneHot = CrossEntropyLoss.oneHot(y, 3, DataType.DOUBLE);
         Lbfgs.Objective f = LinearProbe.objective(x, oneHot);
-        INDArray theta = Nd4j.randn(DataType.DOUBLE, 18).muli(0.5);
-        INDArray grad = theta.ulike();
+        double[] theta = Nd4j.randn(DataType.DOUBLE, 18).muli(0.5).toDoubleVector();
+        double[] grad = new double[18];
         f.evaluate(theta, grad);
-        INDArray scratch = theta.ulike();
+        double[] scratch = new double[18];
         double h = 1e-6;
-        for (int i = 0; i < theta.length(); i++) {
-            INDArray plus = theta.dup();
-            plus.putScalar(i, theta.getDouble(i) + h);
-            INDArray minus = theta.dup();
-            minus.putScalar(i, theta.getDouble(i) - h);
+        for (int i = 0; i < theta.length; i++) {
+            double[] plus = theta.clone();
+            plus[i] += h;
+            double[] minus = theta.clone();
+            minus[i] -= h;
             double numeric = (f.evaluate(plus, scratch) - f.evaluate(minus, scratch)) / (2 * h);
-            assertEquals(numeric, grad.getDouble(i), 1e-7, "component " + i);
+            assertEquals(numeric, grad[i], 1e-7, "component " + i);
         }
         // at theta = 0 the value is log(classes)
-        assertEquals(Math.log(3), f.evaluate(Nd4j.zeros(DataType.DOUBLE, 18), scratch), 1e-12);
+        assertEquals(Math.log(3), f.evaluate(new double[18], scratch), 1e-12);
     }
 
     @Test
     void lbfgsFindsTheMinimumOfAnIllConditionedQuadratic() {
         double[] scale = {1, 10, 100, 1000, 1e4};
         double[] centre = {3, -2, 0.5, 7, -1};
-        INDArray s = Nd4j.createFromArray(scale);
-        INDArray c = Nd4j.createFromArray(centre);
-        INDArray x = Nd4j.zeros(DataType.DOUBLE, 5);
+        double[] x = new double[5];
         Lbfgs.Result r = Lbfgs.minimize((p, g) -> {
-            INDArray diff = p.sub(c);
-            g.assign(diff.mul(s));
-            return 0.5 * Lbfgs.dot(diff.mul(s), diff);
+            double v = 0;
+            for (int i = 0; i < p.length; i++) {
+                double diff = p[i] - centre[i];
+                g[i] = scale[i] * diff;
+                v += 0.5 * scale[i] * diff * diff;
+            }
+            return v;
         }, x, 1e-7, 500);
         assertTrue(r.converged(), r.toString());
         for (int i = 0; i < 5; i++) {
-            assertEquals(centre[i], x.getDouble(i), 1e-7 / scale[i] * 1.01);
+            assertEquals(centre[i], x[i], 1e-7 / scale[i] * 1.01);
         }
     }
 
@@ -85,11 +87,11 @@ class LinearProbeSolverTest {
         // and the optimum's value is no larger than Adam's end point
         INDArray z = trX.castTo(DataType.DOUBLE).subRowVector(lbfgs.mean()).diviRowVector(lbfgs.std());
         Lbfgs.Objective f = LinearProbe.objective(z, CrossEntropyLoss.oneHot(y, 4, DataType.DOUBLE));
-        INDArray g = Nd4j.zeros(DataType.DOUBLE, 36);
-        double atLbfgs = f.evaluate(Nd4j.concat(0, lbfgs.weights().ravel(), lbfgs.bias()), g);
+        double[] g = new double[36];
+        double atLbfgs = f.evaluate(Nd4j.concat(0, lbfgs.weights().ravel(), lbfgs.bias()).toDoubleVector(), g);
         INDArray zAdam = trX.castTo(DataType.DOUBLE).subRowVector(adam.mean().castTo(DataType.DOUBLE)).diviRowVector(adam.std().castTo(DataType.DOUBLE));
         Lbfgs.Objective fa = LinearProbe.objective(zAdam, CrossEntropyLoss.oneHot(y, 4, DataType.DOUBLE));
-        double atAdam = fa.evaluate(Nd4j.concat(0, adam.weights().ravel(), adam.bias()).castTo(DataType.DOUBLE), g);
+        double atAdam = fa.evaluate(Nd4j.concat(0, adam.weights().ravel(), adam.bias()).castTo(DataType.DOUBLE).toDoubleVector(), g);
         // Adam's decaying steps stop short of the optimum: its end point is never lower than L-BFGS's
         assertTrue(atLbfgs <= atAdam, atLbfgs + " vs Adam's " + atAdam);
     }

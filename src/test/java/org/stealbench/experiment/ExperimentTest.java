@@ -185,6 +185,39 @@ class ExperimentTest {
     }
 
     @Test
+    void aFinishedAndACancelledRunLeaveNoneOfTheEnginesNativeArraysOpen() throws Exception {
+        Path victim = tinyVictim();
+        DatasetRegistry reg = registry();
+        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "infonce", "small-cnn", 3,
+                false, List.of("digits"), List.of(), 1);
+        long before = org.stealbench.model.nn.NativeArrays.openBytes();
+        long[] during = {0};
+        ExperimentResult done = ExperimentRunner.run(cfg, reg, e -> {
+            if (e instanceof ExperimentEvent.Training t && t.event() instanceof TrainEvent.EpochEnd) {
+                during[0] = Math.max(during[0], org.stealbench.model.nn.NativeArrays.openBytes());
+            }
+        }, new Cancellation(), tmp.resolve("done"), ExperimentRunner.Options.LIVE);
+        assertEquals("COMPLETED", done.status());
+        // the counter sees the run's arrays (victim, copy, buffers, moments) while it trains...
+        assertTrue(during[0] - before > 1_000_000, "bytes open while training: " + (during[0] - before));
+        // ...and none of them once it has ended, without waiting for the garbage collector
+        assertEquals(before, org.stealbench.model.nn.NativeArrays.openBytes(), "bytes left open by a finished run");
+
+        // cancelled in the middle of an epoch, with live metrics, a bank and a checkpoint on disk
+        Cancellation cancel = new Cancellation();
+        long[] atCancel = {0};
+        ExperimentResult c = ExperimentRunner.run(cfg, reg, e -> {
+            if (e instanceof ExperimentEvent.Training t && t.event() instanceof TrainEvent.Progress p && p.epoch() == 1) {
+                atCancel[0] = org.stealbench.model.nn.NativeArrays.openBytes();
+                cancel.cancel();
+            }
+        }, cancel, tmp.resolve("cancelled"), ExperimentRunner.Options.LIVE);
+        assertEquals("CANCELLED", c.status());
+        assertTrue(atCancel[0] - before > 1_000_000, "bytes open when cancelled: " + (atCancel[0] - before));
+        assertEquals(before, org.stealbench.model.nn.NativeArrays.openBytes(), "bytes left open by a cancelled run");
+    }
+
+    @Test
     void aTheftThroughDefencesReportsTheAttackerTheHonestUserAndTheWorkTheyDid() throws Exception {
         Path victim = tinyVictim();
         ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "mse", "small-cnn", 1,

@@ -2,9 +2,7 @@ package org.stealbench.model.nn;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A differentiable layer with an analytic backward pass, on libnd4j ops.
@@ -18,7 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public abstract class Layer {
 
-    private final Map<String, INDArray> buffers = new HashMap<>();
+    /** Shapes kept per buffer name. */
+    static final int SHAPES = 2;
+
+    private final Map<String, java.util.List<INDArray>> buffers = new HashMap<>();
 
     /** Shape of one output example for one input example's shape (no batch dimension). */
     public abstract long[] outputShape(long[] inputShape);
@@ -37,22 +38,36 @@ public abstract class Layer {
     public abstract INDArray backward(INDArray gradOut, boolean needInputGrad);
 
     /**
-     * A buffer of this layer for this shape, reused across steps. Buffers are kept per shape, so
-     * alternating batch sizes (SimCLR's 2N views, then the watermark's N rotations) reallocate
-     * nothing: allocating large off-heap arrays every step cost more than the step's compute.
+     * A buffer of this layer for this shape, reused across steps. Each buffer name keeps the last
+     * {@value #SHAPES} shapes it was asked for, so alternating batch sizes (SimCLR's 2N views, then
+     * the watermark's N rotations; training batches, then evaluation batches) reallocate nothing:
+     * allocating large off-heap arrays every step cost more than the step's compute. A third shape
+     * closes the least recently used one, so a layer's buffers stay bounded whatever batch sizes it
+     * sees.
      */
     protected INDArray buffer(String key, long... shape) {
-        String k = key + java.util.Arrays.toString(shape);
-        INDArray b = buffers.get(k);
-        if (b == null || b.dataType() != Precision.type()) {
-            b = Nd4j.create(Precision.type(), shape);
-            buffers.put(k, b);
+        java.util.List<INDArray> kept = buffers.computeIfAbsent(key, k -> new java.util.ArrayList<>(SHAPES));
+        for (int i = 0; i < kept.size(); i++) {
+            INDArray b = kept.get(i);
+            if (java.util.Arrays.equals(b.shape(), shape) && b.dataType() == Precision.type()) {
+                if (i > 0) {
+                    kept.remove(i);
+                    kept.add(0, b);
+                }
+                return b;
+            }
         }
+        if (kept.size() == SHAPES) {
+            NativeArrays.close(kept.remove(SHAPES - 1));
+        }
+        INDArray b = NativeArrays.create(Precision.type(), shape);
+        kept.add(0, b);
         return b;
     }
 
-    /** Releases buffers (e.g. after training, before keeping the model around). */
+    /** Frees this layer's buffers at once (after training, before keeping the model around, or when it is closed). */
     public void releaseBuffers() {
+        buffers.values().forEach(l -> l.forEach(NativeArrays::close));
         buffers.clear();
     }
 }

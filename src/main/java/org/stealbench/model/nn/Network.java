@@ -1,13 +1,12 @@
 package org.stealbench.model.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A layer graph with its parameters: the unit the optimiser trains and the encoder wraps.
  * Inputs are NCHW float batches (the data layer's layout), converted once to NHWC here.
  */
-public final class Network {
+public final class Network implements AutoCloseable {
 
     private final Layer root;
     private final ParamSet params = new ParamSet();
@@ -75,14 +74,32 @@ public final class Network {
         long n = x.size(0);
         INDArray buf = nhwc.get(n);
         if (buf == null || buf.dataType() != Precision.type()) {
-            buf = Nd4j.create(Precision.type(), n, inputShape[1], inputShape[2], inputShape[0]);
+            if (nhwc.size() >= 2) {
+                // bounded like the layers' buffers: a third batch size replaces the others
+                releaseInputs();
+            }
+            NativeArrays.close(buf);
+            buf = NativeArrays.create(Precision.type(), n, inputShape[1], inputShape[2], inputShape[0]);
             nhwc.put(n, buf);
         }
         return buf.assign(x.permute(0, 2, 3, 1));
     }
 
+    /** Frees the layers' buffers at once; the next forward pass allocates them again. */
     public void releaseBuffers() {
         root.releaseBuffers();
+        releaseInputs();
+    }
+
+    private void releaseInputs() {
+        nhwc.values().forEach(NativeArrays::close);
         nhwc.clear();
+    }
+
+    /** Frees everything this network holds off-heap (buffers, parameters, gradients, state); it cannot be used afterwards. */
+    @Override
+    public void close() {
+        releaseBuffers();
+        params.close();
     }
 }

@@ -15,13 +15,14 @@ public final class NetworkState {
     }
 
     public static void writeArray(INDArray a, OutputStream out) throws IOException {
-        DataOutputStream dos = new DataOutputStream(out);
+        // ND4J writes value by value: unbuffered, each went through the zip stream's CRC and deflater alone
+        DataOutputStream dos = new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
         Nd4j.write(a, dos);
         dos.flush();
     }
 
     public static INDArray readArray(InputStream in) throws IOException {
-        return Nd4j.read(new DataInputStream(in));
+        return Nd4j.read(new DataInputStream(new java.io.BufferedInputStream(in, 1 << 16)));
     }
 
     /** Copies {@code source} into {@code target}, checking the length matches. */

@@ -48,7 +48,7 @@ public final class ParamSet {
     /** Lays out every declared tensor and initialises it from {@code seed}. */
     public void allocate(long seed) {
         values = layout(params, true, seed);
-        grads = Nd4j.zeros(Precision.type(), Math.max(1, totalLength(params)));
+        grads = NativeArrays.create(Precision.type(), Math.max(1, totalLength(params)));
         for (Param p : params) {
             p.grad = view(grads, offsetOf(params, p), p);
         }
@@ -85,7 +85,7 @@ public final class ParamSet {
             System.arraycopy(v, 0, flat, (int) off, v.length);
             off += v.length;
         }
-        INDArray arr = Nd4j.createFromArray(flat).castTo(Precision.type());
+        INDArray arr = NativeArrays.adopt(Nd4j.createFromArray(flat).castTo(Precision.type()));
         off = 0;
         for (Param p : ps) {
             p.value = view(arr, off, p);
@@ -123,6 +123,13 @@ public final class ParamSet {
 
     public long size() {
         return totalLength(params);
+    }
+
+    /** Frees the values, gradients and state (the network is done with). */
+    public void close() {
+        NativeArrays.close(values);
+        NativeArrays.close(grads);
+        NativeArrays.close(state);
     }
 
     public void zeroGrads() {

@@ -27,7 +27,7 @@ public final class AdamOptimizer implements Optimizer {
         this.weightDecay = weightDecay;
         this.config = new Adam(1e-3, beta1, beta2, epsilon);
         long n = params.values().length();
-        this.state = Nd4j.zeros(params.values().dataType(), 1, 2 * n);
+        this.state = org.stealbench.model.nn.NativeArrays.create(params.values().dataType(), 1, 2 * n);
         this.updater = config.instantiate(state, true);
     }
 

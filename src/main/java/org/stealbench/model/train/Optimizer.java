@@ -11,4 +11,9 @@ public interface Optimizer {
 
     /** The optimiser's state (moments, velocities) as one flat vector, for checkpoints. */
     INDArray state();
+
+    /** Frees the state off-heap at once; the optimiser cannot be used afterwards. */
+    default void close() {
+        org.stealbench.model.nn.NativeArrays.close(state());
+    }
 }

@@ -15,7 +15,7 @@ public final class SgdOptimizer implements Optimizer {
     public SgdOptimizer(ParamSet params, double momentum, double weightDecay) {
         this.momentum = momentum;
         this.weightDecay = weightDecay;
-        this.velocity = Nd4j.zeros(params.values().dataType(), params.values().length());
+        this.velocity = org.stealbench.model.nn.NativeArrays.create(params.values().dataType(), params.values().length());
     }
 
     @Override

@@ -48,7 +48,8 @@ public final class Trainer {
     }
 
     /**
-     * Trains to the configured number of epochs, or until cancelled.
+     * Trains to the configured number of epochs, or until cancelled. Runs once: the optimisers'
+     * state is freed when it returns.
      *
      * @param checkpoint file written after every epoch (null: none); if it exists, training
      *                   resumes after the epoch it holds
@@ -108,6 +109,9 @@ public final class Trainer {
             // the message goes to the user; the stack trace to the log (a run's run.log)
             org.slf4j.LoggerFactory.getLogger(Trainer.class).error("training failed", e);
             return finish(listener, TrainStatus.FAILED, -1, examples, t0, String.valueOf(e.getMessage()));
+        } finally {
+            // the moments are done with however training ended: freed now, not when the collector finds them
+            optimizers.forEach(Optimizer::close);
         }
     }
 
@@ -142,7 +146,10 @@ public final class Trainer {
     /** Writes networks, optimiser states and the finished epoch into one zip, atomically. */
     void save(Path file, int epoch) throws IOException {
         DataFiles.writeAtomically(file, raw -> {
-            ZipOutputStream zip = new ZipOutputStream(raw);
+            // stored, not deflated: float weights barely compress, and deflating them every epoch cost a
+            // sixth of a demo theft's training time with the unbuffered writer (docs/benchmarks.md, demo theft)
+            ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(raw, 1 << 16));
+            zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
             zip.putNextEntry(new ZipEntry("checkpoint.json"));
             zip.write(JSON.writeValueAsBytes(Map.of("epoch", epoch, "config", config, "networks", optimizers.size())));
             zip.closeEntry();
@@ -153,6 +160,7 @@ public final class Trainer {
                 put(zip, i + ".optimizer", optimizers.get(i).state());
             }
             zip.finish();
+            zip.flush();
         });
     }
 

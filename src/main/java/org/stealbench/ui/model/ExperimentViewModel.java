@@ -136,6 +136,7 @@ public final class ExperimentViewModel {
                 info = String.format(Locale.ROOT, "%s, %dx%dx%d in, %d-d out; trained on %s%s; %s", s.architecture(), s.channels(), s.height(),
                         s.width(), s.repDim(), images > 0 ? String.format(Locale.ROOT, "%,d images of ", images) : "",
                         p.getOrDefault("dataset", "unknown data"), saved.encoder().watermark() != null ? "watermarked" : "no watermark");
+                saved.encoder().close();
             } catch (RuntimeException e) {
                 info = "cannot read the victim: " + e.getMessage();
             }
