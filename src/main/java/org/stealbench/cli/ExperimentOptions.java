@@ -39,7 +39,7 @@ final class ExperimentOptions {
         if (p instanceof ExperimentParameters.Flag) {
             b.type(boolean.class).arity("0");
         } else if (p instanceof ExperimentParameters.Names) {
-            b.type(List.class).auxiliaryTypes(String.class).splitRegex(",(?![A-Za-z]+=)").paramLabel("NAMES");
+            b.type(List.class).auxiliaryTypes(String.class).splitRegex(",(?![A-Za-z]+=)").splitRegexSynopsisLabel(",").paramLabel("NAMES");
         } else if (p instanceof ExperimentParameters.Whole) {
             b.type(Long.class).paramLabel("N");
         } else if (p instanceof ExperimentParameters.Real) {

@@ -93,21 +93,27 @@ final class StealCommand {
             }
             Protocol protocol = Protocol.of(cfg, top.registry());
             out.println("victim's data: " + protocol.victimDataset() + "; roles of images: " + protocol.describe(cfg.stealingDataset(), cfg.tasks()).get("roles"));
+            ConsoleProgress progress = new ConsoleProgress(System.err, "steal");
             ExperimentListener log = ev -> {
                 if (ev instanceof ExperimentEvent.Training tr && tr.event() instanceof TrainEvent.EpochEnd end && !live) {
-                    err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f (%.1f s)%n", end.epoch() + 1, cfg.epochs(), end.meanLoss(), end.seconds());
+                    progress.line(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f (%.1f s)", end.epoch() + 1, cfg.epochs(), end.meanLoss(),
+                            end.seconds()));
                 } else if (ev instanceof ExperimentEvent.EpochMetrics m) {
-                    err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f; live: kNN %.1f%%, cosine %.3f, watermark %.1f%%%n", m.epoch() + 1,
-                            m.epochs(), m.loss(), 100 * m.knn(), m.cosine(), 100 * m.watermark());
+                    progress.line(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f; live: kNN %.1f%%, cosine %.3f, watermark %.1f%%",
+                            m.epoch() + 1, m.epochs(), m.loss(), 100 * m.knn(), m.cosine(), 100 * m.watermark()));
                 } else if (ev instanceof ExperimentEvent.Baselines b) {
-                    err.printf(Locale.ROOT, "baselines on %s: victim kNN %.1f%%, victim watermark %.1f%%, %s watermark %.1f%%, cosine floor %.3f%n",
+                    progress.line(String.format(Locale.ROOT,
+                            "baselines on %s: victim kNN %.1f%%, victim watermark %.1f%%, %s watermark %.1f%%, cosine floor %.3f",
                             b.victimDataset(), 100 * b.victimKnn(), 100 * b.victimWatermark(), b.independent(), 100 * b.independentWatermark(),
-                            b.cosineFloor());
+                            b.cosineFloor()));
+                } else if (ev instanceof ExperimentEvent.Phase p) {
+                    progress.line(p.description() + " ...");
+                } else if (ev instanceof ExperimentEvent.Evaluating v) {
+                    progress.line("  (" + v.step() + "/" + v.steps() + ") " + v.what() + " ...");
                 }
-                err.flush();
             };
             Job.Outcome outcome = new Job.Theft(cfg, live ? ExperimentRunner.Options.LIVE : ExperimentRunner.Options.BATCH)
-                    .run(top.registry(), options.results(), ExperimentListener.all(new ConsoleProgress(System.err, "steal"), log), cancel);
+                    .run(top.registry(), options.results(), ExperimentListener.all(log, progress), cancel);
             ExperimentResult r = outcome.theft();
             if (!r.completed()) {
                 err.println("stealing " + r.status().toLowerCase(Locale.ROOT) + ": " + r.message() + "; no result written");

@@ -93,16 +93,17 @@ final class TrainVictimCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         var err = spec.commandLine().getErr();
         String command = "stealbench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        ConsoleProgress progress = new ConsoleProgress(System.err, "SimCLR");
         ExperimentListener epochs = e -> {
             if (e instanceof ExperimentEvent.VictimEpoch v) {
-                err.printf(Locale.ROOT, "%nepoch %d: loss %.4f%s%n", v.epoch() + 1, v.loss(), Double.isNaN(v.watermarkAccuracy()) ? ""
-                        : String.format(Locale.ROOT, ", watermark train accuracy %.1f%%", 100 * v.watermarkAccuracy()));
+                progress.line(String.format(Locale.ROOT, "epoch %d: loss %.4f%s", v.epoch() + 1, v.loss(), Double.isNaN(v.watermarkAccuracy()) ? ""
+                        : String.format(Locale.ROOT, ", watermark train accuracy %.1f%%", 100 * v.watermarkAccuracy())));
             }
         };
         Job.Outcome outcome;
         try {
             outcome = new Job.VictimTraining(cfg, out, command).run(top.registry(), out.toAbsolutePath().getParent(),
-                    ExperimentListener.all(new ConsoleProgress(System.err, "SimCLR"), epochs), cancel);
+                    ExperimentListener.all(progress, epochs), cancel);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -10,8 +10,11 @@ import org.stealbench.model.train.TrainEvent;
  */
 public sealed interface ExperimentEvent {
 
-    /** A new phase began ("loading the victim", "querying the API", "evaluating" ...). */
-    record Phase(String description) implements ExperimentEvent {
+    /**
+     * A new phase began: {@code name} is one of loading, baselines, querying, training, evaluating
+     * and writing; {@code description} says it in words ("querying the API").
+     */
+    record Phase(String name, String description) implements ExperimentEvent {
     }
 
     /** The API has answered {@code used} of the {@code budget} queries. */

@@ -185,7 +185,7 @@ public final class ExperimentRunner {
     private static void phase(ExperimentListener listener, RunProvenance.Recorder clock, String name, String text) {
         clock.phase(name);
         LOG.info("{} (engine arrays open: {} MB)", text, org.stealbench.model.nn.NativeArrays.openBytes() >> 20);
-        listener.on(new ExperimentEvent.Phase(text));
+        listener.on(new ExperimentEvent.Phase(name, text));
     }
 
     private static void evaluating(ExperimentListener listener, String what, int step, int steps) {

@@ -73,7 +73,7 @@ public sealed interface Job permits Job.Theft, Job.VictimTraining {
         @Override
         public Outcome run(DatasetRegistry registry, Path resultsRoot, ExperimentListener listener, Cancellation cancel) throws IOException {
             Path target = folder(resultsRoot);
-            listener.on(new ExperimentEvent.Phase("loading " + config.dataset()));
+            listener.on(new ExperimentEvent.Phase("loading", "loading " + config.dataset()));
             VictimRun.Outcome o = VictimRun.run(config, registry, target, command, e -> listener.on(new ExperimentEvent.Training(e)), cancel,
                     (rec, enc) -> listener.on(new ExperimentEvent.VictimEpoch(rec.epoch(), config.epochs(), rec.loss(), rec.watermarkAccuracy())));
             TrainStatus s = o.result().finished().status();
