@@ -8,6 +8,7 @@ import org.stealbench.experiment.bench.DataBenchmark;
 import org.stealbench.experiment.bench.DefenseBenchmark;
 import org.stealbench.experiment.bench.EngineBenchmark;
 import org.stealbench.experiment.bench.EngineWorkload;
+import org.stealbench.experiment.bench.MemoryBenchmark;
 import org.stealbench.experiment.bench.ProbeBenchmark;
 import org.stealbench.experiment.bench.StealingTargetsBenchmark;
 import org.stealbench.experiment.bench.UiBenchmark;
@@ -30,8 +31,18 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: data, engine, victim, probe, targets, any-victim, defenses, ui (default: ${DEFAULT-VALUE}).")
+    static final String SUITES = "data, engine, victim, probe, targets, any-victim, defenses, ui, memory";
+
+    @Option(names = "--suite", defaultValue = "data", description = "Suite to run: " + SUITES + " (default: ${DEFAULT-VALUE}).")
     String suite;
+
+    @Option(names = "--memory-runs", defaultValue = "10",
+            description = "Memory suite: thefts in one JVM, and workbench runs (default: ${DEFAULT-VALUE}); --repeats: fresh-process thefts.")
+    int memoryRuns;
+
+    @Option(names = "--memory-epochs", defaultValue = "32",
+            description = "Memory suite: epochs of each workbench run (default: ${DEFAULT-VALUE}, the demo's).")
+    int memoryEpochs;
 
     @Option(names = "--victim", paramLabel = "FILE", description = "Victim suite: the victim (default: the bundled one).")
     Path victim;
@@ -77,44 +88,34 @@ final class BenchCommand implements Callable<Integer> {
         var roots = top.registry().roots();
         Path file = report != null ? report : roots.sampleData().getParent().resolve("docs/benchmarks.md");
         var out = spec.commandLine().getOut();
+        java.util.function.Consumer<String> log = line -> {
+            out.println(line);
+            out.flush();
+        };
+        Path home = roots.sampleData().getParent();
+        if (suite.equals("memory-worker")) {
+            // the memory suite's child process: --repeats thefts, a line each appended to --report
+            if (report == null) {
+                throw new IllegalArgumentException("the memory worker needs --report FILE for its lines");
+            }
+            MemoryBenchmark.worker(top.registry(), repeats, report, log);
+            return 0;
+        }
         String section = switch (suite) {
-            case "data" -> DataBenchmark.run(roots, repeats, line -> {
-                out.println(line);
-                out.flush();
-            });
+            case "data" -> DataBenchmark.run(roots, repeats, log);
             case "engine" -> EngineBenchmark.run(workloads.stream().map(EngineWorkload::of).toList(),
-                    peer != null ? peer : roots.sampleData().getParent().resolve("scripts/peers/torch_peer.py"), line -> {
-                        out.println(line);
-                        out.flush();
-                    });
+                    peer != null ? peer : home.resolve("scripts/peers/torch_peer.py"), log);
             case "victim" -> VictimBenchmark.run(top.registry(), victim != null ? victim
-                    : roots.sampleData().resolve("victim-fashion-mnist/victim.zip"), independent, line -> {
-                        out.println(line);
-                        out.flush();
-                    });
+                    : roots.sampleData().resolve("victim-fashion-mnist/victim.zip"), independent, log);
             case "probe" -> ProbeBenchmark.run(top.registry(), victim != null ? victim
                     : roots.sampleData().resolve("victim-fashion-mnist/victim.zip"), independent == null ? java.util.List.of() : java.util.List.of(independent),
-                    line -> {
-                        out.println(line);
-                        out.flush();
-                    });
-            case "targets" -> StealingTargetsBenchmark.run(top.registry(), seeds, line -> {
-                out.println(line);
-                out.flush();
-            });
-            case "any-victim" -> AnyVictimBenchmark.run(top.registry(), work, line -> {
-                out.println(line);
-                out.flush();
-            });
-            case "defenses" -> DefenseBenchmark.run(top.registry(), seeds, runs, line -> {
-                out.println(line);
-                out.flush();
-            });
-            case "ui" -> UiBenchmark.run(uiEpochs, repeats, line -> {
-                out.println(line);
-                out.flush();
-            });
-            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: data, engine, victim, probe, targets, any-victim, defenses, ui");
+                    log);
+            case "targets" -> StealingTargetsBenchmark.run(top.registry(), seeds, log);
+            case "any-victim" -> AnyVictimBenchmark.run(top.registry(), work, log);
+            case "defenses" -> DefenseBenchmark.run(top.registry(), seeds, runs, log);
+            case "ui" -> UiBenchmark.run(uiEpochs, repeats, log);
+            case "memory" -> MemoryBenchmark.run(home, repeats, memoryRuns, memoryEpochs, log);
+            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: " + SUITES);
         };
         BenchmarkReport.writeSection(file, suite, section);
         out.println("updated " + file.toAbsolutePath());

@@ -538,47 +538,90 @@ public final class Workbench {
         return false;
     }
 
-    /** Benchmark mode: queue the demo experiment with {@code epochs}, write the stall figures when it ends, quit. */
-    void autorun(int epochs, String report) {
+    /**
+     * Benchmark mode: queue the demo experiment with {@code epochs}, {@code runs} times one after
+     * another; write the stall figures of the first run to {@code report} and, when
+     * {@code memoryReport} is set, this process's memory after every run and after ten idle seconds
+     * at the end; then quit.
+     */
+    void autorun(int epochs, String report, int runs, String memoryReport) {
         ExperimentConfig start = System.getProperty("stealbench.open") != null ? form.toConfig() : ExperimentConfig.demo("infonce");
         form.load(start.withEpochs(epochs));
         Timeline wait = new Timeline();
-        wait.getKeyFrames().add(new KeyFrame(Duration.seconds(6), e -> {
-            RunViewModel item = submitExperiment();
-            if (item == null) {
+        wait.getKeyFrames().add(new KeyFrame(Duration.seconds(6), e -> autorunOne(1, runs, report, memoryReport)));
+        wait.play();
+    }
+
+    private void autorunOne(int run, int runs, String report, String memoryReport) {
+        RunViewModel item = submitExperiment();
+        if (item == null) {
+            return;
+        }
+        stallMeter.reset();
+        double[] setup = {Double.NaN, 0};
+        item.phaseProperty().addListener((o, a, p) -> {
+            if ("training the copy".equals(p) && Double.isNaN(setup[0])) {
+                setup[0] = stallMeter.worstMillis();
+                setup[1] = stallMeter.probesOver50ms();
+                System.err.println("stalls over 50 ms while the run was set up: " + stallMeter.stalls());
+                System.err.println("FX thread stacks sampled in set-up stalls:\n" + stallMeter.busyStacks(12));
+                stallMeter.reset();
+            }
+        });
+        item.stateProperty().addListener((o, a, s) -> {
+            if (!s.finished()) {
                 return;
             }
-            stallMeter.reset();
-            double[] setup = {Double.NaN, 0};
-            item.phaseProperty().addListener((o, a, p) -> {
-                if ("training the copy".equals(p) && Double.isNaN(setup[0])) {
-                    setup[0] = stallMeter.worstMillis();
-                    setup[1] = stallMeter.probesOver50ms();
-                    System.err.println("stalls over 50 ms while the run was set up: " + stallMeter.stalls());
-                    System.err.println("FX thread stacks sampled in set-up stalls:\n" + stallMeter.busyStacks(12));
-                    stallMeter.reset();
-                }
-            });
-            item.stateProperty().addListener((o, a, s) -> {
-                if (s.finished()) {
-                    System.err.println("stalls over 50 ms while it trained and was evaluated: " + stallMeter.stalls());
-                    System.err.println("FX thread stacks sampled in stalls:\n" + stallMeter.busyStacks(8));
-                    String text = String.format(Locale.ROOT,
-                            "state=%s%nsetup_worst_ms=%.1f%nsetup_over_50ms=%.0f%nworst_ms=%.1f%nprobes=%d%nover_50ms=%d%ngc_pause_ms=%.1f%nseconds=%s%n", s,
-                            setup[0], setup[1], stallMeter.worstMillis(), stallMeter.probes(), stallMeter.probesOver50ms(),
-                            stallMeter.worstGcPauseMillis(),
-                            item.resultProperty().get() == null ? "" : String.format(Locale.ROOT, "%.1f", item.resultProperty().get().seconds()));
-                    try {
-                        if (report != null) {
-                            Files.writeString(Path.of(report), text, StandardCharsets.UTF_8);
-                        }
-                    } catch (IOException ex) {
-                        System.err.println("cannot write " + report + ": " + ex.getMessage());
-                    }
-                    Platform.exit();
-                }
-            });
-        }));
-        wait.play();
+            if (run == 1) {
+                System.err.println("stalls over 50 ms while it trained and was evaluated: " + stallMeter.stalls());
+                System.err.println("FX thread stacks sampled in stalls:\n" + stallMeter.busyStacks(8));
+                String text = String.format(Locale.ROOT,
+                        "state=%s%nsetup_worst_ms=%.1f%nsetup_over_50ms=%.0f%nworst_ms=%.1f%nprobes=%d%nover_50ms=%d%ngc_pause_ms=%.1f%nseconds=%s%n", s,
+                        setup[0], setup[1], stallMeter.worstMillis(), stallMeter.probes(), stallMeter.probesOver50ms(),
+                        stallMeter.worstGcPauseMillis(),
+                        item.resultProperty().get() == null ? "" : String.format(Locale.ROOT, "%.1f", item.resultProperty().get().seconds()));
+                append(report, text, false);
+            }
+            var r = item.resultProperty().get();
+            appendMemory(memoryReport, String.format(Locale.ROOT, "run=%d state=%s seconds=%s", run, s,
+                    r == null ? "" : String.format(Locale.ROOT, "%.1f", r.seconds())));
+            if (run < runs) {
+                autorunOne(run + 1, runs, report, memoryReport);
+                return;
+            }
+            if (memoryReport == null) {
+                Platform.exit();
+                return;
+            }
+            Timeline idle = new Timeline(new KeyFrame(Duration.seconds(10), ev -> {
+                appendMemory(memoryReport, "idle=10s");
+                Platform.exit();
+            }));
+            idle.play();
+        });
+    }
+
+    private static void appendMemory(String file, String what) {
+        if (file == null) {
+            return;
+        }
+        try {
+            org.stealbench.experiment.bench.MemoryBenchmark.appendLine(Path.of(file), what);
+        } catch (IOException ex) {
+            System.err.println("cannot write " + file + ": " + ex.getMessage());
+        }
+    }
+
+    private static void append(String file, String text, boolean append) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(file), text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    append ? java.nio.file.StandardOpenOption.APPEND : java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                    java.nio.file.StandardOpenOption.WRITE);
+        } catch (IOException ex) {
+            System.err.println("cannot write " + file + ": " + ex.getMessage());
+        }
     }
 }

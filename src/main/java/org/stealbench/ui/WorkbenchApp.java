@@ -15,7 +15,8 @@ import org.stealbench.data.DatasetRegistry;
  * folder, default ./results), {@code stealbench.open} (an experiment file to open at start),
  * {@code stealbench.autorun} (epochs: queue the default experiment, or the opened one,
  * at start, quit when it ends, for the ui benchmark) with {@code stealbench.stallReport} (file
- * for the FX stall figures), {@code stealbench.view} (the view to open on: live, compare, data,
+ * for the FX stall figures), {@code stealbench.autorun.runs} (how many times, one after another)
+ * and {@code stealbench.memoryReport} (file for the process's memory after each run; memory benchmark), {@code stealbench.view} (the view to open on: live, compare, data,
  * about; for screenshots).
  */
 public final class WorkbenchApp extends Application {
@@ -68,7 +69,8 @@ public final class WorkbenchApp extends Application {
                 throw new IllegalArgumentException("-Dstealbench.autorun takes the epochs of the theft it runs (then the window closes), not '"
                         + autorun + "'", e);
             }
-            workbench.autorun(epochs, System.getProperty("stealbench.stallReport"));
+            workbench.autorun(epochs, System.getProperty("stealbench.stallReport"), Integer.getInteger("stealbench.autorun.runs", 1),
+                    System.getProperty("stealbench.memoryReport"));
         }
     }
 
