@@ -99,8 +99,10 @@ final class StealCommand {
                     progress.line(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f (%.1f s)", end.epoch() + 1, cfg.epochs(), end.meanLoss(),
                             end.seconds()));
                 } else if (ev instanceof ExperimentEvent.EpochMetrics m) {
-                    progress.line(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f; live: kNN %.1f%%, cosine %.3f, watermark %.1f%%",
-                            m.epoch() + 1, m.epochs(), m.loss(), 100 * m.knn(), m.cosine(), 100 * m.watermark()));
+                    progress.line(Double.isNaN(m.knn())
+                            ? String.format(Locale.ROOT, "epoch %d/%d: loss %.4f", m.epoch() + 1, m.epochs(), m.loss())
+                            : String.format(Locale.ROOT, "epoch %d/%d: loss %.4f; live: kNN %.1f%%, cosine %.3f, watermark %.1f%%",
+                                    m.epoch() + 1, m.epochs(), m.loss(), 100 * m.knn(), m.cosine(), 100 * m.watermark()));
                 } else if (ev instanceof ExperimentEvent.Baselines b) {
                     progress.line(String.format(Locale.ROOT,
                             "baselines on %s: victim kNN %.1f%%, victim watermark %.1f%%, %s watermark %.1f%%, cosine floor %.3f",

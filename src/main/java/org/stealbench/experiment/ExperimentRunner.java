@@ -253,7 +253,7 @@ public final class ExperimentRunner {
                 if (cfg.requery()) {
                     listener.on(new ExperimentEvent.Queried(used[0].getAsLong(), sc.queriesNeeded()));
                 }
-                ExperimentEvent.EpochMetrics m = live != null && current[0] != null
+                ExperimentEvent.EpochMetrics m = live != null && current[0] != null && LiveMonitor.measuresAfter(end.epoch(), cfg.epochs())
                         ? live.measure(current[0], end.epoch(), cfg.epochs(), end.meanLoss())
                         : new ExperimentEvent.EpochMetrics(end.epoch(), cfg.epochs(), end.meanLoss(), Double.NaN, Double.NaN, Double.NaN,
                                 Double.NaN);

@@ -14,13 +14,26 @@ import org.stealbench.model.Encoder;
  * images (never the query images): kNN accuracy on the victim's own task ({@value #KNN_TRAIN}
  * probe-train images as references, {@value #TEST} probe-test images), mean cosine similarity
  * to the victim on {@value #TEST} held-out images, and the victim's watermark through its MLP on
- * {@value #WATERMARK} rotated held-out images. The final evaluation uses the full sets.
+ * {@value #WATERMARK} rotated held-out images, after at most {@value #POINTS} epochs spread over
+ * the run ({@link #measuresAfter}). The final evaluation uses the full sets.
  */
 public final class LiveMonitor implements AutoCloseable {
 
     public static final int KNN_TRAIN = 2000;
     public static final int TEST = 1000;
     public static final int WATERMARK = 500;
+    /**
+     * Live points per run at most: a measurement costs about as much as a demo epoch's training, so
+     * a long run is measured after every k-th epoch (k = epochs / {@value}, rounded up) and after
+     * its last; the loss is charted after every epoch.
+     */
+    public static final int POINTS = 16;
+
+    /** Whether the live metrics are measured after (0-based) {@code epoch} of {@code epochs}. */
+    public static boolean measuresAfter(int epoch, int epochs) {
+        int stride = Math.max(1, (epochs + POINTS - 1) / POINTS);
+        return (epoch + 1) % stride == 0 || epoch == epochs - 1;
+    }
 
     private final Encoder victim;
     private final ImageDataset knnTrain;

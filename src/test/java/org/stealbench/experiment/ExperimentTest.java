@@ -185,6 +185,21 @@ class ExperimentTest {
     }
 
     @Test
+    void liveMetricsAreMeasuredAtMostSixteenTimesAlwaysAfterTheLastEpoch() {
+        for (int epochs : new int[] {1, 2, 8, 16, 17, 32, 33, 100}) {
+            int points = 0;
+            for (int e = 0; e < epochs; e++) {
+                points += LiveMonitor.measuresAfter(e, epochs) ? 1 : 0;
+            }
+            assertTrue(LiveMonitor.measuresAfter(epochs - 1, epochs), epochs + " epochs: the last is measured");
+            assertTrue(points <= LiveMonitor.POINTS + 1 && points >= Math.min(epochs, LiveMonitor.POINTS / 2), epochs + " epochs: " + points);
+            if (epochs <= LiveMonitor.POINTS) {
+                assertEquals(epochs, points, "short runs are measured after every epoch");
+            }
+        }
+    }
+
+    @Test
     void aFinishedAndACancelledRunLeaveNoneOfTheEnginesNativeArraysOpen() throws Exception {
         Path victim = tinyVictim();
         DatasetRegistry reg = registry();

@@ -205,8 +205,13 @@ public final class RunViewModel {
             if (loss.stream().noneMatch(p -> p.x() == m.epoch() + 1)) {
                 loss.add(new Point(m.epoch() + 1, m.loss()));
             }
-            knn.add(new Point(m.epoch() + 1, m.knn()));
-            cosine.add(new Point(m.epoch() + 1, m.cosine()));
+            // a long run is measured after every k-th epoch only (LiveMonitor.measuresAfter)
+            if (!Double.isNaN(m.knn())) {
+                knn.add(new Point(m.epoch() + 1, m.knn()));
+            }
+            if (!Double.isNaN(m.cosine())) {
+                cosine.add(new Point(m.epoch() + 1, m.cosine()));
+            }
             if (!Double.isNaN(m.watermark())) {
                 watermark.add(new Point(m.epoch() + 1, m.watermark()));
             }
