@@ -51,8 +51,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Victim suite: an independently trained SimCLR encoder without the watermark, for comparison; probe suite: one more encoder to measure.")
     Path independent;
 
-    @Option(names = "--workloads", defaultValue = "a,b,c1,c2,d", split = ",",
-            description = "Engine workloads (the peer's): a, b, c1, c2, d (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workloads", defaultValue = "a,b,c1,c2,d,e", split = ",",
+            description = "Engine workloads: a, b, c1, c2, d (the peer's), e (the demo copy's network, no peer) (default: ${DEFAULT-VALUE}).")
     java.util.List<String> workloads;
 
     @Option(names = "--peer", paramLabel = "FILE",

@@ -36,10 +36,10 @@ public final class EngineWorker {
         EngineWorkload w = EngineWorkload.of(args[0]);
         boolean profile = args.length > 1 && args[1].equals("profile");
         Nd4j.getRandom().setSeed(0);
-        Network net = new Network(w.network(), new long[] {3, 32, 32}, 0);
+        Network net = new Network(w.network(), new long[] {w.channels(), 32, 32}, 0);
         AdamOptimizer opt = new AdamOptimizer(net.params(), 0);
         BatchLoss loss = w.loss();
-        INDArray x = Nd4j.rand(DataType.FLOAT, w.batch, 3, 32, 32);
+        INDArray x = Nd4j.rand(DataType.FLOAT, w.batch, w.channels(), 32, 32);
         INDArray y = Nd4j.randn(DataType.FLOAT, w.batch, w.outputDim());
         INDArray g = Nd4j.create(DataType.FLOAT, w.batch, w.outputDim());
         long[] step = {0};

@@ -17,14 +17,17 @@ import org.stealbench.model.train.MseLoss;
  * The PyTorch peer's training workloads (scripts/peers/torch_peer.py), for a side-by-side ratio:
  * its 3-conv CNN (conv-ReLU-maxpool x3, 32/64/128 channels, Linear(2048, 64)) with MSE and
  * InfoNCE at batch 128 and 256, and CIFAR ResNet-18 with MSE at batch 128; 3x32x32 inputs,
- * Adam lr 1e-3.
+ * Adam lr 1e-3. Workload (e) has no peer: the demo theft's own copy (the small CNN with batch
+ * norm, 1x32x32 in, 128-d out) with the stealing InfoNCE loss at its batch of 256, so the demo's
+ * training phase can be set against the engine's speed on the same network.
  */
 public enum EngineWorkload {
     A("a", "(a) CNN MSE B=128", false, false, 128),
     B("b", "(b) CNN InfoNCE B=128", false, true, 128),
     C1("c1", "(c1) CNN MSE B=256", false, false, 256),
     C2("c2", "(c2) CNN InfoNCE B=256", false, true, 256),
-    D("d", "(d) ResNet18 MSE B=128", true, false, 128);
+    D("d", "(d) ResNet18 MSE B=128", true, false, 128),
+    E("e", "(e) demo copy: small-cnn with batch norm, stealing InfoNCE B=256, 1x32x32 (no peer)", false, true, 256);
 
     final String key;
     final String title;
@@ -46,14 +49,26 @@ public enum EngineWorkload {
                 return w;
             }
         }
-        throw new IllegalArgumentException("unknown workload '" + key + "'; known: a, b, c1, c2, d");
+        throw new IllegalArgumentException("unknown workload '" + key + "'; known: a, b, c1, c2, d, e");
+    }
+
+    /** Whether the PyTorch peer runs this workload too. */
+    boolean hasPeer() {
+        return this != E;
+    }
+
+    int channels() {
+        return this == E ? 1 : 3;
     }
 
     int outputDim() {
-        return resnet ? 512 : 64;
+        return resnet ? 512 : this == E ? 128 : 64;
     }
 
     Layer network() {
+        if (this == E) {
+            return Architecture.SMALL_CNN.trunk(1, 32, 32, 128);
+        }
         if (resnet) {
             return Architecture.RESNET18.trunk(3, 32, 32, 512);
         }
@@ -65,6 +80,9 @@ public enum EngineWorkload {
     }
 
     BatchLoss loss() {
+        if (this == E) {
+            return org.stealbench.attack.StealingLoss.of("infonce").create();
+        }
         return infoNce ? new InfoNceLoss(0.07) : new MseLoss();
     }
 }
