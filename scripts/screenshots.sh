@@ -9,7 +9,7 @@ shot="$root/scripts/screenshot.sh"
 out="$root/docs/screenshots"
 mkdir -p "$out"
 opts="-Xmx6g -Dstealbench.results=$results"
-STEALBENCH_JAVA_OPTS="$opts -Dstealbench.autorun=32" "$shot" "$out/workbench-live.png" 50 -- "$root/scripts/stealbench"
+STEALBENCH_JAVA_OPTS="$opts -Dstealbench.autorun=32" "$shot" "$out/workbench-live.png" 38 -- "$root/scripts/stealbench"
 for v in compare data about; do
   STEALBENCH_JAVA_OPTS="$opts -Dstealbench.view=$v" "$shot" "$out/workbench-$v.png" 35 -- "$root/scripts/stealbench"
 done
