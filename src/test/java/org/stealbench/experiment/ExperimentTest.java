@@ -97,6 +97,12 @@ class ExperimentTest {
         return victim;
     }
 
+    /** A theft of the tiny victim: 64 MNIST queries, digits as the only task. */
+    private static ExperimentConfig tinyTheft(Path victim, String loss, int epochs) {
+        return new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, loss, "small-cnn", epochs, false,
+                List.of("digits"), List.of(), 1);
+    }
+
     private static long visibleEntries(Path dir) throws Exception {
         try (var s = Files.list(dir)) {
             return s.filter(p -> !p.getFileName().toString().startsWith(".")).count();
@@ -107,8 +113,7 @@ class ExperimentTest {
     void aRunWritesItsFolderAtomicallyACancelledOneWritesNoResultAndResumes() throws Exception {
         Path victim = tinyVictim();
         DatasetRegistry reg = registry();
-        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "mse", "small-cnn", 2,
-                false, List.of("digits"), List.of(), 1);
+        ExperimentConfig cfg = tinyTheft(victim, "mse", 2);
         Path results = tmp.resolve("results");
         List<ExperimentEvent> events = new ArrayList<>();
         ExperimentResult r = ExperimentRunner.run(cfg, reg, events::add, new Cancellation(), results, ExperimentRunner.Options.LIVE);
@@ -203,8 +208,7 @@ class ExperimentTest {
     void aFinishedAndACancelledRunLeaveNoneOfTheEnginesNativeArraysOpen() throws Exception {
         Path victim = tinyVictim();
         DatasetRegistry reg = registry();
-        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "infonce", "small-cnn", 3,
-                false, List.of("digits"), List.of(), 1);
+        ExperimentConfig cfg = tinyTheft(victim, "infonce", 3);
         long before = org.stealbench.model.nn.NativeArrays.openBytes();
         long[] during = {0};
         ExperimentResult done = ExperimentRunner.run(cfg, reg, e -> {
@@ -333,8 +337,7 @@ class ExperimentTest {
         Path stale = Files.createDirectories(results.resolve(ResultsFolder.TMP_PREFIX + "99999999-0000-20260101-mse"));
         Files.writeString(stale.resolve("config.json"), "{}");
         Path live = Files.createDirectories(results.resolve(ResultsFolder.TMP_PREFIX + ProcessHandle.current().pid() + "-1111-writing"));
-        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "mse", "small-cnn", 1,
-                false, List.of("digits"), List.of(), 1);
+        ExperimentConfig cfg = tinyTheft(victim, "mse", 1);
         ExperimentResult r = ExperimentRunner.run(cfg, registry(), ExperimentListener.NONE, new Cancellation(), results);
         assertFalse(Files.exists(stale), "an abandoned write is removed");
         assertTrue(Files.exists(live), "a write of a running process stays");
@@ -347,8 +350,7 @@ class ExperimentTest {
         NativeBackend.configure();
         Path victim = tmp.resolve("anonymous.zip");
         EncoderIO.save(new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null), 1), Map.of(), victim);
-        ExperimentConfig cfg = new ExperimentConfig(ExperimentConfig.SCHEMA, victim.toString(), "mnist", 64, "mse", "small-cnn", 1,
-                false, List.of("digits"), List.of(), 1);
+        ExperimentConfig cfg = tinyTheft(victim, "mse", 1);
         List<String> p = Protocol.problems(cfg, registry());
         assertEquals(1, p.size(), p.toString());
         assertTrue(p.get(0).contains("does not record which images it was trained on"), p.get(0));
