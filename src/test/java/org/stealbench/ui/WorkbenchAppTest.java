@@ -127,6 +127,10 @@ class WorkbenchAppTest {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> preview.getImage() != null);
         assertNotNull(preview.getImage());
         assertTrue(preview.getImage().getWidth() > 300);
+        // the About view reports the process's memory and the engine's open arrays
+        robot.clickOn("About");
+        Label memory = robot.lookup("#memoryLabel").queryAs(Label.class);
+        assertTrue(memory.getText().contains("engine arrays open") && memory.getText().contains("Java heap"), memory.getText());
     }
 
     @Test

@@ -11,7 +11,10 @@ import javafx.util.Duration;
 import org.stealbench.model.NativeBackend;
 import org.stealbench.ui.FxStallMeter;
 
-/** About and backend: version, CPU or CUDA, device, native build, paths, and the FX thread's longest stall so far. */
+/**
+ * About and backend: version, CPU or CUDA, device, native build, paths, the FX thread's longest
+ * stall so far, and the process's memory (refreshed every second while the view shows).
+ */
 public final class AboutView extends VBox {
 
     public AboutView(Map<String, String> paths, FxStallMeter meter) {
@@ -45,10 +48,18 @@ public final class AboutView extends VBox {
         }
         Label stall = new Label();
         stall.setId("stallLabel");
+        stall.setWrapText(true);
         g.addRow(row++, key("UI responsiveness (since start)"), stall);
+        Label memory = new Label(memory());
+        memory.setId("memoryLabel");
+        memory.setWrapText(true);
+        g.addRow(row++, key("Memory (now)"), memory);
         // Refreshes only while the view shows: a label changing in a hidden tab still costs the FX thread
         // a layout and render pass every second (measured: most of the 50-ms stalls while a run trained).
-        Timeline t = new Timeline(new KeyFrame(Duration.seconds(1), e -> stall.setText(meter.summary())));
+        Timeline t = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
+            stall.setText(meter.summary());
+            memory.setText(memory());
+        }));
         t.setCycleCount(Timeline.INDEFINITE);
         refresher = t;
         Label keys = new Label("Shortcuts: Ctrl+R run, Ctrl+K cancel the selected run, Ctrl+S save the experiment, Ctrl+O open one, "
@@ -66,6 +77,17 @@ public final class AboutView extends VBox {
         } else {
             refresher.stop();
         }
+    }
+
+    /** This process's memory: PSS (RSS), the Java heap in use, and the engine's native arrays still open. */
+    static String memory() {
+        Runtime rt = Runtime.getRuntime();
+        String heap = String.format(java.util.Locale.ROOT, "Java heap %,d of %,d MiB in use; engine arrays open %,.1f MiB",
+                (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20,
+                org.stealbench.model.nn.NativeArrays.openBytes() / 1048576.0);
+        return org.stealbench.model.ProcessMemory.self()
+                .map(m -> String.format(java.util.Locale.ROOT, "%,.0f MiB PSS (%,.0f MiB RSS); ", m.pssMiB(), m.rssMiB()) + heap)
+                .orElse(heap);
     }
 
     private static Label key(String s) {
