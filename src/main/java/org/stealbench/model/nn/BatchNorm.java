@@ -80,9 +80,10 @@ public final class BatchNorm extends Layer {
         INDArray mu = Ops.columnSums(x2d, buffer("mean", channels), 1.0 / m);
         INDArray xc = buffer("xc", m, channels);
         Nd4j.exec(new BroadcastSubOp(x2d, mu, xc, 1));
-        INDArray sq = buffer("tmp", m, channels);
+        INDArray sq = scratch("tmp", m, channels);
         Nd4j.exec(new MulOp(xc, xc, sq));
         INDArray var = Ops.columnSums(sq, buffer("var", channels), 1.0 / m);
+        consumed(sq);
         runningMean.value.muli(1 - MOMENTUM).addi(mu.mul(MOMENTUM));
         runningVar.value.muli(1 - MOMENTUM).addi(var.mul(MOMENTUM * m / Math.max(1, m - 1)));
         INDArray inv = Transforms.pow(var.add(EPS), -0.5, false);
@@ -98,7 +99,7 @@ public final class BatchNorm extends Layer {
         INDArray gy2d = gy.reshape('c', centered.size(0), channels);
         long m = gy2d.size(0);
         INDArray dBeta = Ops.columnSums(gy2d, buffer("dbeta", channels), 1.0);
-        INDArray tmp = buffer("tmp", m, channels);
+        INDArray tmp = scratch("tmp", m, channels);
         Nd4j.exec(new MulOp(gy2d, centered, tmp));
         // sum(dy * (x - mean)); dGamma = invStd * that
         INDArray dyXc = Ops.columnSums(tmp, buffer("dgamma", channels), 1.0);
@@ -107,17 +108,21 @@ public final class BatchNorm extends Layer {
             gamma.grad.addi(dyXc.mul(invStd));
         }
         if (!needInputGrad) {
+            consumed(tmp);
+            consumed(gy);
             return null;
         }
         // dx = a*dy + b*(x - mean) + c with a = gamma*invStd, b = -a*invStd^2*sum(dy*(x-mean))/m, c = -a*sum(dy)/m
         INDArray a = affine ? invStd.mul(gamma.value) : invStd.dup();
         INDArray b = a.mul(invStd).muli(invStd).muli(dyXc).divi(-m);
         INDArray c = a.mul(dBeta).divi(-m);
-        INDArray gx = buffer("gx", gy.shape());
+        INDArray gx = gradientBuffer(gy.shape());
         INDArray gx2d = gx.reshape('c', m, channels);
         Ops.affine(gy2d, a, c, gx2d);
+        consumed(gy);
         Nd4j.exec(new BroadcastMulOp(centered, b, tmp, 1));
         Nd4j.exec(new AddOp(gx2d, tmp, gx2d));
+        consumed(tmp);
         return gx;
     }
 }

@@ -72,7 +72,7 @@ public final class Conv2d extends Layer {
 
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
-        INDArray gx = buffer("gx", input.shape());
+        INDArray gx = gradientBuffer(input.shape());
         INDArray gw = buffer("gw", w.shape);
         DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(intArgs());
         if (bias) {
@@ -83,6 +83,11 @@ public final class Conv2d extends Layer {
             Nd4j.exec(op.addInputs(input, w.value, gy).addOutputs(gx, gw).build());
         }
         w.grad.addi(gw);
-        return needInputGrad ? gx : null;
+        consumed(gy);
+        if (!needInputGrad) {
+            consumed(gx);
+            return null;
+        }
+        return gx;
     }
 }

@@ -24,14 +24,16 @@ public final class GlobalAvgPool extends Layer {
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
         if (!needInputGrad) {
+            consumed(gy);
             return null;
         }
-        INDArray gx = buffer("gx", inputShape);
+        INDArray gx = gradientBuffer(inputShape);
         long n = inputShape[0];
         long hw = inputShape[1] * inputShape[2];
         long c = inputShape[3];
         INDArray gx3 = gx.reshape('c', n, hw, c);
         Nd4j.exec(new BroadcastCopyOp(gx3, gy, gx3, 0, 2));
+        consumed(gy);
         return gx.divi(hw);
     }
 }

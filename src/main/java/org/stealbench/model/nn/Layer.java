@@ -65,6 +65,41 @@ public abstract class Layer {
         return b;
     }
 
+    /** The network's shared input-gradient buffers, or null (a layer used alone keeps its own). */
+    private GradientPool gradients;
+
+    /** Joins a network's gradient pool; containers pass it on to their layers. */
+    void attach(GradientPool pool) {
+        this.gradients = pool;
+    }
+
+    /** A buffer for this layer's input gradient: from the network's pool, else this layer's own. */
+    protected INDArray gradientBuffer(long... shape) {
+        return gradients != null ? gradients.acquire(shape) : buffer("gx", shape);
+    }
+
+    /** This layer is done with the gradient it was given (back to the pool, if it came from there). */
+    protected void consumed(INDArray gy) {
+        if (gradients != null) {
+            gradients.release(gy);
+        }
+    }
+
+    /**
+     * A scratch buffer for the length of one call, from the network's pool (handed back with
+     * {@link #consumed}), else this layer's own buffer {@code key}.
+     */
+    protected INDArray scratch(String key, long... shape) {
+        return gradients != null ? gradients.acquire(shape) : buffer(key, shape);
+    }
+
+    /** Another consumer of {@code g} before it may be reused. */
+    protected void retain(INDArray g) {
+        if (gradients != null) {
+            gradients.retain(g);
+        }
+    }
+
     /** Frees this layer's buffers at once (after training, before keeping the model around, or when it is closed). */
     public void releaseBuffers() {
         buffers.values().forEach(l -> l.forEach(NativeArrays::close));

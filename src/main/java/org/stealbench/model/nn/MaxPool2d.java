@@ -35,10 +35,12 @@ public final class MaxPool2d extends Layer {
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
         if (!needInputGrad) {
+            consumed(gy);
             return null;
         }
-        INDArray gx = buffer("gx", input.shape());
+        INDArray gx = gradientBuffer(input.shape());
         Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(input, gy).addOutputs(gx).addIntegerArguments(intArgs()).build());
+        consumed(gy);
         return gx;
     }
 }

@@ -13,6 +13,7 @@ public final class Network implements AutoCloseable {
     private final long[] inputShape;
     private final long[] outputShape;
     private final java.util.Map<Long, INDArray> nhwc = new java.util.HashMap<>();
+    private final GradientPool gradients = new GradientPool();
 
     /**
      * @param inputShape one example, NCHW without batch: {channels, height, width} or {features}
@@ -24,6 +25,7 @@ public final class Network implements AutoCloseable {
         this.outputShape = root.outputShape(internal);
         root.declare(params, internal);
         params.allocate(seed);
+        root.attach(gradients);
     }
 
     public ParamSet params() {
@@ -49,6 +51,7 @@ public final class Network implements AutoCloseable {
 
     /** Backward pass of the last forward; gradients accumulate into {@link ParamSet#grads()}. */
     public void backward(INDArray gradOut) {
+        gradients.reset();
         root.backward(gradOut, false);
     }
 
@@ -60,6 +63,7 @@ public final class Network implements AutoCloseable {
         if (inputShape.length == 3) {
             throw new UnsupportedOperationException("input gradients of image networks are not computed");
         }
+        gradients.reset();
         return root.backward(gradOut, true);
     }
 
@@ -85,10 +89,16 @@ public final class Network implements AutoCloseable {
         return buf.assign(x.permute(0, 2, 3, 1));
     }
 
+    /** How many input-gradient buffers the network's layers share (tests). */
+    int gradientBuffers() {
+        return gradients.size();
+    }
+
     /** Frees the layers' buffers at once; the next forward pass allocates them again. */
     public void releaseBuffers() {
         root.releaseBuffers();
         releaseInputs();
+        gradients.close();
     }
 
     private void releaseInputs() {

@@ -5,7 +5,14 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** max(x, 0). Backward masks by the output (y > 0 exactly where x > 0). */
+/**
+ * max(x, 0), in place: the output is written over the input. That is safe in any network here: the
+ * layer before never needs its own output in its backward pass (convolutions, pooling, linear
+ * layers and batch norm keep their inputs or their own centred copy; a ReLU's or residual block's
+ * output is already non-negative, so rectifying it again changes nothing), and this layer's
+ * backward masks by its output (y > 0 exactly where x > 0). It saves one activation-sized buffer
+ * per ReLU and a pass of writes.
+ */
 public final class Relu extends Layer {
 
     private INDArray output;
@@ -17,18 +24,20 @@ public final class Relu extends Layer {
 
     @Override
     public INDArray forward(INDArray x, boolean training) {
-        INDArray y = buffer("y", x.shape());
-        Nd4j.exec(new RectifiedLinear(x, y, 0.0));
-        output = y;
-        return y;
+        Nd4j.exec(new RectifiedLinear(x, x, 0.0));
+        output = x;
+        return x;
     }
 
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
         if (!needInputGrad) {
+            consumed(gy);
             return null;
         }
-        return reluBackward(output, gy, buffer("gx", gy.shape()));
+        INDArray gx = reluBackward(output, gy, gradientBuffer(gy.shape()));
+        consumed(gy);
+        return gx;
     }
 
     /** gx = gy where y > 0, else 0. */

@@ -53,16 +53,33 @@ public final class ResidualBlock extends Layer {
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
         long t = System.nanoTime();
-        INDArray g = Relu.reluBackward(output, gy, buffer("g", gy.shape()));
+        INDArray g = Relu.reluBackward(output, gy, gradientBuffer(gy.shape()));
+        consumed(gy);
         if (Profiler.enabled()) {
             Profiler.record("ResidualAdd+Relu", true, System.nanoTime() - t);
         }
+        // both branches consume g: the main one, then the shortcut (or the identity's sum below)
+        retain(g);
         INDArray gx = main.backward(g, needInputGrad);
-        if (shortcut != null) {
-            INDArray gs = shortcut.backward(g, needInputGrad);
-            return needInputGrad ? gx.addi(gs) : null;
+        INDArray gs = shortcut != null ? shortcut.backward(g, needInputGrad) : g;
+        if (needInputGrad) {
+            gx.addi(gs);
         }
-        return needInputGrad ? gx.addi(g) : null;
+        if (shortcut == null) {
+            consumed(g);
+        } else {
+            consumed(gs);
+        }
+        return needInputGrad ? gx : null;
+    }
+
+    @Override
+    void attach(GradientPool pool) {
+        super.attach(pool);
+        main.attach(pool);
+        if (shortcut != null) {
+            shortcut.attach(pool);
+        }
     }
 
     @Override

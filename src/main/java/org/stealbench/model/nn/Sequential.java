@@ -70,6 +70,12 @@ public final class Sequential extends Layer {
     }
 
     @Override
+    void attach(GradientPool pool) {
+        super.attach(pool);
+        layers.forEach(l -> l.attach(pool));
+    }
+
+    @Override
     public void releaseBuffers() {
         super.releaseBuffers();
         layers.forEach(Layer::releaseBuffers);
