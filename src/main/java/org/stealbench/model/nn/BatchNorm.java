@@ -29,7 +29,8 @@ public final class BatchNorm extends Layer {
     Param beta;
     Param runningMean;
     Param runningVar;
-    private INDArray centered;
+    private INDArray input2d;
+    private INDArray mean;
     private INDArray invStd;
 
     public BatchNorm(long channels) {
@@ -73,33 +74,45 @@ public final class BatchNorm extends Layer {
                 shift.addi(beta.value);
             }
             Ops.affine(x2d, scale, shift, y2d);
-            centered = null;
+            input2d = null;
             return y;
         }
         // Centre first: E[x^2] - E[x]^2 in float32 loses the variance when the mean is large.
         INDArray mu = Ops.columnSums(x2d, buffer("mean", channels), 1.0 / m);
-        INDArray xc = buffer("xc", m, channels);
+        // the centred input lives in a scratch buffer for this call; backward centres again from the kept
+        // input (the layer before's output, unchanged until the next forward pass): one pass more there,
+        // one activation-sized buffer less per batch norm
+        // (scratch in the input's own shape, so gradient buffers and scratch are interchangeable in the pool)
+        INDArray xcBuf = scratch("xc", x.shape());
+        INDArray xc = xcBuf.reshape('c', m, channels);
         Nd4j.exec(new BroadcastSubOp(x2d, mu, xc, 1));
-        INDArray sq = scratch("tmp", m, channels);
+        INDArray sqBuf = scratch("tmp", x.shape());
+        INDArray sq = sqBuf.reshape('c', m, channels);
         Nd4j.exec(new MulOp(xc, xc, sq));
         INDArray var = Ops.columnSums(sq, buffer("var", channels), 1.0 / m);
-        consumed(sq);
+        consumed(sqBuf);
         runningMean.value.muli(1 - MOMENTUM).addi(mu.mul(MOMENTUM));
         runningVar.value.muli(1 - MOMENTUM).addi(var.mul(MOMENTUM * m / Math.max(1, m - 1)));
         INDArray inv = Transforms.pow(var.add(EPS), -0.5, false);
         INDArray scale = affine ? inv.mul(gamma.value) : inv;
         Ops.affine(xc, scale, affine ? beta.value : scale.mul(0), y2d);
-        centered = xc;
+        consumed(xcBuf);
+        input2d = x2d;
+        mean = mu;
         invStd = inv;
         return y;
     }
 
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
-        INDArray gy2d = gy.reshape('c', centered.size(0), channels);
+        INDArray gy2d = gy.reshape('c', input2d.size(0), channels);
         long m = gy2d.size(0);
+        INDArray centeredBuf = scratch("xc", gy.shape());
+        INDArray centered = centeredBuf.reshape('c', m, channels);
+        Nd4j.exec(new BroadcastSubOp(input2d, mean, centered, 1));
         INDArray dBeta = Ops.columnSums(gy2d, buffer("dbeta", channels), 1.0);
-        INDArray tmp = scratch("tmp", m, channels);
+        INDArray tmpBuf = scratch("tmp", gy.shape());
+        INDArray tmp = tmpBuf.reshape('c', m, channels);
         Nd4j.exec(new MulOp(gy2d, centered, tmp));
         // sum(dy * (x - mean)); dGamma = invStd * that
         INDArray dyXc = Ops.columnSums(tmp, buffer("dgamma", channels), 1.0);
@@ -108,7 +121,8 @@ public final class BatchNorm extends Layer {
             gamma.grad.addi(dyXc.mul(invStd));
         }
         if (!needInputGrad) {
-            consumed(tmp);
+            consumed(tmpBuf);
+            consumed(centeredBuf);
             consumed(gy);
             return null;
         }
@@ -122,7 +136,8 @@ public final class BatchNorm extends Layer {
         consumed(gy);
         Nd4j.exec(new BroadcastMulOp(centered, b, tmp, 1));
         Nd4j.exec(new AddOp(gx2d, tmp, gx2d));
-        consumed(tmp);
+        consumed(tmpBuf);
+        consumed(centeredBuf);
         return gx;
     }
 }
