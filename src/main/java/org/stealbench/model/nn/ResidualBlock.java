@@ -40,7 +40,8 @@ public final class ResidualBlock extends Layer {
         INDArray a = main.forward(x, training);
         INDArray s = shortcut != null ? shortcut.forward(x, training) : x;
         long t = System.nanoTime();
-        INDArray y = buffer("y", a.shape());
+        // the sum goes over the main branch's output (its last batch norm never reads its own output again)
+        INDArray y = a;
         Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(a, s, y));
         Nd4j.exec(new RectifiedLinear(y, y, 0.0));
         if (Profiler.enabled()) {
