@@ -75,7 +75,7 @@ public abstract class Layer {
 
     /** A buffer for this layer's input gradient: from the network's pool, else this layer's own. */
     protected INDArray gradientBuffer(long... shape) {
-        return gradients != null ? gradients.acquire(shape) : buffer("gx", shape);
+        return scratch("gx", shape);
     }
 
     /** This layer is done with the gradient it was given (back to the pool, if it came from there). */
