@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "stealbench", mixinStandardHelpOptions = true, version = "StealBench 0.1.0",
         description = "Steal self-supervised image encoders through their API, and defend them.%n"
                 + "Run with no arguments to open the workbench.",
-        subcommands = {DatasetsCommand.class, TrainVictimCommand.class, EvaluateCommand.class, StealCommand.Steal.class, StealCommand.Compare.class, StealCommand.BudgetSweep.class, StealCommand.Defend.class, StealCommand.Defenses.class, BuildSampleDataCommand.class, BenchCommand.class, SchemaCommand.class,
+        subcommands = {DatasetsCommand.class, TrainVictimCommand.class, EvaluateCommand.class, StealCommand.Steal.class, StealCommand.Compare.class, StealCommand.BudgetSweep.class, StealCommand.Defend.class, StealCommand.Defenses.class, ServeCommand.class, BuildSampleDataCommand.class, BenchCommand.class, SchemaCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StealBenchCommand {
 
@@ -49,7 +49,7 @@ public final class StealBenchCommand {
             PrintWriter err = commandLine.getErr();
             if (top.stacktrace) {
                 ex.printStackTrace(err);
-            } else if (ex instanceof DatasetException || ex instanceof IllegalArgumentException
+            } else if (ex instanceof DatasetException || ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
                     || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
                 err.println("error: " + ex.getMessage());
             } else {

@@ -55,7 +55,7 @@ final class Prada implements Defense {
         Client c = clients.computeIfAbsent(client, k -> new Client());
         if (c.flagged) {
             throw new QueryRefusedException("client '" + client + "' was flagged by PRADA after " + c.flaggedAt
-                    + " queries (W = " + String.format(java.util.Locale.ROOT, "%.3f", c.w) + " < " + threshold + ")");
+                    + " queries (W = " + String.format(java.util.Locale.ROOT, "%.3f", c.w) + " < " + threshold + ")", true);
         }
         int n = request.n();
         int size = request.images().length / n;
@@ -102,7 +102,7 @@ final class Prada implements Defense {
                 c.flagged = true;
                 c.flaggedAt = c.seen;
                 throw new QueryRefusedException("client '" + client + "' flagged by PRADA after " + c.seen + " queries (W = "
-                        + String.format(java.util.Locale.ROOT, "%.3f", c.w) + " < " + threshold + ")");
+                        + String.format(java.util.Locale.ROOT, "%.3f", c.w) + " < " + threshold + ")", true);
             }
         }
     }
