@@ -23,7 +23,8 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
                                @JsonInclude(JsonInclude.Include.NON_DEFAULT) String optimizer,
                                @JsonInclude(JsonInclude.Include.NON_DEFAULT) double learningRate,
                                @JsonInclude(JsonInclude.Include.NON_DEFAULT) int batchSize,
-                               @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ExperimentConfig.OneKey.class) int sybils) {
+                               @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ExperimentConfig.OneKey.class) int sybils,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String api) {
 
     public static final int SCHEMA = 1;
     public static final String BUNDLED = "bundled";
@@ -34,16 +35,21 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
             throw new IllegalArgumentException("experiment schema " + schema + "; this version reads " + SCHEMA);
         }
         sybils = sybils == 0 ? 1 : sybils; // files from before the field: one key
+        api = api == null || api.isBlank() ? null : api.trim();
         tasks = List.copyOf(tasks == null ? List.of() : tasks);
         defenses = List.copyOf(defenses == null ? List.of() : defenses);
         // every field against its one declaration (ExperimentParameters), in the record's order
         Object[] values = {victim, stealingDataset, (long) queries, loss, stolenArchitecture, (long) epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, (long) batchSize, (long) sybils};
+                optimizer, learningRate, (long) batchSize, (long) sybils, api};
         for (int i = 0; i < values.length; i++) {
             String why = ExperimentParameters.ALL.get(i).checkObject(values[i]);
             if (why != null) {
                 throw new IllegalArgumentException(why);
             }
+        }
+        if (api != null && !defenses.isEmpty()) {
+            throw new IllegalArgumentException("a theft from a remote API meets that server's defences; the experiment's own defences ("
+                    + String.join(", ", defenses) + ") apply to an in-process victim only");
         }
         // the same checks as the theft's own configuration, reported before anything runs
         new StealConfig(stealingDataset, queries, loss, stolenArchitecture, epochs, batchSize, learningRate, optimizer, requery, seed, sybils);
@@ -65,7 +71,7 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
     /** The configuration without optimiser overrides, as {@code new ExperimentConfig(...)} before they existed. */
     public ExperimentConfig(int schema, String victim, String stealingDataset, int queries, String loss, String stolenArchitecture,
                             int epochs, boolean requery, List<String> tasks, List<String> defenses, long seed) {
-        this(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed, null, 0, 0, 1);
+        this(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed, null, 0, 0, 1, null);
     }
 
     /** Every field at its declared default ({@link ExperimentParameters}): the demo experiment. */
@@ -80,63 +86,69 @@ public record ExperimentConfig(int schema, String victim, String stealingDataset
 
     public ExperimentConfig withVictim(String v) {
         return new ExperimentConfig(schema, v, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize, sybils);
+                optimizer, learningRate, batchSize, sybils, api);
     }
 
     public ExperimentConfig withStealingDataset(String d) {
         return new ExperimentConfig(schema, victim, d, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize, sybils);
+                optimizer, learningRate, batchSize, sybils, api);
     }
 
     public ExperimentConfig withQueries(int n) {
         return new ExperimentConfig(schema, victim, stealingDataset, n, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize, sybils);
+                optimizer, learningRate, batchSize, sybils, api);
     }
 
     public ExperimentConfig withLoss(String l) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, l, stolenArchitecture, epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize, sybils);
+                optimizer, learningRate, batchSize, sybils, api);
     }
 
     public ExperimentConfig withArchitecture(String a) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, a, epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize, sybils);
+                optimizer, learningRate, batchSize, sybils, api);
     }
 
     public ExperimentConfig withEpochs(int e) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, e, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize, sybils);
+                optimizer, learningRate, batchSize, sybils, api);
     }
 
     public ExperimentConfig withRequery(boolean r) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, r, tasks, defenses, seed,
-                optimizer, learningRate, batchSize, sybils);
+                optimizer, learningRate, batchSize, sybils, api);
     }
 
     public ExperimentConfig withTasks(List<String> t) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, t, defenses, seed,
-                optimizer, learningRate, batchSize, sybils);
+                optimizer, learningRate, batchSize, sybils, api);
     }
 
     public ExperimentConfig withSeed(long s) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, s,
-                optimizer, learningRate, batchSize, sybils);
+                optimizer, learningRate, batchSize, sybils, api);
     }
 
     /** The same experiment with the loss's optimiser, learning rate and batch size overridden (null / 0: its default). */
     public ExperimentConfig withTraining(String opt, double lr, int batch) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
-                opt, lr, batch, sybils);
+                opt, lr, batch, sybils, api);
     }
 
     public ExperimentConfig withDefenses(List<String> d) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, d, seed,
-                optimizer, learningRate, batchSize, sybils);
+                optimizer, learningRate, batchSize, sybils, api);
     }
 
     public ExperimentConfig withSybils(int k) {
         return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
-                optimizer, learningRate, batchSize, k);
+                optimizer, learningRate, batchSize, k, api);
+    }
+
+    /** The same experiment stealing from the API server at {@code url} (null: the victim in process). */
+    public ExperimentConfig withApi(String url) {
+        return new ExperimentConfig(schema, victim, stealingDataset, queries, loss, stolenArchitecture, epochs, requery, tasks, defenses, seed,
+                optimizer, learningRate, batchSize, sybils, url);
     }
 
     public StealConfig stealConfig() {

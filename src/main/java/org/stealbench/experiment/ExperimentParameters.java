@@ -22,7 +22,7 @@ public final class ExperimentParameters {
     }
 
     /** One declared field. {@code check} returns null when a value is allowed, else why not. */
-    public sealed interface Parameter<T> permits Text, Whole, Real, Flag, Names {
+    public sealed interface Parameter<T> permits Text, Url, Whole, Real, Flag, Names {
         /** The field's name in the experiment's JSON (and in {@link ExperimentConfig}). */
         String name();
 
@@ -77,6 +77,40 @@ public final class ExperimentParameters {
             if (!choices.isEmpty()) {
                 m.put("enum", choices);
             }
+            return m;
+        }
+    }
+
+    /** An optional http(s) URL; null means "not set". */
+    public record Url(String name, String option, String description) implements Parameter<String> {
+        @Override
+        public String defaultValue() {
+            return null;
+        }
+
+        @Override
+        public Class<?> type() {
+            return String.class;
+        }
+
+        @Override
+        public String check(String v) {
+            if (v == null || v.isBlank()) {
+                return null;
+            }
+            try {
+                java.net.URI u = new java.net.URI(v.trim());
+                return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null ? null
+                        : name + " must be an http:// or https:// URL with a host, not '" + v + "'";
+            } catch (java.net.URISyntaxException e) {
+                return name + " must be a URL, not '" + v + "'";
+            }
+        }
+
+        @Override
+        public Map<String, Object> schema() {
+            Map<String, Object> m = base(this, List.of("string", "null"));
+            m.put("format", "uri");
             return m;
         }
     }
@@ -219,9 +253,13 @@ public final class ExperimentParameters {
     public static final Whole SYBILS = new Whole("sybils", "--sybils",
             "Client keys the attacker splits its queries over (sybils), pooling the answers", 1L, 1, 64);
 
+    public static final Url API = new Url("api", "--api",
+            "Steal from a StealBench API server at this URL (http://host:port) with the key in $STEALBENCH_API_KEY (several keys, "
+                    + "comma-separated, for sybils) instead of from the victim in process; the victim file still scores the copy");
+
     /** Every field of {@link ExperimentConfig} but its schema version, in the record's order. */
     public static final List<Parameter<?>> ALL = List.of(VICTIM, STEALING_DATASET, QUERIES, LOSS, ARCHITECTURE, EPOCHS, REQUERY, TASKS,
-            DEFENSES, SEED, OPTIMIZER, LEARNING_RATE, BATCH_SIZE, SYBILS);
+            DEFENSES, SEED, OPTIMIZER, LEARNING_RATE, BATCH_SIZE, SYBILS, API);
 
     /** The folder runs write their results folders to, shared by the command line and the workbench. */
     public static final Text RESULTS = new Text("results", "--results",

@@ -58,9 +58,54 @@ public final class ExperimentRunner {
     }
 
     /** What to do besides the theft itself. */
-    public record Options(boolean liveMetrics, boolean checkpoints) {
+    public record Options(boolean liveMetrics, boolean checkpoints, List<String> apiKeys) {
         public static final Options BATCH = new Options(false, true);
         public static final Options LIVE = new Options(true, true);
+
+        /** The keys a theft from a remote API (the experiment's {@code api}) sends: {@value #API_KEY_ENV}, comma-separated. */
+        public static final String API_KEY_ENV = "STEALBENCH_API_KEY";
+
+        public Options {
+            apiKeys = List.copyOf(apiKeys);
+        }
+
+        /** With the API keys from {@value #API_KEY_ENV} (none when it is unset). */
+        public Options(boolean liveMetrics, boolean checkpoints) {
+            this(liveMetrics, checkpoints, keysFromEnvironment());
+        }
+
+        /** The same options with these keys for a remote API (kept out of the experiment: results folders hold no secrets). */
+        public Options withApiKeys(List<String> keys) {
+            return new Options(liveMetrics, checkpoints, keys);
+        }
+
+        private static List<String> keysFromEnvironment() {
+            String v = System.getenv(API_KEY_ENV);
+            return v == null || v.isBlank() ? List.of()
+                    : java.util.Arrays.stream(v.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList();
+        }
+
+        @Override
+        public String toString() {
+            return "Options[liveMetrics=" + liveMetrics + ", checkpoints=" + checkpoints + ", apiKeys=" + apiKeys.size() + "]";
+        }
+    }
+
+    /**
+     * The attacker's view of a remote API: an HTTP client on the experiment's {@code api} whose
+     * attacker keys ({@code attacker}, or {@code attacker-1 ... attacker-k} for sybils) are the given API keys.
+     */
+    static org.stealbench.api.EncoderApi remoteApi(ExperimentConfig cfg, Options options) {
+        List<String> keys = options.apiKeys();
+        if (keys.size() < cfg.sybils()) {
+            throw new IllegalArgumentException("stealing from " + cfg.api() + " with " + cfg.sybils() + " key(s) needs as many API keys in $"
+                    + Options.API_KEY_ENV + " (comma-separated); it holds " + keys.size());
+        }
+        Map<String, String> byClient = new LinkedHashMap<>();
+        for (int i = 0; i < cfg.sybils(); i++) {
+            byClient.put(org.stealbench.attack.Attacker.keyOf(i, cfg.sybils()), keys.get(i));
+        }
+        return new org.stealbench.api.http.HttpEncoderApi(java.net.URI.create(cfg.api()), byClient);
     }
 
     public static Path victimFile(ExperimentConfig cfg, DatasetRegistry registry) {
@@ -211,7 +256,9 @@ public final class ExperimentRunner {
         ImageDataset honestImages = chain.isEmpty() ? null : protocol.honest(protocol.victimDataset());
         // every key may send what the attacker needs; the honest user sends its images and the task's test images
         long budget = chain.isEmpty() ? sc.queriesNeeded() : Math.max(sc.queriesNeeded(), honestImages.size() + victimTaskTestSize(protocol));
-        InProcessEncoderApi api = new InProcessEncoderApi(victim, budget, false, chain);
+        InProcessEncoderApi local = cfg.api() == null ? new InProcessEncoderApi(victim, budget, false, chain) : null;
+        org.stealbench.api.EncoderApi attackerApi = local != null ? local : remoteApi(cfg, options);
+        InProcessEncoderApi api = local;
         if (!chain.isEmpty()) {
             api.afterRequest(key -> listener.on(new ExperimentEvent.DefenseState(key, api.sent(key), api.account(key), api.defenseState(key))));
         }
@@ -226,7 +273,7 @@ public final class ExperimentRunner {
             owned.push(monitor);
             Path indep = independentFile(cfg, registry);
             try (Encoder other = indep != null ? EncoderIO.load(indep).encoder() : new Encoder(victim.spec().withWatermark(false), cfg.seed() + 999);
-                 Encoder random = new Encoder(StealingTrainer.stolenSpec(sc, api, queries), cfg.seed() + 777)) {
+                 Encoder random = new Encoder(StealingTrainer.stolenSpec(sc, attackerApi, queries), cfg.seed() + 777)) {
                 WatermarkVerifier.Result vw = monitor.watermark(victim);
                 WatermarkVerifier.Result ow = monitor.watermark(other);
                 listener.on(new ExperimentEvent.Baselines(protocol.victimDatasetName(), monitor.knn(victim), vw == null ? Double.NaN : vw.accuracy(),
@@ -239,7 +286,7 @@ public final class ExperimentRunner {
         LiveMonitor live = monitor;
         Encoder[] current = {null};
         java.util.function.LongSupplier[] used = {() -> 0L};
-        StealingTrainer.Result stolen = StealingTrainer.steal(sc, api, queries, e -> {
+        StealingTrainer.Result stolen = StealingTrainer.steal(sc, attackerApi, queries, e -> {
             if (e instanceof TrainEvent.Started st) {
                 listener.on(new ExperimentEvent.Queried(used[0].getAsLong(), sc.queriesNeeded()));
                 phase(listener, clock, "training", "training the copy" + (st.firstEpoch() > 0 ? ", resuming after epoch " + st.firstEpoch() : ""));
@@ -336,7 +383,7 @@ public final class ExperimentRunner {
                 wmAcc, wmP, stolen.queriesUsed()));
         long refused = 0;
         for (String key : stolen.attacker().keys()) {
-            QueryAccount a = api.account(key);
+            QueryAccount a = attackerApi.account(key);
             refused += a.refused() + a.denied();
         }
         Map<String, Object> roles = protocol.describe(cfg.stealingDataset(), cfg.tasks());

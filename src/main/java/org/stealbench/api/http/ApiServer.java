@@ -61,6 +61,15 @@ public final class ApiServer implements AutoCloseable {
     public record LogLine(long atMillis, String client, int images, int status, String outcome, String detail) {
     }
 
+    /** A route: method (lower case, as in OpenAPI) and path. */
+    public record Route(String method, String path) {
+    }
+
+    /** Every route the server has; /openapi.json describes each (a test holds the two together). */
+    public static final List<Route> ROUTES = List.of(new Route("get", "/openapi.json"), new Route("get", "/v1/info"),
+            new Route("get", "/v1/challenge"), new Route("post", "/v1/represent"), new Route("get", "/v1/account"),
+            new Route("get", "/v1/admin/clients"), new Route("get", "/v1/admin/requests"));
+
     static final ObjectMapper JSON = new ObjectMapper();
     private final InProcessEncoderApi api;
     private final AccountingDb db;
@@ -78,13 +87,16 @@ public final class ApiServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = limits.maxBodyBytes();
-            config.routes.get("/openapi.json", this::openApi);
-            config.routes.get("/v1/info", this::info);
-            config.routes.get("/v1/challenge", this::challenge);
-            config.routes.post("/v1/represent", this::represent);
-            config.routes.get("/v1/account", this::account);
-            config.routes.get("/v1/admin/clients", this::clients);
-            config.routes.get("/v1/admin/requests", this::requests);
+            Map<String, io.javalin.http.Handler> handlers = Map.of("/openapi.json", this::openApi, "/v1/info", this::info, "/v1/challenge",
+                    this::challenge, "/v1/represent", this::represent, "/v1/account", this::account, "/v1/admin/clients", this::clients,
+                    "/v1/admin/requests", this::requests);
+            for (Route r : ROUTES) {
+                if (r.method().equals("post")) {
+                    config.routes.post(r.path(), handlers.get(r.path()));
+                } else {
+                    config.routes.get(r.path(), handlers.get(r.path()));
+                }
+            }
             config.routes.exception(HttpError.class, (e, ctx) -> error(ctx, e.status, e.code, e.getMessage()));
             config.routes.exception(TensorCodec.BadInput.class, (e, ctx) -> error(ctx, 400, "bad-request", e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {

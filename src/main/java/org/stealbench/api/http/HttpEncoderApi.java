@@ -22,7 +22,7 @@ import org.stealbench.api.QueryRefusedException;
 
 /**
  * An {@link EncoderApi} on a remote {@link ApiServer}: the "client" of each call is the API key it
- * sends. Images go out in the binary tensor format and come back in it. A 429 for the rate is
+ * sends, or a name mapped to a key (a theft's {@code attacker} to the key the user was given). Images go out in the binary tensor format and come back in it. A 429 for the rate is
  * waited out (its Retry-After, up to {@link #MAX_WAIT} in all per request) and the request sent
  * again; over budget (429 without Retry-After) and refused by a defence (403) are
  * {@link QueryRefusedException}s, as in process; a wrong key, malformed input or a server error are
@@ -35,6 +35,7 @@ public final class HttpEncoderApi implements EncoderApi {
 
     private final URI base;
     private final String defaultKey;
+    private final Map<String, String> keys;
     private final HttpClient http;
     private final int[] inputShape;
     private final int outputDim;
@@ -42,8 +43,18 @@ public final class HttpEncoderApi implements EncoderApi {
 
     /** Connects to the server at {@code base} (http://host:port) and reads its shape; {@code key} is the key {@link #budget()} reports on. */
     public HttpEncoderApi(URI base, String key) {
+        this(base, key, Map.of());
+    }
+
+    /** Connects to the server at {@code base}; clients named in {@code keys} send the key they map to, the first one is the default. */
+    public HttpEncoderApi(URI base, Map<String, String> keys) {
+        this(base, keys.values().iterator().next(), keys);
+    }
+
+    private HttpEncoderApi(URI base, String key, Map<String, String> keys) {
         this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
         this.defaultKey = key;
+        this.keys = Map.copyOf(keys);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         JsonNode info = json(send(HttpRequest.newBuilder(this.base.resolve("v1/info")).GET(), null));
         this.inputShape = new int[] {info.get("inputShape").get(0).asInt(), info.get("inputShape").get(1).asInt(),
@@ -52,9 +63,9 @@ public final class HttpEncoderApi implements EncoderApi {
         this.defended = info.get("defenses").size() > 0;
     }
 
-    private HttpResponse<byte[]> send(HttpRequest.Builder b, String key) {
-        if (key != null) {
-            b.header("Authorization", "Bearer " + key);
+    private HttpResponse<byte[]> send(HttpRequest.Builder b, String client) {
+        if (client != null) {
+            b.header("Authorization", "Bearer " + keys.getOrDefault(client, client));
         }
         try {
             return http.send(b.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
