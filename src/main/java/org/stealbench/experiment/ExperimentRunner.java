@@ -96,11 +96,7 @@ public final class ExperimentRunner {
      * attacker keys ({@code attacker}, or {@code attacker-1 ... attacker-k} for sybils) are the given API keys.
      */
     static org.stealbench.api.EncoderApi remoteApi(ExperimentConfig cfg, Options options) {
-        List<String> keys = options.apiKeys();
-        if (keys.size() < cfg.sybils()) {
-            throw new IllegalArgumentException("stealing from " + cfg.api() + " with " + cfg.sybils() + " key(s) needs as many API keys in $"
-                    + Options.API_KEY_ENV + " (comma-separated); it holds " + keys.size());
-        }
+        List<String> keys = options.apiKeys(); // as many as the sybils: checked before the run starts
         Map<String, String> byClient = new LinkedHashMap<>();
         for (int i = 0; i < cfg.sybils(); i++) {
             byClient.put(org.stealbench.attack.Attacker.keyOf(i, cfg.sybils()), keys.get(i));
@@ -161,7 +157,11 @@ public final class ExperimentRunner {
         long t0 = System.nanoTime();
         ExperimentResult r;
         ResultsFolder.removeStale(resultsRoot);
-        List<String> problems = Protocol.problems(cfg, registry);
+        List<String> problems = new java.util.ArrayList<>(Protocol.problems(cfg, registry));
+        if (cfg.api() != null && options.apiKeys().size() < cfg.sybils()) {
+            problems.add("stealing from " + cfg.api() + " with " + cfg.sybils() + " key(s) needs as many API keys in $" + Options.API_KEY_ENV
+                    + " (comma-separated); it holds " + options.apiKeys().size());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
