@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    static final String SUITES = "data, engine, victim, probe, targets, any-victim, defenses, ui, memory";
+    static final String SUITES = "data, engine, victim, probe, targets, any-victim, defenses, ui, memory, http";
 
     @Option(names = "--suite", defaultValue = "data", description = "Suite to run: " + SUITES + " (default: ${DEFAULT-VALUE}).")
     String suite;
@@ -115,6 +115,7 @@ final class BenchCommand implements Callable<Integer> {
             case "defenses" -> DefenseBenchmark.run(top.registry(), seeds, runs, log);
             case "ui" -> UiBenchmark.run(uiEpochs, repeats, log);
             case "memory" -> MemoryBenchmark.run(home, repeats, memoryRuns, memoryEpochs, log);
+            case "http" -> org.stealbench.experiment.bench.HttpBenchmark.run(top.registry(), log);
             default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: " + SUITES);
         };
         BenchmarkReport.writeSection(file, suite, section);
