@@ -73,9 +73,7 @@ public final class ServeCommand implements Callable<Integer> {
         try (ServedVictim served = ServedVictim.open(victim, defenses, seed, top.registry());
              AccountingDb accounting = AccountingDb.open(file)) {
             int[] chw = served.api().inputShape();
-            ApiServer.Limits d = ApiServer.Limits.defaults(chw);
-            ApiServer.Limits limits = new ApiServer.Limits(maxBatch, d.maxBodyBytes() - 4L * d.maxBatch() * chw[0] * chw[1] * chw[2]
-                    + 4L * maxBatch * chw[0] * chw[1] * chw[2]);
+            ApiServer.Limits limits = ApiServer.Limits.forBatch(maxBatch, chw);
             try (ApiServer server = new ApiServer(served.api(), accounting, limits)) {
                 if (!quiet) {
                     server.onRequest(l -> {

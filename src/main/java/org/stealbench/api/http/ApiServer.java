@@ -50,9 +50,13 @@ public final class ApiServer implements AutoCloseable {
 
     /** Request limits. */
     public record Limits(int maxBatch, long maxBodyBytes) {
-        /** 1,024 images a request, and the bytes that many take as float32 (PNGs are smaller), plus headroom. */
+        /** 1,024 images a request. */
         public static Limits defaults(int[] chw) {
-            int maxBatch = 1024;
+            return forBatch(1024, chw);
+        }
+
+        /** {@code maxBatch} images a request, and the bytes that many take as float32 (PNGs are smaller), plus headroom. */
+        public static Limits forBatch(int maxBatch, int[] chw) {
             return new Limits(maxBatch, 64 * 1024 + 4L * maxBatch * chw[0] * chw[1] * chw[2]);
         }
     }
