@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.stealbench.api.http.AccountingDb;
 import org.stealbench.api.http.ApiServer;
-import org.stealbench.experiment.ServedVictim;
+import org.stealbench.experiment.VictimServer;
 import org.stealbench.model.NativeBackend;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +29,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Where the accounting lives unless --db says otherwise. */
     static Path defaultDb() {
-        return Path.of(System.getProperty("user.home"), ".stealbench", "api.db");
+        return VictimServer.defaultDb();
     }
 
     @ParentCommand
@@ -69,32 +69,24 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NativeBackend.configure();
         PrintWriter out = spec.commandLine().getOut();
-        Path file = db != null ? db : defaultDb();
-        try (ServedVictim served = ServedVictim.open(victim, defenses, seed, top.registry());
-             AccountingDb accounting = AccountingDb.open(file)) {
-            int[] chw = served.api().inputShape();
-            ApiServer.Limits limits = ApiServer.Limits.forBatch(maxBatch, chw);
-            try (ApiServer server = new ApiServer(served.api(), accounting, limits)) {
-                if (!quiet) {
-                    server.onRequest(l -> {
-                        out.printf(Locale.ROOT, "%tT  %-16s %5d images  %d %s%s%n", l.atMillis(), l.client(), l.images(), l.status(), l.outcome(),
-                                l.detail() == null ? "" : ": " + l.detail());
-                        out.flush();
-                    });
-                }
-                server.start(host, port);
-                out.printf("serving %s on http://%s:%d (%d channels, %dx%d in, %d out; defences: %s); accounting in %s%n", victim, host,
-                        server.port(), chw[0], chw[1], chw[2], served.api().outputDim(), defenses.isEmpty() ? "none" : String.join(", ", defenses),
-                        file);
-                if (accounting.clients().isEmpty()) {
-                    out.println("no keys yet: scripts/stealbench serve keys add NAME --budget N" + (db != null ? " --db " + db : ""));
-                }
-                out.println("Ctrl+C stops the server.");
-                out.flush();
-                CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                stop.await();
+        VictimServer.Settings settings = new VictimServer.Settings(victim, defenses, seed, db != null ? db : defaultDb(), host, port, maxBatch);
+        java.util.function.Consumer<ApiServer.LogLine> log = quiet ? null : l -> {
+            out.printf(Locale.ROOT, "%tT  %-16s %5d images  %d %s%s%n", l.atMillis(), l.client(), l.images(), l.status(), l.outcome(),
+                    l.detail() == null ? "" : ": " + l.detail());
+            out.flush();
+        };
+        try (VictimServer server = VictimServer.start(settings, top.registry(), log)) {
+            int[] chw = server.inputShape();
+            out.printf("serving %s on %s (%d channels, %dx%d in, %d out; defences: %s); accounting in %s%n", victim, server.url(), chw[0], chw[1],
+                    chw[2], server.outputDim(), defenses.isEmpty() ? "none" : String.join(", ", defenses), settings.db());
+            if (server.accounting().clients().isEmpty()) {
+                out.println("no keys yet: scripts/stealbench serve keys add NAME --budget N" + (db != null ? " --db " + db : ""));
             }
+            out.println("Ctrl+C stops the server.");
+            out.flush();
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
         }
         return 0;
     }

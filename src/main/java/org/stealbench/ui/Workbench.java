@@ -41,12 +41,14 @@ import org.stealbench.data.DatasetRegistry;
 import org.stealbench.data.format.DataFiles;
 import org.stealbench.experiment.ExperimentConfig;
 import org.stealbench.experiment.ResultTables;
+import org.stealbench.experiment.VictimServer;
 import org.stealbench.model.NativeBackend;
 import org.stealbench.ssl.SimClrConfig;
 import org.stealbench.ui.model.ExperimentViewModel;
 import org.stealbench.ui.model.ResultsViewModel;
 import org.stealbench.ui.model.RunViewModel;
 import org.stealbench.ui.model.RunQueueViewModel;
+import org.stealbench.ui.model.ServerViewModel;
 import org.stealbench.ui.view.AboutView;
 import org.stealbench.ui.view.Charts;
 import org.stealbench.ui.view.CompareView;
@@ -55,10 +57,11 @@ import org.stealbench.ui.view.ExperimentView;
 import org.stealbench.ui.view.Icons;
 import org.stealbench.ui.view.LiveView;
 import org.stealbench.ui.view.RunsView;
+import org.stealbench.ui.view.ServerView;
 
 /**
  * The workbench window's controller (layout, menus and tool bar in workbench.fxml): it puts the
- * experiment panel, the run queue and the views (Live, Compare, Data, About) into the layout and
+ * experiment panel, the run queue and the views (Live, Compare, Server, Data, About) into the layout and
  * carries out the actions (run, cancel, save, open, export, train a victim), the dialogs and the
  * close guard. A timeline pumps engine events into the view models four times a second.
  */
@@ -79,6 +82,7 @@ public final class Workbench {
     private final RunsView runs;
     private final LiveView live;
     private final CompareView compare;
+    private final ServerViewModel server;
     private final Parent root;
     private boolean closing;
 
@@ -88,6 +92,8 @@ public final class Workbench {
     private Tab liveTab;
     @FXML
     private Tab compareTab;
+    @FXML
+    private Tab serverTab;
     @FXML
     private Tab dataTab;
     @FXML
@@ -127,6 +133,8 @@ public final class Workbench {
         this.runs = new RunsView(queue);
         this.live = new LiveView(queue::cancel, this::showDetails);
         this.compare = new CompareView(results, this::exportTable, this::exportComparisonCharts);
+        String serverDb = System.getProperty("stealbench.serverDb");
+        this.server = new ServerViewModel(registry, serverDb != null ? Path.of(serverDb) : VictimServer.defaultDb(), background, fx);
         live.itemProperty().bind(runs.list().getSelectionModel().selectedItemProperty());
         panel.runButton().setOnAction(e -> run());
         panel.chooseVictimButton().setOnAction(e -> chooseVictim());
@@ -147,7 +155,10 @@ public final class Workbench {
         } catch (IOException e) {
             throw new IllegalStateException("cannot load workbench.fxml", e);
         }
-        Timeline pump = new Timeline(new KeyFrame(PUMP, e -> queue.drainAll()));
+        Timeline pump = new Timeline(new KeyFrame(PUMP, e -> {
+            queue.drainAll();
+            server.drain();
+        }));
         pump.setCycleCount(Timeline.INDEFINITE);
         pump.play();
         stage.setOnCloseRequest(e -> {
@@ -168,6 +179,7 @@ public final class Workbench {
         AboutView about = new AboutView(paths, stallMeter);
         liveTab.setContent(live);
         compareTab.setContent(compare);
+        serverTab.setContent(new ServerView(server, () -> form.victimProperty().get(), this::stealThroughServer));
         dataTab.setContent(new DataView(datasets, background));
         aboutTab.setContent(about);
         aboutTab.selectedProperty().addListener((o, a, on) -> about.setActive(on));
@@ -244,6 +256,29 @@ public final class Workbench {
         tabs.getSelectionModel().select(0);
         statusLabel.setText("Queued " + item.title());
         return item;
+    }
+
+    /** Queues the panel's experiment as a theft over HTTP from the Server view's running server, with new keys for it. */
+    public RunViewModel stealThroughServer() {
+        if (!server.runningProperty().get()) {
+            statusLabel.setText("Start the server first (Server view).");
+            return null;
+        }
+        if (!form.validBinding().get()) {
+            statusLabel.setText("Cannot run: " + form.problemsBinding().get().replace('\n', ' '));
+            return null;
+        }
+        ExperimentConfig cfg = form.toConfig();
+        List<String> keys = server.theftKeys(cfg.sybils(), cfg.queries());
+        RunViewModel item = RunViewModel.theft(cfg.withDefenses(List.of()).withApi(server.urlProperty().get()), keys);
+        queue.submit(item);
+        statusLabel.setText("Queued " + item.title() + ", querying " + server.urlProperty().get()
+                + (cfg.defenses().isEmpty() ? "" : " (the server's defences apply, not the panel's)"));
+        return item;
+    }
+
+    public ServerViewModel server() {
+        return server;
     }
 
     @FXML
@@ -512,6 +547,7 @@ public final class Workbench {
         long n = queue.inFlight();
         if (n == 0) {
             stallMeter.stop();
+            server.close();
             return true;
         }
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, n + (n == 1 ? " run is" : " runs are") + " waiting or running. Cancel "
@@ -527,6 +563,7 @@ public final class Workbench {
         queue.cancelAll();
         Thread t = new Thread(() -> {
             queue.shutdown(60);
+            server.close();
             Platform.runLater(() -> {
                 stallMeter.stop();
                 stage.close();

@@ -74,6 +74,14 @@ public final class WorkbenchApp extends Application {
         }
     }
 
+    /** The window closed or the toolkit exits: a server the Server view started stops with it (its threads would keep the JVM up). */
+    @Override
+    public void stop() {
+        if (workbench != null) {
+            workbench.server().close();
+        }
+    }
+
     /** The composed workbench (for tests). */
     public Workbench workbench() {
         return workbench;

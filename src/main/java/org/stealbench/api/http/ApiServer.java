@@ -91,6 +91,9 @@ public final class ApiServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = limits.maxBodyBytes();
+            // multipart uploads: the same bound on the whole request and on any one part (unbounded by default)
+            config.jetty.multipartConfig.maxTotalRequestSize(limits.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxFileSize(limits.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             Map<String, io.javalin.http.Handler> handlers = Map.of("/openapi.json", this::openApi, "/v1/info", this::info, "/v1/challenge",
                     this::challenge, "/v1/represent", this::represent, "/v1/account", this::account, "/v1/admin/clients", this::clients,
                     "/v1/admin/requests", this::requests);
@@ -228,7 +231,21 @@ public final class ApiServer implements AutoCloseable {
         int[] chw = api.inputShape();
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
         if (type.startsWith("multipart/form-data")) {
-            var files = ctx.uploadedFiles("image");
+            checkDeclaredLength(ctx);
+            List<io.javalin.http.UploadedFile> files;
+            try {
+                files = ctx.uploadedFiles("image");
+            } catch (Exception e) {
+                // Jetty's multipart parser stops at the limits (a message "max length exceeded" down the causes) or at bad syntax,
+                // and then drops the connection: say so, or a client reusing it finds it dead
+                ctx.header("Connection", "close");
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t.getMessage() != null && t.getMessage().contains("max length exceeded")) {
+                        throw new HttpError(413, "too-large", "the body may hold at most " + limits.maxBodyBytes() + " bytes");
+                    }
+                }
+                throw new TensorCodec.BadInput("malformed multipart body: " + e.getMessage());
+            }
             if (files.isEmpty()) {
                 throw new TensorCodec.BadInput("a multipart request sends its PNG files as parts named 'image'");
             }
@@ -267,11 +284,15 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The body, read to at most the limit: a larger one, announced or not, is a 413 before it is all read. */
-    private byte[] body(Context ctx) {
+    private void checkDeclaredLength(Context ctx) {
         long declared = ctx.contentLength();
         if (declared > limits.maxBodyBytes()) {
             throw new HttpError(413, "too-large", "the body may hold at most " + limits.maxBodyBytes() + " bytes, not " + declared);
         }
+    }
+
+    private byte[] body(Context ctx) {
+        checkDeclaredLength(ctx);
         try (InputStream in = ctx.bodyInputStream()) {
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBodyBytes() + 1));
             if (b.length > limits.maxBodyBytes()) {
@@ -308,6 +329,7 @@ public final class ApiServer implements AutoCloseable {
         String name = key.name();
         INDArray out;
         long remaining;
+        String detail;
         synchronized (lock) {
             AccountingDb.Client c = db.client(name);
             if (c.blockedReason() != null) {
@@ -341,11 +363,20 @@ public final class ApiServer implements AutoCloseable {
             QueryAccount after = api.account(name);
             Integer bits = proof == null ? null : challengeBits.remove(proof.challengeId());
             double hashes = bits == null ? 0 : n * Math.pow(2, bits);
-            db.record(name, n, "answered", 200, null, AccountingDb.Usage.answered(n, after.flagged() - before.flagged(), hashes,
-                    bits == null ? 0 : bits, after.computeSeconds() - before.computeSeconds()), null);
+            long flagged = after.flagged() - before.flagged();
+            List<String> verdicts = new ArrayList<>();
+            if (flagged > 0) {
+                verdicts.add("flagged " + flagged + " of " + n + " images");
+            }
+            if (bits != null) {
+                verdicts.add("proof of work at " + bits + " bits");
+            }
+            detail = verdicts.isEmpty() ? null : String.join("; ", verdicts);
+            db.record(name, n, "answered", 200, detail, AccountingDb.Usage.answered(n, flagged, hashes, bits == null ? 0 : bits,
+                    after.computeSeconds() - before.computeSeconds()), null);
             remaining = c.budget() - c.answered() - n;
         }
-        log.accept(new LogLine(System.currentTimeMillis(), name, n, 200, "answered", null));
+        log.accept(new LogLine(System.currentTimeMillis(), name, n, 200, "answered", detail));
         int dim = (int) out.size(1);
         float[] values = out.castTo(DataType.FLOAT).reshape(out.length()).toFloatVector();
         ctx.header("X-Queries-Remaining", Long.toString(remaining));

@@ -96,6 +96,12 @@ public final class RunViewModel {
         return new RunViewModel(new org.stealbench.experiment.Job.Theft(cfg, org.stealbench.experiment.ExperimentRunner.Options.LIVE));
     }
 
+    /** A theft from a remote API ({@code cfg.api()}) with these keys (one per sybil). */
+    public static RunViewModel theft(ExperimentConfig cfg, java.util.List<String> apiKeys) {
+        return new RunViewModel(new org.stealbench.experiment.Job.Theft(cfg,
+                org.stealbench.experiment.ExperimentRunner.Options.LIVE.withApiKeys(apiKeys)));
+    }
+
     public static RunViewModel victim(SimClrConfig cfg) {
         return new RunViewModel(new org.stealbench.experiment.Job.VictimTraining(cfg, null, "workbench"));
     }

@@ -94,6 +94,21 @@ class ApiServerTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    static final String BOUNDARY = "sb-test-boundary";
+
+    /** A multipart body of {@code parts} parts named image, each holding {@code content}. */
+    static byte[] multipart(int parts, byte[] content) {
+        ByteArrayOutputStream mp = new ByteArrayOutputStream();
+        for (int i = 0; i < parts; i++) {
+            mp.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x" + i + ".png\"\r\n"
+                    + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            mp.writeBytes(content);
+            mp.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        mp.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return mp.toByteArray();
+    }
+
     byte[] tensor(int from, int to) {
         return TensorCodec.encode(new int[] {to - from, 1, 16, 16}, images.batch(from, to));
     }
@@ -141,16 +156,7 @@ class ApiServerTest {
         HttpResponse<byte[]> one = post(s, key, "image/png", png.toByteArray());
         assertEquals(200, one.statusCode(), () -> new String(one.body(), StandardCharsets.UTF_8));
         assertEquals(want.getFloat(0, 3), (float) ApiServer.JSON.readTree(one.body()).get("representations").get(0).get(3).asDouble(), 1e-5f);
-        String boundary = "sb-test-boundary";
-        ByteArrayOutputStream mp = new ByteArrayOutputStream();
-        for (int i = 0; i < 2; i++) {
-            mp.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x" + i + ".png\"\r\n"
-                    + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            mp.write(png.toByteArray());
-            mp.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        mp.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        HttpResponse<byte[]> m = post(s, key, "multipart/form-data; boundary=" + boundary, mp.toByteArray());
+        HttpResponse<byte[]> m = post(s, key, "multipart/form-data; boundary=" + BOUNDARY, multipart(2, png.toByteArray()));
         assertEquals(200, m.statusCode(), () -> new String(m.body(), StandardCharsets.UTF_8));
         assertEquals(2, ApiServer.JSON.readTree(m.body()).get("n").asInt());
         assertEquals(5 + 2 + 1 + 2, remote.account(key).answered());
@@ -184,6 +190,8 @@ class ApiServerTest {
             {TensorCodec.TENSOR, new byte[] {9, 0, 0, 0}, "rank"},
             {"image/png", "not a png".getBytes(StandardCharsets.US_ASCII), "PNG"},
             {"text/plain", "hello".getBytes(StandardCharsets.US_ASCII), "send images as"},
+            {"multipart/form-data; boundary=" + BOUNDARY, ("--" + BOUNDARY + "\r\nno headers, no end").getBytes(StandardCharsets.US_ASCII),
+                "malformed multipart"},
         };
         for (Object[] c : cases) {
             HttpResponse<byte[]> r = post(s, key, (String) c[0], (byte[]) c[1]);
@@ -195,6 +203,17 @@ class ApiServerTest {
         assertEquals(413, big.statusCode());
         assertTrue(error(big).contains("at most 8 images"), error(big));
         assertEquals(413, post(s, key, TensorCodec.TENSOR, new byte[30_000]).statusCode());
+        // multipart uploads: a part over the body limit, announced or streamed without a length, and more parts than a batch holds
+        byte[] hugePart = multipart(1, new byte[30_000]);
+        assertEquals(413, post(s, key, "multipart/form-data; boundary=" + BOUNDARY, hugePart).statusCode(), "announced length");
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create(url(s) + "v1/represent")).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(multipart(1, new byte[300_000])))).build();
+        HttpResponse<byte[]> streamed = http.send(chunked, HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(413, streamed.statusCode(), () -> new String(streamed.body(), StandardCharsets.UTF_8));
+        HttpResponse<byte[]> manyParts = post(s, key, "multipart/form-data; boundary=" + BOUNDARY, multipart(9, new byte[10]));
+        assertEquals(413, manyParts.statusCode());
+        assertTrue(error(manyParts).contains("at most 8 images"), error(manyParts));
         AccountingDb.Client c = db.client("alice");
         assertEquals(0, c.answered() + c.refused() + c.denied(), "nothing of a bad request is counted");
         assertEquals(200, post(s, key, TensorCodec.TENSOR, tensor(0, 8)).statusCode(), "and the server still answers");
