@@ -17,7 +17,8 @@ import org.stealbench.data.DatasetRegistry;
  * at start, quit when it ends, for the ui benchmark) with {@code stealbench.stallReport} (file
  * for the FX stall figures), {@code stealbench.autorun.runs} (how many times, one after another)
  * and {@code stealbench.memoryReport} (file for the process's memory after each run; memory benchmark), {@code stealbench.view} (the view to open on: live, compare, data,
- * about; for screenshots).
+ * server, about; for screenshots), {@code stealbench.serve} (a port: the Server view serves the panel's victim there from the
+ * start), {@code stealbench.serverDb} (the Server view's accounting database, default ~/.stealbench/api.db).
  */
 public final class WorkbenchApp extends Application {
 
@@ -59,6 +60,11 @@ public final class WorkbenchApp extends Application {
         String view = System.getProperty("stealbench.view");
         if (view != null) {
             workbench.showView(view);
+        }
+        Integer serve = Integer.getInteger("stealbench.serve");
+        if (serve != null) {
+            workbench.server().portProperty().set(serve);
+            workbench.server().start(workbench.form().victimProperty().get());
         }
         String autorun = System.getProperty("stealbench.autorun");
         if (autorun != null) {

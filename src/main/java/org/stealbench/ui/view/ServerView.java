@@ -17,6 +17,7 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextFormatter;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -32,7 +33,7 @@ import org.stealbench.ui.model.ServerViewModel;
  * and watch the clients' accounting and the live query log (client, images, answered or refused,
  * the defences' verdicts).
  */
-public final class ServerView extends SplitPane {
+public final class ServerView extends VBox {
 
     private final TableView<ApiServer.LogLine> logTable = new TableView<>();
     private final TableView<AccountingDb.Client> clientTable = new TableView<>();
@@ -42,8 +43,6 @@ public final class ServerView extends SplitPane {
      * @param steal     queues the panel's experiment as a theft through the running server
      */
     public ServerView(ServerViewModel server, Supplier<String> victim, Runnable steal) {
-        setOrientation(javafx.geometry.Orientation.VERTICAL);
-        setDividerPositions(0.42);
 
         Label head = new Label("The victim as an HTTP API");
         head.getStyleClass().add("section");
@@ -51,6 +50,7 @@ public final class ServerView extends SplitPane {
                 + "each key has a budget, the defences act at the server, and every request is accounted in a database. "
                 + "Point a theft at it (Steal through the server), or curl and Python (README).");
         intro.setWrapText(true);
+        intro.setMinHeight(Region.USE_PREF_SIZE);
         intro.getStyleClass().add("note");
 
         TextField port = new TextField();
@@ -63,6 +63,11 @@ public final class ServerView extends SplitPane {
                 server.portProperty().set(Integer.parseInt(b));
             }
         });
+        server.portProperty().addListener((o, a, b) -> {
+            if (!port.getText().equals(b.toString())) {
+                port.setText(b.toString());
+            }
+        });
         port.setTooltip(new Tooltip("The port to listen on, on 127.0.0.1 (this machine only); 0 picks any free one."));
         TextField defenses = new TextField();
         defenses.setId("serverDefenses");
@@ -73,6 +78,7 @@ public final class ServerView extends SplitPane {
                 + DefenseCatalog.ids() + ". They are calibrated on the victim's own images when the server starts."));
         Button start = new Button("Start server");
         start.setId("serverStart");
+        start.setMinWidth(Region.USE_PREF_SIZE);
         start.textProperty().bind(Bindings.when(server.runningProperty()).then("Stop server").otherwise("Start server"));
         start.disableProperty().bind(server.busyProperty());
         start.setOnAction(e -> {
@@ -84,17 +90,19 @@ public final class ServerView extends SplitPane {
         });
         Button stealButton = new Button("Steal through the server");
         stealButton.setId("serverSteal");
+        stealButton.setMinWidth(Region.USE_PREF_SIZE);
         stealButton.disableProperty().bind(server.runningProperty().not().or(server.busyProperty()));
         stealButton.setTooltip(new Tooltip("Queue the experiment panel's theft with its queries sent over HTTP to this server, with new keys "
                 + "whose budgets are the experiment's queries (the server's defences replace the experiment's)."));
         stealButton.setOnAction(e -> steal.run());
         defenses.disableProperty().bind(server.runningProperty().or(server.busyProperty()));
         port.disableProperty().bind(server.runningProperty().or(server.busyProperty()));
-        HBox controls = new HBox(8, new Label("Port"), port, new Label("Defences"), defenses, start, stealButton);
+        FlowPane controls = new FlowPane(8, 6, fixed("Port"), port, fixed("Defences"), defenses, start, stealButton);
         controls.setAlignment(Pos.CENTER_LEFT);
         Label status = new Label();
         status.setId("serverStatus");
         status.setWrapText(true);
+        status.setMinHeight(Region.USE_PREF_SIZE);
         status.textProperty().bind(server.statusProperty());
 
         TextField keyName = new TextField();
@@ -126,7 +134,7 @@ public final class ServerView extends SplitPane {
                 shownKey.selectAll();
             }
         });
-        HBox keys = new HBox(8, new Label("New key:"), keyName, new Label("budget"), keyBudget, new Label("images/min"), keyRate, issue, shownKey);
+        FlowPane keys = new FlowPane(8, 6, fixed("New key"), keyName, fixed("budget"), keyBudget, fixed("images/min"), keyRate, issue, shownKey);
         keys.setAlignment(Pos.CENTER_LEFT);
 
         clientTable.setId("clientTable");
@@ -136,15 +144,18 @@ public final class ServerView extends SplitPane {
         clientColumn("Refused", 75, c -> Long.toString(c.refused()));
         clientColumn("Denied", 70, c -> Long.toString(c.denied()));
         clientColumn("Flagged", 70, c -> Long.toString(c.flagged()));
-        clientColumn("Proof of work (hashes)", 160, c -> c.powHashes() == 0 ? "" : String.format(Locale.ROOT, "%.3g (max %d bits)", c.powHashes(),
+        clientColumn("PoW hashes", 150, c -> c.powHashes() == 0 ? "" : String.format(Locale.ROOT, "%.3g (max %d bits)", c.powHashes(),
                 c.powMaxBits()));
-        clientColumn("Victim CPU s", 95, c -> String.format(Locale.ROOT, "%.2f", c.computeSeconds()));
+        clientColumn("CPU s", 70, c -> String.format(Locale.ROOT, "%.2f", c.computeSeconds()));
         clientColumn("Blocked", 260, c -> c.blockedReason() == null ? "" : c.blockedReason());
         clientTable.setItems(server.clients());
         clientTable.setPlaceholder(new Label("No clients yet: issue a key, or steal through the server."));
-        clientTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
-        VBox top = new VBox(8, head, intro, controls, status, keys, clientTable);
-        top.setPadding(new Insets(10));
+        Label clientsHead = new Label("Clients");
+        clientsHead.getStyleClass().add("section");
+        VBox top = new VBox(8, head, intro, controls, status, keys);
+        top.setPadding(new Insets(10, 10, 4, 10));
+        VBox clientsBox = new VBox(6, clientsHead, clientTable);
+        clientsBox.setPadding(new Insets(6, 10, 6, 10));
         VBox.setVgrow(clientTable, Priority.ALWAYS);
 
         Label logHead = new Label("Query log");
@@ -158,11 +169,12 @@ public final class ServerView extends SplitPane {
         HBox logBar = new HBox(8, logHead, gap, count);
         logBar.setAlignment(Pos.CENTER_LEFT);
         logTable.setId("queryLog");
-        logColumn("Time", 80, 0);
+        logColumn("Time", 80, 0).setMinWidth(80);
         logColumn("Client", 150, 1);
-        logColumn("Images", 70, 2);
-        logColumn("Status", 60, 3);
-        TableColumn<ApiServer.LogLine, String> outcome = logColumn("Outcome", 170, 4);
+        logColumn("Images", 70, 2).setMinWidth(65);
+        logColumn("Status", 60, 3).setMinWidth(60);
+        TableColumn<ApiServer.LogLine, String> outcome = logColumn("Outcome", 175, 4);
+        outcome.setMinWidth(175);
         outcome.setCellFactory(c -> new TableCell<>() {
             @Override
             protected void updateItem(String item, boolean empty) {
@@ -174,14 +186,31 @@ public final class ServerView extends SplitPane {
                 }
             }
         });
-        logColumn("Defences' verdict or reason", 520, 5);
+        logColumn("Defences' verdict or reason", 520, 5).setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
+            }
+        });
         logTable.setItems(server.log());
         logTable.setPlaceholder(new Label("Requests appear here as they arrive."));
         logTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         VBox bottom = new VBox(6, logBar, logTable);
         bottom.setPadding(new Insets(10));
         VBox.setVgrow(logTable, Priority.ALWAYS);
-        getItems().addAll(top, bottom);
+        SplitPane split = new SplitPane(clientsBox, bottom);
+        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        split.setDividerPositions(0.38);
+        VBox.setVgrow(split, Priority.ALWAYS);
+        getChildren().addAll(top, split);
+    }
+
+    private static Label fixed(String text) {
+        Label l = new Label(text);
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        return l;
     }
 
     private void clientColumn(String title, double width, Function<AccountingDb.Client, String> value) {

@@ -343,6 +343,8 @@ class ApiServerTest {
         String key = db.addClient("alice", 1000, 0, false);
         ApiServer s = serve(new InProcessEncoderApi(v, Long.MAX_VALUE, false, List.of(DefenseCatalog.build("pow", ctx))), db,
                 ApiServer.Limits.defaults(new int[] {1, 16, 16}));
+        List<ApiServer.LogLine> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        s.onRequest(log::add);
         HttpResponse<byte[]> noProof = post(s, key, TensorCodec.TENSOR, tensor(0, 2));
         assertEquals(403, noProof.statusCode());
         assertTrue(error(noProof).contains("proof of work"), error(noProof));
@@ -356,6 +358,12 @@ class ApiServerTest {
         assertEquals(2, c.denied());
         assertTrue(c.powMaxBits() > 0 && c.powHashes() >= 4 * Math.pow(2, c.powMaxBits()) - 1e-9, c.toString());
         assertNull(c.blockedReason());
+        // the live log carries the defences' verdicts: the refusal's reason, the work the answered request cost
+        assertEquals("denied", log.get(0).outcome());
+        assertTrue(log.get(0).detail().contains("proof of work"), log.get(0).toString());
+        ApiServer.LogLine answered = log.get(log.size() - 1);
+        assertEquals(200, answered.status());
+        assertEquals("proof of work at " + c.powMaxBits() + " bits", answered.detail());
     }
 
     @Test
