@@ -221,6 +221,34 @@ class ApiServerTest {
     }
 
     @Test
+    void aClientThatHangsUpMidRequestIsNotCounted() throws Exception {
+        AccountingDb db = db();
+        String key = db.addClient("alice", 100, 0, false);
+        ApiServer s = serve(new InProcessEncoderApi(victim(), Long.MAX_VALUE, false, List.of()), db, ApiServer.Limits.defaults(new int[] {1, 16, 16}));
+        List<ApiServer.LogLine> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        s.onRequest(log::add);
+        byte[] body = tensor(0, 8);
+        for (int cut : new int[] {0, 20, body.length / 2, body.length - 1}) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.port())) {
+                var out = socket.getOutputStream();
+                out.write(("POST /v1/represent HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key + "\r\nContent-Type: "
+                        + TensorCodec.TENSOR + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body, 0, cut);
+                out.flush();
+            } // hung up with the body unfinished
+        }
+        // the server answers the next request; then nothing of the cut ones is in the accounting or the log (also a moment later,
+        // should one of them still be in the server's hands)
+        assertEquals(200, post(s, key, TensorCodec.TENSOR, tensor(0, 3)).statusCode());
+        Thread.sleep(500);
+        AccountingDb.Client c = db.client("alice");
+        assertEquals(3, c.answered());
+        assertEquals(0, c.refused() + c.denied());
+        assertEquals(1, db.requests(0, 100).size(), "only the whole request is in the request log");
+        assertEquals(1, log.size());
+    }
+
+    @Test
     void overBudgetAndOverRateAre429sTheRateOneWithRetryAfter() throws Exception {
         AccountingDb db = db();
         String key = db.addClient("alice", 10, 0, false);
