@@ -29,9 +29,22 @@ public final class ResultTables {
     /** Rows: the victim (if given), then one per run; columns: tasks (linear, kNN), fidelity, watermark, queries, time. */
     public static Table lossTable(List<String> tasks, List<EncoderEvaluation.TaskResult> victim, List<ExperimentResult> runs,
                                   boolean budgetColumn) {
+        return lossTable(tasks, victim, runs, budgetColumn, false);
+    }
+
+    /**
+     * As {@link #lossTable(List, List, List, boolean)}; {@code runColumns} adds what sets runs apart
+     * in a free comparison: the stealing dataset and the defences (with the keys, and "over HTTP").
+     */
+    public static Table lossTable(List<String> tasks, List<EncoderEvaluation.TaskResult> victim, List<ExperimentResult> runs,
+                                  boolean budgetColumn, boolean runColumns) {
         List<String> header = new ArrayList<>(List.of("encoder"));
         if (budgetColumn) {
             header.add("queries");
+        }
+        if (runColumns) {
+            header.add("stealing data");
+            header.add("defences");
         }
         for (String t : tasks) {
             header.add(t + " linear");
@@ -45,6 +58,10 @@ public final class ResultTables {
             if (budgetColumn) {
                 vr.add("-");
             }
+            if (runColumns) {
+                vr.add("-");
+                vr.add("-");
+            }
             for (EncoderEvaluation.TaskResult t : victim) {
                 vr.add(pct(t.linear()));
                 vr.add(pct(t.knn()));
@@ -56,6 +73,12 @@ public final class ResultTables {
             List<String> row = new ArrayList<>(List.of(r.config().loss()));
             if (budgetColumn) {
                 row.add(Integer.toString(r.config().queries()));
+            }
+            if (runColumns) {
+                ExperimentConfig c = r.config();
+                row.add(c.stealingDataset());
+                row.add((c.defenses().isEmpty() ? "none" : String.join(" + ", c.defenses())) + (c.sybils() > 1 ? " (" + c.sybils() + " keys)" : "")
+                        + (c.api() != null ? " (over HTTP)" : ""));
             }
             if (!r.completed()) {
                 row.add(r.status().toLowerCase(Locale.ROOT));

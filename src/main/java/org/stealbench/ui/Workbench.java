@@ -139,6 +139,14 @@ public final class Workbench {
         panel.runButton().setOnAction(e -> run());
         panel.chooseVictimButton().setOnAction(e -> chooseVictim());
         queue.completedProperty().addListener((o, a, b) -> results.refresh());
+        // the status bar follows each run: started, then how it ended
+        queue.items().addListener((javafx.collections.ListChangeListener<RunViewModel>) ch -> {
+            while (ch.next()) {
+                for (RunViewModel item : ch.getAddedSubList()) {
+                    item.stateProperty().addListener((o, a, st) -> statusLabel.setText(statusOf(item, st)));
+                }
+            }
+        });
         queue.lastVictimProperty().addListener((o, a, p) -> statusLabel.setText("Victim trained: " + p
                 + ". Use it with Victim > Choose..., or the Experiment menu."));
         datasets.rows().addListener((javafx.collections.ListChangeListener<DatasetsViewModel.Row>) ch -> {
@@ -254,8 +262,24 @@ public final class Workbench {
         RunViewModel item = RunViewModel.theft(form.toConfig());
         queue.submit(item);
         tabs.getSelectionModel().select(0);
-        statusLabel.setText("Queued " + item.title());
+        statusLabel.setText(statusOf(item, item.state()));
         return item;
+    }
+
+    /** The status bar's line for a run that reached {@code st}. */
+    static String statusOf(RunViewModel item, RunViewModel.State st) {
+        switch (st) {
+            case RUNNING:
+                return "Running " + item.title();
+            case COMPLETED:
+                return "Finished " + item.title() + (item.messageProperty().get().isEmpty() ? "" : ": " + item.messageProperty().get());
+            case CANCELLED:
+                return "Cancelled " + item.title();
+            case FAILED:
+                return "Failed " + item.title() + ": " + item.messageProperty().get();
+            default:
+                return "Queued " + item.title();
+        }
     }
 
     /** Queues the panel's experiment as a theft over HTTP from the Server view's running server, with new keys for it. */
@@ -272,9 +296,13 @@ public final class Workbench {
         List<String> keys = server.theftKeys(cfg.sybils(), cfg.queries());
         RunViewModel item = RunViewModel.theft(cfg.withDefenses(List.of()).withApi(server.urlProperty().get()), keys);
         queue.submit(item);
-        statusLabel.setText("Queued " + item.title() + ", querying " + server.urlProperty().get()
+        statusLabel.setText(statusOf(item, item.state()) + ", querying " + server.urlProperty().get()
                 + (cfg.defenses().isEmpty() ? "" : " (the server's defences apply, not the panel's)"));
         return item;
+    }
+
+    public CompareView compare() {
+        return compare;
     }
 
     public ServerViewModel server() {

@@ -286,7 +286,8 @@ public final class ExperimentViewModel {
                 // shown as a problem
             }
         }
-        sb.append(String.format(Locale.ROOT, "; %d epochs = %,d sample passes", epochs.get(), (long) epochs.get() * n));
+        sb.append(String.format(Locale.ROOT, "; %d %s = %,d sample passes", epochs.get(), epochs.get() == 1 ? "epoch" : "epochs",
+                (long) epochs.get() * n));
         return sb.toString();
     }
 

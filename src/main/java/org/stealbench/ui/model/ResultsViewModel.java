@@ -90,6 +90,6 @@ public final class ResultsViewModel {
     public ResultTables.Tables table() {
         List<ExperimentResult> sel = selected();
         List<String> tasks = sel.stream().flatMap(r -> r.config().tasks().stream()).distinct().toList();
-        return ResultTables.lossTable(tasks, null, sel, true).render();
+        return ResultTables.lossTable(tasks, null, sel, true, true).render();
     }
 }

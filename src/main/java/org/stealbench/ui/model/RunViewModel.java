@@ -78,6 +78,8 @@ public final class RunViewModel {
     static final double TRAINED = 0.85;
 
     private long startNanos;
+    /** Whether the queue started it (a job cancelled while waiting never does). */
+    private boolean started;
     private long totalSteps;
     private long stepsDone;
     private int stepsPerEpoch;
@@ -150,6 +152,7 @@ public final class RunViewModel {
     /** Marks the job started (FX thread). */
     void started() {
         state.set(State.RUNNING);
+        started = true;
         startNanos = System.nanoTime();
         phase.set("starting");
     }
@@ -279,7 +282,7 @@ public final class RunViewModel {
         if (state.get().finished()) {
             return;
         }
-        state.set(s);
+        // the message, phase and timing first: listeners of the state read them
         message.set(msg == null ? "" : msg);
         phase.set(s.name().toLowerCase(Locale.ROOT));
         if (s == State.COMPLETED) {
@@ -290,7 +293,9 @@ public final class RunViewModel {
             error.printStackTrace(new PrintWriter(w));
             details.set(w.toString());
         }
-        timing.set("took " + duration((System.nanoTime() - startNanos) / 1e9));
+        // a job cancelled while it waited never started: no duration to show
+        timing.set(started ? "took " + duration((System.nanoTime() - startNanos) / 1e9) : "did not start");
+        state.set(s);
     }
 
     private void updateTiming() {

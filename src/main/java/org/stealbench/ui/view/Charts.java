@@ -34,9 +34,36 @@ public final class Charts {
     private Charts() {
     }
 
-    /** A line chart of epochs against a value; {@code percent} formats the y axis as a percentage. */
+    /** What a {@link #reference} line stands for: each its own colour and dash, so that no two look alike. */
+    public enum Reference {
+        /** The victim itself: dark blue, long dashes. */
+        VICTIM(new Color(0x1f3b57), new float[] {10f, 5f}, 2f),
+        /** An independently trained encoder: green, dash-dot. */
+        INDEPENDENT(new Color(0x2e8b57), new float[] {12f, 4f, 2f, 4f}, 2f),
+        /** A random encoder (the floor): grey, short dashes. */
+        RANDOM(new Color(0x7f8c8d), new float[] {5f, 4f}, 2f),
+        /** Chance: light grey, dotted, thin. */
+        CHANCE(new Color(0x9a9a9a), new float[] {2f, 4f}, 1.5f);
+
+        final Color colour;
+        final float[] dash;
+        final float width;
+
+        Reference(Color colour, float[] dash, float width) {
+            this.colour = colour;
+            this.dash = dash;
+            this.width = width;
+        }
+    }
+
+    /**
+     * A line chart of epochs against a value. {@code percent}: the y axis is a percentage from 0 to
+     * 100% (the label says so), so that small differences are not blown up; otherwise it spans the
+     * data, but at least a small range, so that one point does not repeat its tick label.
+     */
     public static JFreeChart line(String title, String xLabel, String yLabel, XYSeriesCollection data, boolean percent) {
-        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, true, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, percent ? yLabel + " (axis from 0)" : yLabel, data,
+                PlotOrientation.VERTICAL, true, true, false);
         XYPlot plot = chart.getXYPlot();
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < PALETTE.length; i++) {
@@ -47,19 +74,22 @@ public final class Charts {
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         y.setAutoRangeIncludesZero(false);
         if (percent) {
-            y.setNumberFormatOverride(new java.text.DecimalFormat("0.#%"));
+            y.setRange(0, 1.0);
+            y.setNumberFormatOverride(new java.text.DecimalFormat("0%"));
+        } else {
+            y.setAutoRangeMinimumSize(1e-3);
         }
         ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         style(chart);
         return chart;
     }
 
-    /** Draws series {@code index} of an XY chart as a dashed reference line without points (victim, floor, chance). */
-    public static void reference(JFreeChart chart, int index, Color colour) {
+    /** Draws series {@code index} of an XY chart as a reference line without points, in the style of {@code kind}. */
+    public static void reference(JFreeChart chart, int index, Reference kind) {
         XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) chart.getXYPlot().getRenderer();
-        r.setSeriesPaint(index, colour);
+        r.setSeriesPaint(index, kind.colour);
         r.setSeriesShapesVisible(index, false);
-        r.setSeriesStroke(index, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {8f, 5f}, 0f));
+        r.setSeriesStroke(index, new BasicStroke(kind.width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, kind.dash, 0f));
     }
 
     /** A grouped bar chart (rows = groups in the legend, columns = categories on the axis). */

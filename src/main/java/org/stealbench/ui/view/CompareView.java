@@ -38,6 +38,9 @@ public final class CompareView extends VBox {
     private final JFreeChart curveChart = Charts.line("Budget curve: accuracy on the victim's data against queries", "queries",
             "linear accuracy on the victim's data", curve, true);
     private final TableView<ResultsViewModel.Row> table = new TableView<>();
+    /** Where the per-task columns start, and the tasks they show now (rebuilt when the runs change). */
+    private int taskColumnsAt;
+    private List<String> taskColumns = List.of();
 
     public CompareView(ResultsViewModel model, Runnable exportTable, Runnable exportCharts) {
         this.model = model;
@@ -93,9 +96,9 @@ public final class CompareView extends VBox {
         column("stealing data", 110, r -> r.result().config().stealingDataset());
         column("queries", 70, r -> Long.toString(r.result().config().queries()));
         column("defences", 150, r -> (r.result().config().defenses().isEmpty() ? "none" : String.join(" + ", r.result().config().defenses()))
-                + (r.result().config().sybils() > 1 ? " (" + r.result().config().sybils() + " keys)" : ""));
-        column("victim's task lin/kNN", 140, r -> accuracy(r.result(), r.run().victimDataset()));
-        column("other tasks lin/kNN", 220, r -> otherTasks(r.result(), r.run().victimDataset()));
+                + (r.result().config().sybils() > 1 ? " (" + r.result().config().sybils() + " keys)" : "")
+                + (r.result().config().api() != null ? " (over HTTP)" : ""));
+        taskColumnsAt = table.getColumns().size();
         column("cosine (floor)", 110, r -> String.format(Locale.ROOT, "%.3f (%.3f)", r.result().cosine(), r.result().cosineFloor()));
         column("CKA", 60, r -> String.format(Locale.ROOT, "%.3f", r.result().cka()));
         column("watermark", 90, r -> Double.isNaN(r.result().watermarkAccuracy()) ? "-"
@@ -164,26 +167,56 @@ public final class CompareView extends VBox {
         return t == null ? "-" : String.format(Locale.ROOT, "%.1f / %.1f", 100 * t.linear(), 100 * t.knn());
     }
 
-    /** "mnist 91.0 / 90.2, digits 88.1 / 85.0": every task but the victim's own. */
-    private static String otherTasks(ExperimentResult r, String victimDataset) {
-        List<String> parts = new java.util.ArrayList<>();
-        for (EncoderEvaluation.TaskResult t : r.tasks()) {
-            if (!t.task().equals(victimDataset)) {
-                parts.add(t.task() + " " + String.format(Locale.ROOT, "%.1f / %.1f", 100 * t.linear(), 100 * t.knn()));
-            }
+    /** One column per downstream task of the runs (linear / kNN), the victim's own task's cells in bold. */
+    private void updateTaskColumns() {
+        List<String> tasks = model.rows().stream().flatMap(r -> r.result().tasks().stream().map(EncoderEvaluation.TaskResult::task)).distinct()
+                .toList();
+        if (tasks.equals(taskColumns)) {
+            return;
         }
-        return parts.isEmpty() ? "-" : String.join(", ", parts);
+        table.getColumns().remove(taskColumnsAt, taskColumnsAt + taskColumns.size());
+        taskColumns = tasks;
+        for (int i = 0; i < tasks.size(); i++) {
+            String task = tasks.get(i);
+            TableColumn<ResultsViewModel.Row, String> c = makeColumn(task + " lin / kNN", 110, r -> accuracy(r.result(), task));
+            c.setCellFactory(col -> new TableCell<>() {
+                @Override
+                protected void updateItem(String v, boolean empty) {
+                    super.updateItem(v, empty);
+                    setText(empty ? null : v);
+                    ResultsViewModel.Row row = empty || getTableRow() == null ? null : getTableRow().getItem();
+                    setStyle(row != null && row.run().victimDataset().equals(task) ? "-fx-font-weight: bold" : "");
+                }
+            });
+            table.getColumns().add(taskColumnsAt + i, c);
+        }
+    }
+
+    /** The task columns' titles, in order (for tests). */
+    public List<String> columnTitles() {
+        return table.getColumns().stream().map(TableColumn::getText).toList();
     }
 
     private void column(String title, double width, java.util.function.Function<ResultsViewModel.Row, String> f) {
+        table.getColumns().add(makeColumn(title, width, f));
+    }
+
+    /** A text column at least as wide as its title, so that no header is cut. */
+    private static TableColumn<ResultsViewModel.Row, String> makeColumn(String title, double width,
+                                                                        java.util.function.Function<ResultsViewModel.Row, String> f) {
         TableColumn<ResultsViewModel.Row, String> c = new TableColumn<>(title);
         c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
-        c.setPrefWidth(width);
-        table.getColumns().add(c);
+        javafx.scene.text.Text measure = new javafx.scene.text.Text(title);
+        measure.setFont(javafx.scene.text.Font.font(javafx.scene.text.Font.getDefault().getFamily(), javafx.scene.text.FontWeight.BOLD, 14));
+        double needed = Math.ceil(measure.getLayoutBounds().getWidth()) + 24;
+        c.setPrefWidth(Math.max(width, needed));
+        c.setMinWidth(needed);
+        return c;
     }
 
     /** Redraws both charts from the checked runs (FX thread). */
     private void update() {
+        updateTaskColumns();
         bars.clear();
         curve.removeAllSeries();
         List<ResultsViewModel.Row> sel = model.rows().stream().filter(x -> x.selectedProperty().get()).toList();

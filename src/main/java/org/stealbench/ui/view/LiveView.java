@@ -99,12 +99,12 @@ public final class LiveView extends VBox {
         verdict.getStyleClass().add("verdict");
         verdict.setId("verdict");
         verdict.setWrapText(true);
-        Charts.reference(knnChart, 1, Charts.PALETTE[1]);
-        Charts.reference(cosineChart, 1, Charts.PALETTE[1]);
-        Charts.reference(cosineChart, 2, Charts.PALETTE[2]);
-        Charts.reference(watermarkChart, 1, Charts.PALETTE[1]);
-        Charts.reference(watermarkChart, 2, Charts.PALETTE[2]);
-        Charts.reference(watermarkChart, 3, new Color(0xb0b0b0));
+        Charts.reference(knnChart, 1, Charts.Reference.VICTIM);
+        Charts.reference(cosineChart, 1, Charts.Reference.VICTIM);
+        Charts.reference(cosineChart, 2, Charts.Reference.RANDOM);
+        Charts.reference(watermarkChart, 1, Charts.Reference.VICTIM);
+        Charts.reference(watermarkChart, 2, Charts.Reference.INDEPENDENT);
+        Charts.reference(watermarkChart, 3, Charts.Reference.CHANCE);
 
         GridPane grid = new GridPane();
         grid.setHgap(8);

@@ -47,13 +47,28 @@ public final class RunsView extends VBox {
         list.setCellFactory(v -> new RunCell(queue));
         VBox.setVgrow(list, Priority.ALWAYS);
         getChildren().addAll(top, list);
+        // the Live view shows the selected run: a new run takes the selection only from a finished one (or none), so queueing
+        // more runs never switches away from the one training; a run that starts takes it from a finished one
         queue.items().addListener((javafx.collections.ListChangeListener<RunViewModel>) ch -> {
             while (ch.next()) {
-                if (ch.wasAdded()) {
-                    list.getSelectionModel().select(ch.getAddedSubList().get(ch.getAddedSubList().size() - 1));
+                for (RunViewModel added : ch.getAddedSubList()) {
+                    if (selectionIsIdle()) {
+                        list.getSelectionModel().select(added);
+                    }
+                    added.stateProperty().addListener((o, a, st) -> {
+                        if (st == RunViewModel.State.RUNNING && selectionIsIdle()) {
+                            list.getSelectionModel().select(added);
+                        }
+                    });
                 }
             }
         });
+    }
+
+    /** No run selected, or a finished one. */
+    private boolean selectionIsIdle() {
+        RunViewModel selected = list.getSelectionModel().getSelectedItem();
+        return selected == null || selected.state().finished();
     }
 
     public ListView<RunViewModel> list() {

@@ -90,6 +90,15 @@ class ViewModelTest {
         assertEquals("fashion-mnist", fx(() -> form.victimDatasetProperty().get()));
         assertEquals(2000, (int) fx(form::fifthOfVictimTraining));
         assertTrue(fx(() -> form.budgetNoteBinding().get()).startsWith("2,000 queries = 20% of the victim's 10,000 training images"));
+        fx(() -> {
+            form.epochsProperty().set(1);
+            return null;
+        });
+        assertTrue(fx(() -> form.budgetNoteBinding().get()).endsWith("; 1 epoch = 2,000 sample passes"), fx(() -> form.budgetNoteBinding().get()));
+        fx(() -> {
+            form.epochsProperty().set(32);
+            return null;
+        });
 
         fx(() -> {
             form.queriesProperty().set(11_000);

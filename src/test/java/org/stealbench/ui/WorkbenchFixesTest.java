@@ -1,0 +1,108 @@
+package org.stealbench.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.stealbench.experiment.ExperimentConfig;
+import org.stealbench.ui.model.RunViewModel;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The rough edges a class hit, each driven as a user would: Enter in the budget field does not
+ * start a run; the status bar follows the runs; queueing a second run keeps the Live view on the
+ * one training; a run cancelled before it started does not claim a duration; Compare shows a
+ * column per task, headers not cut, and its export names the stealing data.
+ */
+@ExtendWith(ApplicationExtension.class)
+class WorkbenchFixesTest {
+
+    private WorkbenchApp app;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        Path dir = Files.createTempDirectory("stealbench-ui-fixes");
+        System.setProperty("stealbench.results", dir.toString());
+        app = new WorkbenchApp();
+        app.start(stage);
+    }
+
+    @Test
+    void theRoughEdgesAreGone(FxRobot robot) throws Exception {
+        Workbench wb = app.workbench();
+        robot.interact(() -> wb.form().load(ExperimentConfig.demo("mse").withQueries(256).withEpochs(200).withTasks(List.of("digits"))));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> wb.form().validBinding().get());
+
+        // Enter in the budget field commits the number and starts nothing
+        robot.doubleClickOn("#budgetField").write("300").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(300, wb.form().queriesProperty().get());
+        assertTrue(wb.queue().items().isEmpty(), "Enter queued a run");
+
+        Label status = robot.lookup("#statusLabel").queryAs(Label.class);
+        robot.clickOn("#toolRun");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.queue().items().size() == 1);
+        RunViewModel first = wb.queue().items().get(0);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> first.state() == RunViewModel.State.RUNNING);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(status.getText().startsWith("Running #"), status.getText());
+        assertEquals(first, wb.live().itemProperty().get());
+
+        // a second run waits; the Live view stays on the first, which is training
+        robot.press(KeyCode.CONTROL, KeyCode.R).release(KeyCode.R, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.queue().items().size() == 2);
+        RunViewModel second = wb.queue().items().get(1);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(first, wb.live().itemProperty().get(), "queueing switched the Live view away from the training run");
+        assertEquals(RunViewModel.State.QUEUED, second.state());
+
+        // cancelled while it waited: no duration
+        robot.interact(() -> wb.queue().cancel(second));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> second.state().finished());
+        assertEquals("did not start", second.timingProperty().get());
+        robot.interact(() -> wb.queue().cancel(first));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> first.state().finished());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(first.timingProperty().get().startsWith("took "), first.timingProperty().get());
+        assertTrue(status.getText().startsWith("Cancelled #"), status.getText());
+
+        // a finished run with three tasks: Compare has a column for each, none cut; the export names the stealing data
+        robot.interact(() -> wb.form().load(ExperimentConfig.demo("mse").withQueries(256).withEpochs(1)
+                .withTasks(List.of("fashion-mnist", "mnist", "digits"))));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> wb.form().validBinding().get());
+        robot.clickOn("#toolRun");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.queue().items().size() == 3);
+        RunViewModel third = wb.queue().items().get(2);
+        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> third.state().finished());
+        assertEquals(RunViewModel.State.COMPLETED, third.state(), third.messageProperty().get());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> wb.results().rows().size() == 1);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(status.getText().startsWith("Finished #"), status.getText());
+        List<String> titles = wb.compare().columnTitles();
+        for (String task : List.of("fashion-mnist", "mnist", "digits")) {
+            assertTrue(titles.contains(task + " lin / kNN"), titles.toString());
+        }
+        var table = robot.lookup("#resultsTable").queryTableView();
+        for (var column : table.getColumns()) {
+            javafx.scene.text.Text text = new javafx.scene.text.Text(column.getText());
+            text.setFont(javafx.scene.text.Font.font(14));
+            assertTrue(column.getWidth() >= text.getLayoutBounds().getWidth(), "header cut: " + column.getText() + " in " + column.getWidth());
+        }
+        String csv = wb.results().table().csv();
+        assertTrue(csv.lines().findFirst().orElseThrow().contains("stealing data"), csv);
+        assertTrue(csv.contains("digits linear"), csv);
+        assertFalse(csv.lines().skip(1).findFirst().orElseThrow().isBlank());
+    }
+}
