@@ -267,6 +267,7 @@ public final class ExperimentRunner {
         LOG.info("roles of images: {}", protocol.describe(cfg.stealingDataset(), cfg.tasks()));
         TreeMap<Integer, ExperimentEvent.EpochMetrics> history = readHistory(ckpt);
         LiveMonitor monitor = null;
+        ExperimentEvent.Baselines baselines = null;
         if (options.liveMetrics()) {
             phase(listener, clock, "baselines", "measuring the baselines");
             monitor = new LiveMonitor(victim, victimTask, heldOut);
@@ -276,8 +277,9 @@ public final class ExperimentRunner {
                  Encoder random = new Encoder(StealingTrainer.stolenSpec(sc, attackerApi, queries), cfg.seed() + 777)) {
                 WatermarkVerifier.Result vw = monitor.watermark(victim);
                 WatermarkVerifier.Result ow = monitor.watermark(other);
-                listener.on(new ExperimentEvent.Baselines(protocol.victimDatasetName(), monitor.knn(victim), vw == null ? Double.NaN : vw.accuracy(),
-                        indep != null ? "independent SimCLR" : "random init", ow == null ? Double.NaN : ow.accuracy(), monitor.cosine(random)));
+                baselines = new ExperimentEvent.Baselines(protocol.victimDatasetName(), monitor.knn(victim), vw == null ? Double.NaN : vw.accuracy(),
+                        indep != null ? "independent SimCLR" : "random init", ow == null ? Double.NaN : ow.accuracy(), monitor.cosine(random));
+                listener.on(baselines);
             }
             // a resumed run shows the epochs it trained before
             history.values().forEach(listener::on);
@@ -388,7 +390,7 @@ public final class ExperimentRunner {
         }
         Map<String, Object> roles = protocol.describe(cfg.stealingDataset(), cfg.tasks());
         RunProvenance prov = clock.finish(stolen.queriesUsed(), refused, stolen.finished().examplesProcessed());
-        Path folder = write(new TheftRecord(TheftRecord.SCHEMA, partial, roles, prov, List.copyOf(history.values())), stolen, protocol,
+        Path folder = write(new TheftRecord(TheftRecord.SCHEMA, partial, roles, prov, List.copyOf(history.values()), baselines), stolen, protocol,
                 resultsRoot, registry, log.contents());
         if (ckpt != null) {
             deleteTree(ckpt);

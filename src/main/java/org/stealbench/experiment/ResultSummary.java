@@ -33,7 +33,13 @@ public final class ResultSummary {
     }
 
     /** A past run read from its folder: the result and its per-epoch curve. */
-    public record StoredRun(ExperimentResult result, List<ExperimentEvent.EpochMetrics> epochs, String victimDataset) {
+    /**
+     * A results folder read back: the result, its per-epoch metrics, the victim's dataset and the
+     * reference figures measured before training (victim, independent and random encoders; null
+     * for runs without live metrics and folders written before they were kept).
+     */
+    public record StoredRun(ExperimentResult result, List<ExperimentEvent.EpochMetrics> epochs, String victimDataset,
+                            ExperimentEvent.Baselines baselines) {
     }
 
     /** The derived files of a results folder, name -> content, in writing order. */
@@ -101,7 +107,7 @@ public final class ResultSummary {
             TheftRecord r = TheftRecord.read(json);
             Object vd = r.protocol().get("victimDataset");
             String name = vd == null ? "?" : String.valueOf(vd).replaceAll("@.*", "");
-            return new StoredRun(r.result(), r.epochs(), name);
+            return new StoredRun(r.result(), r.epochs(), name, r.baselines());
         }
         return readLegacy(folder);
     }
@@ -140,7 +146,7 @@ public final class ResultSummary {
             }
         }
         // folders from before the protocol: only the bundled victim's dataset is known
-        return new StoredRun(r, epochs, cfg.victim().equals(ExperimentConfig.BUNDLED) ? "fashion-mnist" : "?");
+        return new StoredRun(r, epochs, cfg.victim().equals(ExperimentConfig.BUNDLED) ? "fashion-mnist" : "?", null);
     }
 
     /** Every results folder under {@code root}, oldest first; folders that cannot be read are skipped. */

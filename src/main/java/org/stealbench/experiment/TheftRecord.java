@@ -14,7 +14,9 @@ import java.util.Map;
  * live, kNN, fidelity and watermark).
  */
 public record TheftRecord(int schema, ExperimentResult result, Map<String, Object> protocol, RunProvenance provenance,
-                          List<ExperimentEvent.EpochMetrics> epochs) {
+                          List<ExperimentEvent.EpochMetrics> epochs,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                          ExperimentEvent.Baselines baselines) {
 
     public static final int SCHEMA = 1;
     public static final String FILE = "results.json";
@@ -35,6 +37,7 @@ public record TheftRecord(int schema, ExperimentResult result, Map<String, Objec
         if (r.schema() != SCHEMA) {
             throw new IOException(file + ": results schema " + r.schema() + "; this version reads " + SCHEMA);
         }
-        return new TheftRecord(r.schema, r.result.withFolder(file.toAbsolutePath().getParent()), r.protocol, r.provenance, r.epochs);
+        return new TheftRecord(r.schema, r.result.withFolder(file.toAbsolutePath().getParent()), r.protocol, r.provenance, r.epochs,
+                r.baselines);
     }
 }

@@ -200,8 +200,12 @@ public final class Workbench {
         }
     }
 
-    /** Selects a view by its tab's name (case-insensitive); unknown names are ignored. */
+    /** Selects a view by its tab's name (case-insensitive; "curves": Compare's per-epoch curves); unknown names are ignored. */
     public void showView(String name) {
+        if (name.equalsIgnoreCase("curves")) {
+            compare.showCurves();
+            name = "compare";
+        }
         for (Tab t : tabs.getTabs()) {
             if (t.getText().equalsIgnoreCase(name)) {
                 tabs.getSelectionModel().select(t);

@@ -104,5 +104,32 @@ class WorkbenchFixesTest {
         assertTrue(csv.lines().findFirst().orElseThrow().contains("stealing data"), csv);
         assertTrue(csv.contains("digits linear"), csv);
         assertFalse(csv.lines().skip(1).findFirst().orElseThrow().isBlank());
+
+        // the overlay: a second seed of the same experiment (its folder copied, seed and fidelity changed) joins the first as one
+        // curve with a band, beside the reference lines the runs measured
+        Path folder = wb.results().rows().get(0).result().folder();
+        Path copy = folder.resolveSibling(folder.getFileName() + "-seed2");
+        Files.createDirectories(copy);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(folder.resolve("results.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("result").get("config")).put("seed", 2);
+        var epoch = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("epochs").get(0);
+        double cosine = epoch.get("cosine").asDouble();
+        epoch.put("cosine", cosine - 0.1);
+        json.writeValue(copy.resolve("results.json").toFile(), tree);
+        robot.interact(() -> wb.results().refresh());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> wb.results().rows().size() == 2);
+        robot.interact(() -> wb.showView("compare"));
+        robot.clickOn("Curves per epoch");
+        robot.interact(() -> wb.compare().metricChoice().setValue(org.stealbench.ui.model.RunCurves.Metric.FIDELITY));
+        List<String> series = wb.compare().overlaySeries();
+        assertEquals(3, series.size(), series.toString());
+        assertTrue(series.get(0).endsWith("(2 seeds)"), series.get(0));
+        assertTrue(series.get(1).startsWith("victim itself") && series.get(2).startsWith("random encoder"), series.toString());
+        double[] band = wb.compare().overlayValues(0)[0];
+        assertEquals(cosine - 0.05, band[0], 1e-9, "the mean of the two seeds");
+        assertEquals(cosine - 0.1, band[1], 1e-9);
+        assertEquals(cosine, band[2], 1e-9);
+        assertTrue(robot.lookup("#overlayChart").tryQuery().isPresent());
     }
 }

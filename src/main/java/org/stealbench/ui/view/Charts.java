@@ -58,11 +58,11 @@ public final class Charts {
 
     /**
      * A line chart of epochs against a value. {@code percent}: the y axis is a percentage from 0 to
-     * 100% (the label says so), so that small differences are not blown up; otherwise it spans the
+     * 100% (the label says "from 0"), so that small differences are not blown up; otherwise it spans the
      * data, but at least a small range, so that one point does not repeat its tick label.
      */
     public static JFreeChart line(String title, String xLabel, String yLabel, XYSeriesCollection data, boolean percent) {
-        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, percent ? yLabel + " (axis from 0)" : yLabel, data,
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, percent ? yLabel + " (from 0)" : yLabel, data,
                 PlotOrientation.VERTICAL, true, true, false);
         XYPlot plot = chart.getXYPlot();
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
@@ -80,6 +80,19 @@ public final class Charts {
             y.setAutoRangeMinimumSize(1e-3);
         }
         ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        style(chart);
+        return chart;
+    }
+
+    /** A line chart whose series carry an interval (mean with a band: {@link org.jfree.data.xy.YIntervalSeriesCollection}). */
+    public static JFreeChart band(String title, String xLabel, String yLabel, org.jfree.data.xy.YIntervalSeriesCollection data) {
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, true, false);
+        org.jfree.chart.renderer.xy.DeviationRenderer r = new org.jfree.chart.renderer.xy.DeviationRenderer(true, true);
+        r.setAlpha(0.18f);
+        chart.getXYPlot().setRenderer(r);
+        ((NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false);
+        ((NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeMinimumSize(1e-3);
+        ((NumberAxis) chart.getXYPlot().getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         style(chart);
         return chart;
     }

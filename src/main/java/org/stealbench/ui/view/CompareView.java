@@ -22,6 +22,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.stealbench.eval.EncoderEvaluation;
 import org.stealbench.experiment.ExperimentResult;
 import org.stealbench.ui.model.ResultsViewModel;
+import org.stealbench.ui.model.RunCurves;
 
 /**
  * Comparison of finished runs: the results browser (every results folder, check the ones to
@@ -36,8 +37,13 @@ public final class CompareView extends VBox {
     private final XYSeriesCollection curve = new XYSeriesCollection();
     private final JFreeChart barChart = Charts.bars("Stolen copies side by side", "", bars);
     private final JFreeChart curveChart = Charts.line("Budget curve: accuracy on the victim's data against queries", "queries",
-            "linear accuracy on the victim's data", curve, true);
+            "accuracy, victim's data", curve, true);
     private final TableView<ResultsViewModel.Row> table = new TableView<>();
+    private final org.jfree.data.xy.YIntervalSeriesCollection overlay = new org.jfree.data.xy.YIntervalSeriesCollection();
+    private final JFreeChart overlayChart = Charts.band("Per epoch", "epoch", "", overlay);
+    private final javafx.scene.control.ComboBox<RunCurves.Metric> metric = new javafx.scene.control.ComboBox<>();
+    private final javafx.scene.control.ComboBox<RunCurves.ColourBy> colourBy = new javafx.scene.control.ComboBox<>();
+    private final javafx.scene.control.TabPane chartTabs;
     /** Where the per-task columns start, and the tasks they show now (rebuilt when the runs change). */
     private int taskColumnsAt;
     private List<String> taskColumns = List.of();
@@ -126,7 +132,32 @@ public final class CompareView extends VBox {
         HBox.setHgrow(curveViewer, Priority.ALWAYS);
         barViewer.setPrefWidth(600);
         curveViewer.setPrefWidth(400);
-        SplitPane split = new SplitPane(table, chartsBox);
+
+        // the checked runs' per-epoch curves on shared axes, seeds of one configuration as a mean with its min-max band
+        metric.getItems().setAll(RunCurves.Metric.values());
+        metric.setValue(RunCurves.Metric.KNN);
+        metric.setId("curveMetric");
+        colourBy.getItems().setAll(RunCurves.ColourBy.values());
+        colourBy.setValue(RunCurves.ColourBy.LOSS);
+        colourBy.setId("curveColour");
+        metric.valueProperty().addListener((o, a, b) -> update());
+        colourBy.valueProperty().addListener((o, a, b) -> update());
+        ChartViewer overlayViewer = new ChartViewer(overlayChart);
+        overlayViewer.setId("overlayChart");
+        Label overlayNote = new Label("Runs that differ only in their seed are one curve: the mean, and the band from the lowest to the highest "
+                + "seed. Dashed: the victim; dash-dot: an independent encoder; grey: a random encoder; dotted: chance.");
+        overlayNote.getStyleClass().add("note");
+        overlayNote.setWrapText(true);
+        HBox overlayBar = new HBox(8, new Label("Show"), metric, new Label("colour by"), colourBy);
+        overlayBar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        VBox overlayBox = new VBox(6, overlayBar, overlayNote, overlayViewer);
+        VBox.setVgrow(overlayViewer, Priority.ALWAYS);
+        overlayBox.setPadding(new Insets(6, 0, 0, 0));
+        chartTabs = new javafx.scene.control.TabPane(new javafx.scene.control.Tab("Side by side", chartsBox),
+                new javafx.scene.control.Tab("Curves per epoch", overlayBox));
+        chartTabs.setId("compareCharts");
+        chartTabs.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
+        SplitPane split = new SplitPane(table, chartTabs);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
         split.setDividerPositions(0.42);
         VBox.setVgrow(split, Priority.ALWAYS);
@@ -136,7 +167,81 @@ public final class CompareView extends VBox {
     }
 
     public List<JFreeChart> charts() {
-        return List.of(barChart, curveChart);
+        return List.of(barChart, curveChart, overlayChart);
+    }
+
+    /** The overlay's series names as drawn (curves, then reference lines; for tests). */
+    public List<String> overlaySeries() {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < overlay.getSeriesCount(); i++) {
+            out.add(String.valueOf(overlay.getSeriesKey(i)));
+        }
+        return out;
+    }
+
+    /** The overlay's y values of series {@code i} at each epoch: mean, low, high (for tests). */
+    public double[][] overlayValues(int i) {
+        org.jfree.data.xy.YIntervalSeries s = overlay.getSeries(i);
+        double[][] v = new double[s.getItemCount()][];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = new double[] {s.getYValue(k), s.getYLowValue(k), s.getYHighValue(k)};
+        }
+        return v;
+    }
+
+    /** Shows the per-epoch curves instead of the side-by-side charts. */
+    public void showCurves() {
+        chartTabs.getSelectionModel().select(1);
+    }
+
+    public javafx.scene.control.ComboBox<RunCurves.Metric> metricChoice() {
+        return metric;
+    }
+
+    /** Redraws the overlay of per-epoch curves from the checked runs. */
+    private void updateOverlay(List<ResultsViewModel.Row> sel) {
+        overlay.removeAllSeries();
+        List<org.stealbench.experiment.ResultSummary.StoredRun> runs = sel.stream().map(ResultsViewModel.Row::run).toList();
+        RunCurves.Metric m = metric.getValue();
+        List<RunCurves.Curve> curves = RunCurves.curves(runs, m, colourBy.getValue());
+        org.jfree.chart.plot.XYPlot plot = overlayChart.getXYPlot();
+        org.jfree.chart.renderer.xy.DeviationRenderer r = (org.jfree.chart.renderer.xy.DeviationRenderer) plot.getRenderer();
+        java.util.Map<String, Integer> groups = new java.util.LinkedHashMap<>();
+        int maxEpoch = 1;
+        for (RunCurves.Curve c : curves) {
+            org.jfree.data.xy.YIntervalSeries s = new org.jfree.data.xy.YIntervalSeries(c.name(), false, true);
+            for (RunCurves.Point p : c.points()) {
+                s.add(p.epoch(), p.mean(), p.min(), p.max());
+                maxEpoch = Math.max(maxEpoch, p.epoch());
+            }
+            int i = overlay.getSeriesCount();
+            overlay.addSeries(s);
+            java.awt.Color colour = Charts.PALETTE[groups.computeIfAbsent(c.colourGroup(), g -> groups.size()) % Charts.PALETTE.length];
+            r.setSeriesPaint(i, colour);
+            r.setSeriesFillPaint(i, colour);
+            r.setSeriesShapesVisible(i, c.points().size() < 40);
+            r.setSeriesStroke(i, new java.awt.BasicStroke(2.5f));
+        }
+        for (RunCurves.Reference ref : RunCurves.references(runs, m)) {
+            org.jfree.data.xy.YIntervalSeries s = new org.jfree.data.xy.YIntervalSeries(String.format(Locale.ROOT, m.percent() ? "%s (%.1f%%)"
+                    : "%s (%.3f)", ref.name(), m.percent() ? 100 * ref.value() : ref.value()), false, true);
+            s.add(1, ref.value(), ref.value(), ref.value());
+            s.add(maxEpoch, ref.value(), ref.value(), ref.value());
+            int i = overlay.getSeriesCount();
+            overlay.addSeries(s);
+            Charts.reference(overlayChart, i, Charts.Reference.valueOf(ref.kind().name()));
+        }
+        org.jfree.chart.axis.NumberAxis y = (org.jfree.chart.axis.NumberAxis) plot.getRangeAxis();
+        if (m.percent()) {
+            y.setRange(0, 1.0);
+            y.setNumberFormatOverride(new java.text.DecimalFormat("0%"));
+            y.setLabel(m.label() + " (from 0)");
+        } else {
+            y.setNumberFormatOverride(null);
+            y.setAutoRange(true);
+            y.setLabel(m.label());
+        }
+        overlayChart.setTitle("Per epoch: " + m.label());
     }
 
     /** " ← mnist" when the attacker stole with other data than the victim's, else "". */
@@ -217,6 +322,7 @@ public final class CompareView extends VBox {
     /** Redraws both charts from the checked runs (FX thread). */
     private void update() {
         updateTaskColumns();
+        updateOverlay(model.rows().stream().filter(x -> x.selectedProperty().get()).toList());
         bars.clear();
         curve.removeAllSeries();
         List<ResultsViewModel.Row> sel = model.rows().stream().filter(x -> x.selectedProperty().get()).toList();

@@ -28,7 +28,7 @@ class ChartsTest {
         org.jfree.chart.axis.ValueAxis y = a.getXYPlot().getRangeAxis();
         assertEquals(0, y.getLowerBound(), 0);
         assertEquals(1, y.getUpperBound(), 0);
-        assertTrue(y.getLabel().contains("axis from 0"), y.getLabel());
+        assertTrue(y.getLabel().contains("(from 0)"), y.getLabel());
 
         // one point: the axis spans a range whose tick labels differ (not 0.0500, 0.0500, ...)
         XYSeries one = new XYSeries("loss");
