@@ -49,12 +49,15 @@ import org.stealbench.ui.model.ResultsViewModel;
 import org.stealbench.ui.model.RunViewModel;
 import org.stealbench.ui.model.RunQueueViewModel;
 import org.stealbench.ui.model.ServerViewModel;
+import org.stealbench.ui.model.TeachingTexts;
 import org.stealbench.ui.view.AboutView;
 import org.stealbench.ui.view.Charts;
 import org.stealbench.ui.view.CompareView;
 import org.stealbench.ui.view.DataView;
 import org.stealbench.ui.view.ExperimentView;
+import org.stealbench.ui.view.GlossaryView;
 import org.stealbench.ui.view.Icons;
+import org.stealbench.ui.view.LessonView;
 import org.stealbench.ui.view.LiveView;
 import org.stealbench.ui.view.RunsView;
 import org.stealbench.ui.view.ServerView;
@@ -98,6 +101,8 @@ public final class Workbench {
     private Tab dataTab;
     @FXML
     private Tab aboutTab;
+    @FXML
+    private StackPane lessonHolder;
     @FXML
     private ScrollPane formScroll;
     @FXML
@@ -220,6 +225,7 @@ public final class Workbench {
 
     /** Called once the window shows: start the look-ups and the stall meter. */
     void started() {
+        installTooltips();
         datasets.refresh(background);
         form.refresh();
         results.refresh();
@@ -540,6 +546,107 @@ public final class Workbench {
     @FXML
     private void showAbout() {
         tabs.getSelectionModel().select(aboutTab);
+    }
+
+    @FXML
+    private void showServer() {
+        tabs.getSelectionModel().select(serverTab);
+    }
+
+    /** Shows the guided lesson above the views, at its first step (Help > Lesson, F1). */
+    @FXML
+    public LessonView startLesson() {
+        LessonView view = new LessonView(TeachingTexts.lesson(), this::performLessonStep, () -> {
+            lessonHolder.getChildren().clear();
+            lessonHolder.setVisible(false);
+            lessonHolder.setManaged(false);
+        });
+        lessonHolder.getChildren().setAll(view);
+        lessonHolder.setVisible(true);
+        lessonHolder.setManaged(true);
+        return view;
+    }
+
+    /** Carries out a lesson step's action (resources/README.md lists them). */
+    void performLessonStep(TeachingTexts.Action a) {
+        switch (a.verb()) {
+            case "victim":
+                form.victimProperty().set(ExperimentConfig.BUNDLED);
+                showData();
+                break;
+            case "steal": {
+                Map<String, String> p = a.params();
+                ExperimentConfig cfg = ExperimentConfig.demo(p.getOrDefault("loss", "infonce"));
+                if (p.containsKey("queries")) {
+                    cfg = cfg.withQueries(Integer.parseInt(p.get("queries")));
+                }
+                if (p.containsKey("epochs")) {
+                    cfg = cfg.withEpochs(Integer.parseInt(p.get("epochs")));
+                }
+                if (p.containsKey("defenses")) {
+                    cfg = cfg.withDefenses(List.of(p.get("defenses").split(",")));
+                }
+                form.load(cfg);
+                // the panel checks the experiment in the background: queue it once it is valid
+                if (form.validBinding().get()) {
+                    submitExperiment();
+                } else {
+                    javafx.beans.value.ChangeListener<Boolean> once = new javafx.beans.value.ChangeListener<>() {
+                        @Override
+                        public void changed(javafx.beans.value.ObservableValue<? extends Boolean> o, Boolean was, Boolean valid) {
+                            if (valid) {
+                                o.removeListener(this);
+                                submitExperiment();
+                            }
+                        }
+                    };
+                    form.validBinding().addListener(once);
+                    statusLabel.setText("Checking the lesson's experiment...");
+                }
+                break;
+            }
+            case "compare":
+                showView("curves");
+                break;
+            case "server":
+                showServer();
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** The glossary in a window of its own (Help > Glossary). */
+    @FXML
+    public GlossaryView showGlossary() {
+        GlossaryView view = new GlossaryView(TeachingTexts.glossary());
+        Dialog<Void> d = new Dialog<>();
+        d.setTitle("Glossary");
+        d.initOwner(stage);
+        d.initModality(javafx.stage.Modality.NONE);
+        d.setResizable(true);
+        d.getDialogPane().setContent(view);
+        d.getDialogPane().getButtonTypes().add(ButtonType.CLOSE);
+        d.show();
+        return view;
+    }
+
+    /** Tooltips of the controls and charts from resources/teaching/tooltips.properties, by id (once the scene is built). */
+    void installTooltips() {
+        TeachingTexts.tooltips().forEach((id, text) -> {
+            javafx.scene.Node n = root.lookup("#" + id);
+            if (n instanceof javafx.scene.control.Control c) {
+                javafx.scene.control.Tooltip t = new javafx.scene.control.Tooltip(text);
+                t.setWrapText(true);
+                t.setMaxWidth(420);
+                c.setTooltip(t);
+            } else if (n != null) {
+                javafx.scene.control.Tooltip t = new javafx.scene.control.Tooltip(text);
+                t.setWrapText(true);
+                t.setMaxWidth(420);
+                javafx.scene.control.Tooltip.install(n, t);
+            }
+        });
     }
 
     private void showDetails(RunViewModel item) {
