@@ -10,7 +10,7 @@ out="$root/docs/screenshots"
 mkdir -p "$out"
 opts="-Xmx6g -Dstealbench.results=$results"
 STEALBENCH_JAVA_OPTS="$opts -Dstealbench.autorun=32" "$shot" "$out/workbench-live.png" 38 -- "$root/scripts/stealbench"
-for v in compare data about; do
+for v in compare curves lesson data about; do
   STEALBENCH_JAVA_OPTS="$opts -Dstealbench.view=$v" "$shot" "$out/workbench-$v.png" 35 -- "$root/scripts/stealbench"
 done
 # the Server view serving the bundled victim, with two clients of examples/steal_over_http.py (one over its budget, one over its rate)

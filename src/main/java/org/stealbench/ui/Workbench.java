@@ -205,8 +205,12 @@ public final class Workbench {
         }
     }
 
-    /** Selects a view by its tab's name (case-insensitive; "curves": Compare's per-epoch curves); unknown names are ignored. */
+    /** Selects a view by its tab's name (case-insensitive; "curves": Compare's per-epoch curves; "lesson": the lesson); unknown names are ignored. */
     public void showView(String name) {
+        if (name.equalsIgnoreCase("lesson")) {
+            startLesson();
+            return;
+        }
         if (name.equalsIgnoreCase("curves")) {
             compare.showCurves();
             name = "compare";

@@ -20,8 +20,8 @@ public final class RunCurves {
 
     /** What the y axis shows. */
     public enum Metric {
-        KNN("kNN accuracy (live subset)", true, ExperimentEvent.EpochMetrics::knn),
-        FIDELITY("fidelity: mean cosine to the victim", false, ExperimentEvent.EpochMetrics::cosine),
+        KNN("kNN accuracy", true, ExperimentEvent.EpochMetrics::knn),
+        FIDELITY("fidelity (mean cosine)", false, ExperimentEvent.EpochMetrics::cosine),
         WATERMARK("watermark accuracy", true, ExperimentEvent.EpochMetrics::watermark),
         LOSS("training loss", false, ExperimentEvent.EpochMetrics::loss);
 
