@@ -2,7 +2,6 @@ package org.stealbench.ui;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,29 +10,18 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
-import javafx.application.Platform;
 import javafx.fxml.FXML;
 import javafx.fxml.FXMLLoader;
-import javafx.geometry.Insets;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
-import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonType;
-import javafx.scene.control.CheckBox;
-import javafx.scene.control.ComboBox;
-import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.Spinner;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
-import javafx.scene.layout.GridPane;
 import javafx.scene.layout.StackPane;
-import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 import org.jfree.chart.JFreeChart;
@@ -43,7 +31,6 @@ import org.stealbench.experiment.ExperimentConfig;
 import org.stealbench.experiment.ResultTables;
 import org.stealbench.experiment.VictimServer;
 import org.stealbench.model.NativeBackend;
-import org.stealbench.ssl.SimClrConfig;
 import org.stealbench.ui.model.ExperimentViewModel;
 import org.stealbench.ui.model.ResultsViewModel;
 import org.stealbench.ui.model.RunViewModel;
@@ -63,10 +50,13 @@ import org.stealbench.ui.view.RunsView;
 import org.stealbench.ui.view.ServerView;
 
 /**
- * The workbench window's controller (layout, menus and tool bar in workbench.fxml): it puts the
- * experiment panel, the run queue and the views (Live, Compare, Server, Data, About) into the layout and
- * carries out the actions (run, cancel, save, open, export, train a victim), the dialogs and the
- * close guard. A timeline pumps engine events into the view models four times a second.
+ * The workbench window's controller (layout, menus and tool bar in workbench.fxml): it composes the
+ * experiment panel, the run queue and the views (Live, Compare, Server, Data, About, and the lesson
+ * strip), wires them to their view models, and carries out the menus' actions. What is not layout
+ * or wiring has its own class: {@link Dialogs} (every dialog and file chooser), {@link CloseGuard}
+ * (closing with runs in flight), {@link LessonSteps} (what a lesson step does), {@link Autorun} (the
+ * benchmarks' mode). A timeline pumps engine events and server requests into the view models four
+ * times a second.
  */
 public final class Workbench {
 
@@ -86,8 +76,9 @@ public final class Workbench {
     private final LiveView live;
     private final CompareView compare;
     private final ServerViewModel server;
+    private final Dialogs dialogs;
+    private final CloseGuard closeGuard;
     private final Parent root;
-    private boolean closing;
 
     @FXML
     private TabPane tabs;
@@ -128,6 +119,7 @@ public final class Workbench {
 
     public Workbench(Stage stage, DatasetRegistry registry, Path resultsRoot, Executor background, Executor fx) {
         this.stage = stage;
+        this.dialogs = new Dialogs(stage);
         this.registry = registry;
         this.background = background;
         this.form = new ExperimentViewModel(registry, background, fx);
@@ -168,17 +160,14 @@ public final class Workbench {
         } catch (IOException e) {
             throw new IllegalStateException("cannot load workbench.fxml", e);
         }
+        // the event pump: engine events and the server's requests reach the views four times a second
         Timeline pump = new Timeline(new KeyFrame(PUMP, e -> {
             queue.drainAll();
             server.drain();
         }));
         pump.setCycleCount(Timeline.INDEFINITE);
         pump.play();
-        stage.setOnCloseRequest(e -> {
-            if (!confirmClose()) {
-                e.consume();
-            }
-        });
+        this.closeGuard = new CloseGuard(stage, queue, server, stallMeter, dialogs, statusLabel::setText);
     }
 
     /** Puts the code-built views into workbench.fxml's placeholders (called by the loader). */
@@ -360,62 +349,23 @@ public final class Workbench {
 
     @FXML
     private void trainVictimDialog() {
-        Dialog<SimClrConfig> d = new Dialog<>();
-        d.setTitle("Train a victim");
-        d.setHeaderText("SimCLR on a dataset, with the rotation watermark (runs in the queue; about 14 minutes for the demo victim on 2 cores)");
-        ComboBox<String> ds = new ComboBox<>(form.datasetChoices());
-        ds.setValue("fashion-mnist");
-        Spinner<Integer> epochs = new Spinner<>(1, 200, SimClrConfig.DEMO_EPOCHS);
-        Spinner<Integer> images = new Spinner<>(256, 100_000, 10_000, 1000);
-        images.setEditable(true);
-        epochs.setEditable(true);
-        CheckBox wm = new CheckBox("embed the rotation watermark");
-        wm.setSelected(true);
-        GridPane g = new GridPane();
-        g.setHgap(10);
-        g.setVgap(8);
-        g.setPadding(new Insets(10));
-        g.addRow(0, new Label("Dataset"), ds);
-        g.addRow(1, new Label("Training images"), images);
-        g.addRow(2, new Label("Epochs"), epochs);
-        g.addRow(3, new Label("Watermark"), wm);
-        d.getDialogPane().setContent(g);
-        d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
-        d.setResultConverter(b -> {
-            if (b != ButtonType.OK) {
-                return null;
-            }
-            return SimClrConfig.demo().with(ds.getValue(), images.getValue(), epochs.getValue(), wm.isSelected());
-        });
-        d.initOwner(stage);
-        d.showAndWait().ifPresent(cfg -> {
+        dialogs.trainVictim(form.datasetChoices()).ifPresent(cfg -> {
             queue.submit(RunViewModel.victim(cfg));
             tabs.getSelectionModel().select(0);
         });
     }
 
     private void chooseVictim() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Choose a victim encoder");
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("StealBench encoders", "*.zip"));
-        var f = fc.showOpenDialog(stage);
-        if (f != null) {
-            form.victimProperty().set(f.getAbsolutePath());
-        }
+        dialogs.victimFile().ifPresent(f -> form.victimProperty().set(f.toAbsolutePath().toString()));
     }
 
     @FXML
     private void saveExperiment() {
         if (!form.validBinding().get()) {
-            error("Cannot save", form.problemsBinding().get(), null);
+            dialogs.error("Cannot save", form.problemsBinding().get(), (Throwable) null);
             return;
         }
-        FileChooser fc = jsonChooser("Save experiment");
-        fc.setInitialFileName("experiment.json");
-        var f = fc.showSaveDialog(stage);
-        if (f != null) {
-            saveExperiment(f.toPath());
-        }
+        dialogs.experimentFile(true).ifPresent(this::saveExperiment);
     }
 
     /** Saves the experiment to {@code file} (the Save action after its dialog). */
@@ -424,16 +374,13 @@ public final class Workbench {
             form.save(file);
             statusLabel.setText("Saved " + file);
         } catch (IOException | RuntimeException e) {
-            error("Cannot save the experiment", e.getMessage(), e);
+            dialogs.error("Cannot save the experiment", e.getMessage(), e);
         }
     }
 
     @FXML
     private void openExperiment() {
-        var f = jsonChooser("Open experiment").showOpenDialog(stage);
-        if (f != null) {
-            openExperiment(f.toPath());
-        }
+        dialogs.experimentFile(false).ifPresent(this::openExperiment);
     }
 
     /** Loads a saved experiment into the form (the Open action after its dialog). */
@@ -442,15 +389,8 @@ public final class Workbench {
             form.open(file);
             statusLabel.setText("Opened " + file);
         } catch (IOException | RuntimeException e) {
-            error("Cannot open " + file.getFileName(), e.getMessage(), e);
+            dialogs.error("Cannot open " + file.getFileName(), e.getMessage(), e);
         }
-    }
-
-    private static FileChooser jsonChooser(String title) {
-        FileChooser fc = new FileChooser();
-        fc.setTitle(title);
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Experiments (JSON)", "*.json"));
-        return fc;
     }
 
     @FXML
@@ -468,54 +408,46 @@ public final class Workbench {
     }
 
     private void exportCharts(List<JFreeChart> charts, String prefix) {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Export charts: one file per chart, named after this one");
-        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PNG image", "*.png"),
-                new FileChooser.ExtensionFilter("SVG vector image", "*.svg"));
-        fc.setInitialFileName(prefix + ".png");
-        var f = fc.showSaveDialog(stage);
+        Path f = dialogs.chartsFile(prefix).orElse(null);
         if (f == null) {
             return;
         }
-        String name = f.getName();
+        String name = f.getFileName().toString();
         String ext = name.toLowerCase(Locale.ROOT).endsWith(".svg") ? ".svg" : ".png";
         String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
         try {
             for (int k = 0; k < charts.size(); k++) {
-                Charts.export(charts.get(k), f.toPath().resolveSibling(stem + "-" + (k + 1) + ext), 1000, 640);
+                Charts.export(charts.get(k), f.resolveSibling(stem + "-" + (k + 1) + ext), 1000, 640);
             }
             statusLabel.setText("Exported " + charts.size() + " charts as " + stem + "-N" + ext);
         } catch (IOException | RuntimeException e) {
-            error("Cannot export the charts", e.getMessage(), e);
+            dialogs.error("Cannot export the charts", e.getMessage(), e);
         }
     }
 
     @FXML
     private void exportTable() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Export the comparison table (writes .csv, .tex and .md)");
-        fc.setInitialFileName("comparison.csv");
-        var f = fc.showSaveDialog(stage);
+        Path f = dialogs.tableFile().orElse(null);
         if (f == null) {
             return;
         }
-        String name = f.getName();
+        String name = f.getFileName().toString();
         String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
         ResultTables.Tables t = results.table();
         try {
             for (String[] x : new String[][] {{".csv", t.csv()}, {".tex", t.latex()}, {".md", t.markdown()}}) {
                 byte[] b = x[1].getBytes(StandardCharsets.UTF_8);
-                DataFiles.writeAtomically(f.toPath().resolveSibling(stem + x[0]), o -> o.write(b));
+                DataFiles.writeAtomically(f.resolveSibling(stem + x[0]), o -> o.write(b));
             }
             statusLabel.setText("Exported the table of " + results.selected().size() + " runs as " + stem + ".csv, .tex, .md");
         } catch (IOException e) {
-            error("Cannot export the table", e.getMessage(), e);
+            dialogs.error("Cannot export the table", e.getMessage(), e);
         }
     }
 
     @FXML
     private void quit() {
-        if (confirmClose()) {
+        if (closeGuard.mayClose()) {
             stage.close();
         }
     }
@@ -560,79 +492,22 @@ public final class Workbench {
     /** Shows the guided lesson above the views, at its first step (Help > Lesson, F1). */
     @FXML
     public LessonView startLesson() {
-        LessonView view = new LessonView(TeachingTexts.lesson(), this::performLessonStep, () -> {
-            lessonHolder.getChildren().clear();
-            lessonHolder.setVisible(false);
-            lessonHolder.setManaged(false);
-        });
+        LessonView view = new LessonView(TeachingTexts.lesson(), new LessonSteps(form, this::submitExperiment, this::showView,
+                statusLabel::setText), () -> {
+                    lessonHolder.getChildren().clear();
+                    lessonHolder.setVisible(false);
+                    lessonHolder.setManaged(false);
+                });
         lessonHolder.getChildren().setAll(view);
         lessonHolder.setVisible(true);
         lessonHolder.setManaged(true);
         return view;
     }
 
-    /** Carries out a lesson step's action (resources/README.md lists them). */
-    void performLessonStep(TeachingTexts.Action a) {
-        switch (a.verb()) {
-            case "victim":
-                form.victimProperty().set(ExperimentConfig.BUNDLED);
-                showData();
-                break;
-            case "steal": {
-                Map<String, String> p = a.params();
-                ExperimentConfig cfg = ExperimentConfig.demo(p.getOrDefault("loss", "infonce"));
-                if (p.containsKey("queries")) {
-                    cfg = cfg.withQueries(Integer.parseInt(p.get("queries")));
-                }
-                if (p.containsKey("epochs")) {
-                    cfg = cfg.withEpochs(Integer.parseInt(p.get("epochs")));
-                }
-                if (p.containsKey("defenses")) {
-                    cfg = cfg.withDefenses(List.of(p.get("defenses").split(",")));
-                }
-                form.load(cfg);
-                // the panel checks the experiment in the background: queue it once it is valid
-                if (form.validBinding().get()) {
-                    submitExperiment();
-                } else {
-                    javafx.beans.value.ChangeListener<Boolean> once = new javafx.beans.value.ChangeListener<>() {
-                        @Override
-                        public void changed(javafx.beans.value.ObservableValue<? extends Boolean> o, Boolean was, Boolean valid) {
-                            if (valid) {
-                                o.removeListener(this);
-                                submitExperiment();
-                            }
-                        }
-                    };
-                    form.validBinding().addListener(once);
-                    statusLabel.setText("Checking the lesson's experiment...");
-                }
-                break;
-            }
-            case "compare":
-                showView("curves");
-                break;
-            case "server":
-                showServer();
-                break;
-            default:
-                break;
-        }
-    }
-
     /** The glossary in a window of its own (Help > Glossary). */
     @FXML
     public GlossaryView showGlossary() {
-        GlossaryView view = new GlossaryView(TeachingTexts.glossary());
-        Dialog<Void> d = new Dialog<>();
-        d.setTitle("Glossary");
-        d.initOwner(stage);
-        d.initModality(javafx.stage.Modality.NONE);
-        d.setResizable(true);
-        d.getDialogPane().setContent(view);
-        d.getDialogPane().getButtonTypes().add(ButtonType.CLOSE);
-        d.show();
-        return view;
+        return dialogs.glossary();
     }
 
     /** Tooltips of the controls and charts from resources/teaching/tooltips.properties, by id (once the scene is built). */
@@ -654,154 +529,16 @@ public final class Workbench {
     }
 
     private void showDetails(RunViewModel item) {
-        error("Run failed: " + item.title(), item.messageProperty().get(), null, item.detailsProperty().get());
+        dialogs.error("Run failed: " + item.title(), item.messageProperty().get(), item.detailsProperty().get());
     }
 
-    private void error(String header, String message, Throwable t) {
-        String details = "";
-        if (t != null) {
-            java.io.StringWriter w = new java.io.StringWriter();
-            t.printStackTrace(new java.io.PrintWriter(w));
-            details = w.toString();
-        }
-        error(header, message, t, details);
-    }
-
-    private void error(String header, String message, Throwable t, String details) {
-        Alert a = new Alert(Alert.AlertType.ERROR);
-        a.initOwner(stage);
-        a.setTitle("StealBench");
-        a.setHeaderText(header);
-        a.setContentText(message == null || message.isBlank() ? "(no message)" : message);
-        if (details != null && !details.isBlank()) {
-            TextArea area = new TextArea(details);
-            area.setEditable(false);
-            area.setPrefRowCount(16);
-            a.getDialogPane().setExpandableContent(area);
-        }
-        a.show();
-    }
-
-    /** Asks before closing with runs in flight; cancels them and quits once they stopped. Returns whether to close now. */
+    /** Whether the window may close now (the close guard asks when runs are in flight). */
     boolean confirmClose() {
-        if (closing) {
-            return false;
-        }
-        long n = queue.inFlight();
-        if (n == 0) {
-            stallMeter.stop();
-            server.close();
-            return true;
-        }
-        Alert a = new Alert(Alert.AlertType.CONFIRMATION, n + (n == 1 ? " run is" : " runs are") + " waiting or running. Cancel "
-                + (n == 1 ? "it" : "them") + " and quit? Finished results are kept; a cancelled theft resumes from its last epoch "
-                + "when you run the same experiment again.", ButtonType.YES, ButtonType.NO);
-        a.setHeaderText("Quit StealBench?");
-        a.initOwner(stage);
-        if (a.showAndWait().orElse(ButtonType.NO) != ButtonType.YES) {
-            return false;
-        }
-        closing = true;
-        statusLabel.setText("Stopping the runs...");
-        queue.cancelAll();
-        Thread t = new Thread(() -> {
-            queue.shutdown(60);
-            server.close();
-            Platform.runLater(() -> {
-                stallMeter.stop();
-                stage.close();
-                Platform.exit();
-            });
-        }, "stealbench-close");
-        t.setDaemon(true);
-        t.start();
-        return false;
+        return closeGuard.mayClose();
     }
 
-    /**
-     * Benchmark mode: queue the demo experiment with {@code epochs}, {@code runs} times one after
-     * another; write the stall figures of the first run to {@code report} and, when
-     * {@code memoryReport} is set, this process's memory after every run and after ten idle seconds
-     * at the end; then quit.
-     */
+    /** Benchmark mode: see {@link Autorun}. */
     void autorun(int epochs, String report, int runs, String memoryReport) {
-        ExperimentConfig start = System.getProperty("stealbench.open") != null ? form.toConfig() : ExperimentConfig.demo("infonce");
-        form.load(start.withEpochs(epochs));
-        Timeline wait = new Timeline();
-        wait.getKeyFrames().add(new KeyFrame(Duration.seconds(6), e -> autorunOne(1, runs, report, memoryReport)));
-        wait.play();
-    }
-
-    private void autorunOne(int run, int runs, String report, String memoryReport) {
-        RunViewModel item = submitExperiment();
-        if (item == null) {
-            return;
-        }
-        stallMeter.reset();
-        double[] setup = {Double.NaN, 0};
-        item.phaseProperty().addListener((o, a, p) -> {
-            if ("training the copy".equals(p) && Double.isNaN(setup[0])) {
-                setup[0] = stallMeter.worstMillis();
-                setup[1] = stallMeter.probesOver50ms();
-                System.err.println("stalls over 50 ms while the run was set up: " + stallMeter.stalls());
-                System.err.println("FX thread stacks sampled in set-up stalls:\n" + stallMeter.busyStacks(12));
-                stallMeter.reset();
-            }
-        });
-        item.stateProperty().addListener((o, a, s) -> {
-            if (!s.finished()) {
-                return;
-            }
-            if (run == 1) {
-                System.err.println("stalls over 50 ms while it trained and was evaluated: " + stallMeter.stalls());
-                System.err.println("FX thread stacks sampled in stalls:\n" + stallMeter.busyStacks(8));
-                String text = String.format(Locale.ROOT,
-                        "state=%s%nsetup_worst_ms=%.1f%nsetup_over_50ms=%.0f%nworst_ms=%.1f%nprobes=%d%nover_50ms=%d%ngc_pause_ms=%.1f%nseconds=%s%n", s,
-                        setup[0], setup[1], stallMeter.worstMillis(), stallMeter.probes(), stallMeter.probesOver50ms(),
-                        stallMeter.worstGcPauseMillis(),
-                        item.resultProperty().get() == null ? "" : String.format(Locale.ROOT, "%.1f", item.resultProperty().get().seconds()));
-                append(report, text, false);
-            }
-            var r = item.resultProperty().get();
-            appendMemory(memoryReport, String.format(Locale.ROOT, "run=%d state=%s seconds=%s", run, s,
-                    r == null ? "" : String.format(Locale.ROOT, "%.1f", r.seconds())));
-            if (run < runs) {
-                autorunOne(run + 1, runs, report, memoryReport);
-                return;
-            }
-            if (memoryReport == null) {
-                Platform.exit();
-                return;
-            }
-            Timeline idle = new Timeline(new KeyFrame(Duration.seconds(10), ev -> {
-                appendMemory(memoryReport, "idle=10s");
-                Platform.exit();
-            }));
-            idle.play();
-        });
-    }
-
-    private static void appendMemory(String file, String what) {
-        if (file == null) {
-            return;
-        }
-        try {
-            org.stealbench.experiment.bench.MemoryBenchmark.appendLine(Path.of(file), what);
-        } catch (IOException ex) {
-            System.err.println("cannot write " + file + ": " + ex.getMessage());
-        }
-    }
-
-    private static void append(String file, String text, boolean append) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.writeString(Path.of(file), text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-                    append ? java.nio.file.StandardOpenOption.APPEND : java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
-                    java.nio.file.StandardOpenOption.WRITE);
-        } catch (IOException ex) {
-            System.err.println("cannot write " + file + ": " + ex.getMessage());
-        }
+        new Autorun(form, this::submitExperiment, stallMeter, report, runs, memoryReport).start(epochs);
     }
 }
