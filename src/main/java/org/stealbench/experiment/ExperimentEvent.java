@@ -17,6 +17,23 @@ public sealed interface ExperimentEvent {
     record Phase(String name, String description) implements ExperimentEvent {
     }
 
+    /**
+     * What training the victim cost, from its file's provenance: wall seconds, images through its
+     * encoder (views and rotations counted), its training images and epochs (NaN or 0 where the
+     * file does not say).
+     */
+    record VictimCost(double seconds, long imagesThroughEncoder, long trainImages, int epochs) implements ExperimentEvent {
+
+        static VictimCost of(java.util.Map<String, Object> provenance) {
+            return new VictimCost(number(provenance, "wallSeconds", Double.NaN), (long) number(provenance, "imagesThroughEncoder", 0),
+                    (long) number(provenance, "trainImages", 0), (int) number(provenance, "epochsCompleted", 0));
+        }
+
+        private static double number(java.util.Map<String, Object> p, String key, double otherwise) {
+            return p.get(key) instanceof Number n ? n.doubleValue() : otherwise;
+        }
+    }
+
     /** The API has answered {@code used} of the {@code budget} queries. */
     record Queried(long used, long budget) implements ExperimentEvent {
     }

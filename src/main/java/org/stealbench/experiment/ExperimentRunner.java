@@ -247,8 +247,10 @@ public final class ExperimentRunner {
             throws IOException {
         RunProvenance.Recorder clock = new RunProvenance.Recorder("theft", cfg.label(), cfg.seed(), Roles.SEED);
         phase(listener, clock, "loading", "loading the victim and the protocol's images");
-        Encoder victim = EncoderIO.load(victimFile(cfg, registry)).encoder();
+        EncoderIO.Saved savedVictim = EncoderIO.load(victimFile(cfg, registry));
+        Encoder victim = savedVictim.encoder();
         owned.push(victim);
+        listener.on(ExperimentEvent.VictimCost.of(savedVictim.provenance()));
         StealConfig sc = cfg.stealConfig();
         Features cache = new Features();
         owned.push(cache);

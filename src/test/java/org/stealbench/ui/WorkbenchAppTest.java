@@ -57,6 +57,10 @@ class WorkbenchAppTest {
         assertEquals(3, wb.live().accuracyPoints(), "one live point per epoch");
         Label verdict = robot.lookup("#verdict").queryAs(Label.class);
         assertTrue(verdict.getText().contains("watermark"), verdict.getText());
+        // the cost ledger: the bundled victim's recorded training cost against this theft's
+        Label cost = robot.lookup("#costLedger").queryAs(Label.class);
+        assertTrue(cost.getText().contains("training the victim took 13.6 min and 1,377,792 images") && cost.getText().contains(
+                "This theft: 256 queries (3% of the victim's training images)"), cost.getText());
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> wb.results().rows().size() == 1);
 
         robot.interact(() -> wb.form().epochsProperty().set(200));

@@ -56,6 +56,9 @@ public final class RunViewModel {
     private final ObjectProperty<ExperimentEvent.Baselines> baselines = new SimpleObjectProperty<>();
     private final ObjectProperty<ExperimentResult> result = new SimpleObjectProperty<>();
     private final StringProperty verdict = new SimpleStringProperty("");
+    /** The cost ledger: the victim's training against this theft (once it finished). */
+    private final StringProperty cost = new SimpleStringProperty("");
+    private ExperimentEvent.VictimCost victimCost;
     private final ObservableList<Point> loss = FXCollections.observableArrayList();
     private final ObservableList<Point> knn = FXCollections.observableArrayList();
     private final ObservableList<Point> cosine = FXCollections.observableArrayList();
@@ -192,6 +195,8 @@ public final class RunViewModel {
         } else if (e instanceof ExperimentEvent.Evaluating ev) {
             phase.set("evaluating: " + ev.what() + " (" + ev.step() + "/" + ev.steps() + ")");
             progress.set(TRAINED + (1 - TRAINED) * 0.95 * (ev.step() - 1) / ev.steps());
+        } else if (e instanceof ExperimentEvent.VictimCost v) {
+            victimCost = v;
         } else if (e instanceof ExperimentEvent.Queried q) {
             queries.set(String.format(Locale.ROOT, "%,d of %,d queries used", q.used(), q.budget()));
         } else if (e instanceof ExperimentEvent.Baselines b) {
@@ -270,6 +275,7 @@ public final class RunViewModel {
                                 : "no evidence of the watermark"));
             }
             queries.set(String.format(Locale.ROOT, "%,d queries used", r.queriesUsed()));
+            cost.set(org.stealbench.experiment.CostLedger.describe(victimCost, r));
             endWith(State.COMPLETED, "done in " + duration(r.seconds()) + "; results in " + r.folder().getFileName(), null);
         } else if (r.status().equals("CANCELLED")) {
             endWith(State.CANCELLED, "cancelled; run the same experiment again to resume from its last epoch", null);
@@ -352,6 +358,10 @@ public final class RunViewModel {
 
     public StringProperty verdictProperty() {
         return verdict;
+    }
+
+    public StringProperty costProperty() {
+        return cost;
     }
 
     public ObjectProperty<ExperimentEvent.Baselines> baselinesProperty() {

@@ -43,6 +43,7 @@ public final class LiveView extends VBox {
     private final Label queries = new Label();
     private final Label message = new Label();
     private final Label verdict = new Label();
+    private final Label cost = new Label();
     private final Button cancel = new Button("Cancel");
     private final Button details = new Button("Details...");
 
@@ -99,6 +100,9 @@ public final class LiveView extends VBox {
         verdict.getStyleClass().add("verdict");
         verdict.setId("verdict");
         verdict.setWrapText(true);
+        cost.setId("costLedger");
+        cost.setWrapText(true);
+        cost.getStyleClass().add("note");
         Charts.reference(knnChart, 1, Charts.Reference.VICTIM);
         Charts.reference(cosineChart, 1, Charts.Reference.VICTIM);
         Charts.reference(cosineChart, 2, Charts.Reference.RANDOM);
@@ -148,7 +152,7 @@ public final class LiveView extends VBox {
         defenseRow.setId("defenseRow");
         defenseRow.managedProperty().bind(defenseRow.visibleProperty());
         defenseRow.setVisible(false);
-        getChildren().addAll(title, bar, info, message, grid, defenseRow, verdict);
+        getChildren().addAll(title, bar, info, message, grid, defenseRow, verdict, cost);
         item.addListener((o, a, b) -> show(b));
         show(null);
     }
@@ -258,7 +262,7 @@ public final class LiveView extends VBox {
         progress.setVisible(has);
         if (!has) {
             title.setText("No run selected: set up an experiment on the left and press Run (Ctrl+R).");
-            for (Label l : List.of(phase, timing, queries, message, verdict)) {
+            for (Label l : List.of(phase, timing, queries, message, verdict, cost)) {
                 l.setText("");
             }
             return;
@@ -275,6 +279,7 @@ public final class LiveView extends VBox {
         bind(it.queriesProperty(), queries);
         bind(it.messageProperty(), message);
         bind(it.verdictProperty(), verdict);
+        bind(it.costProperty(), cost);
         progress.progressProperty().bind(it.progressProperty());
         unbind.add(() -> progress.progressProperty().unbind());
         ChangeListener<RunViewModel.State> stateListener = (o, a, s) -> {
