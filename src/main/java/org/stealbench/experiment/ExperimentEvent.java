@@ -34,6 +34,20 @@ public sealed interface ExperimentEvent {
         }
     }
 
+    /**
+     * What the attacker just sent and got back, for the "what the attacker sees" strip: the first
+     * {@code images.length / (C*H*W)} images of an answered request ({@code chw}: their shape, values
+     * in [0,1]) and their representations ({@code dim} each, row after row), with the key that sent
+     * them and the queries answered so far.
+     */
+    record Answered(String client, int[] chw, float[] images, int dim, float[] representations, long answeredSoFar)
+            implements ExperimentEvent {
+        /** How many images (and representations) it carries. */
+        public int count() {
+            return images.length / (chw[0] * chw[1] * chw[2]);
+        }
+    }
+
     /** The API has answered {@code used} of the {@code budget} queries. */
     record Queried(long used, long budget) implements ExperimentEvent {
     }

@@ -259,7 +259,9 @@ public final class ExperimentRunner {
         // every key may send what the attacker needs; the honest user sends its images and the task's test images
         long budget = chain.isEmpty() ? sc.queriesNeeded() : Math.max(sc.queriesNeeded(), honestImages.size() + victimTaskTestSize(protocol));
         InProcessEncoderApi local = cfg.api() == null ? new InProcessEncoderApi(victim, budget, false, chain) : null;
-        org.stealbench.api.EncoderApi attackerApi = local != null ? local : remoteApi(cfg, options);
+        org.stealbench.api.EncoderApi served = local != null ? local : remoteApi(cfg, options);
+        // a live run shows what the attacker sends and gets back
+        org.stealbench.api.EncoderApi attackerApi = options.liveMetrics() ? new WatchedApi(served, listener) : served;
         InProcessEncoderApi api = local;
         if (!chain.isEmpty()) {
             api.afterRequest(key -> listener.on(new ExperimentEvent.DefenseState(key, api.sent(key), api.account(key), api.defenseState(key))));

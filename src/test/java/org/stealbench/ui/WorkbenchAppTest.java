@@ -51,6 +51,12 @@ class WorkbenchAppTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.queue().items().size() == 1);
         RunViewModel first = wb.queue().items().get(0);
         WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> wb.live().accuracyPoints() >= 1);
+        // what the attacker sees: the images of its latest request with the victim's answers
+        var lastRequest = first.lastAnsweredProperty().get();
+        assertEquals(256, lastRequest.answeredSoFar(), "the bank's queries, all answered");
+        assertTrue(lastRequest.count() >= 1 && lastRequest.count() <= 8, "up to 8 images of the request: " + lastRequest.count());
+        assertEquals(lastRequest.count() * 128, lastRequest.representations().length);
+        assertEquals(lastRequest.count(), wb.live().attackerStrip().shown());
         WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> first.state().finished());
         assertEquals(RunViewModel.State.COMPLETED, first.state(), first.messageProperty().get());
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.live().accuracyPoints() == 3);

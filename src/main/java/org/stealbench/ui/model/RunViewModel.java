@@ -59,6 +59,8 @@ public final class RunViewModel {
     /** The cost ledger: the victim's training against this theft (once it finished). */
     private final StringProperty cost = new SimpleStringProperty("");
     private ExperimentEvent.VictimCost victimCost;
+    /** The attacker's latest answered request (images and answers), for the "what the attacker sees" strip. */
+    private final javafx.beans.property.ObjectProperty<ExperimentEvent.Answered> lastAnswered = new javafx.beans.property.SimpleObjectProperty<>();
     private final ObservableList<Point> loss = FXCollections.observableArrayList();
     private final ObservableList<Point> knn = FXCollections.observableArrayList();
     private final ObservableList<Point> cosine = FXCollections.observableArrayList();
@@ -165,6 +167,7 @@ public final class RunViewModel {
         boolean changed = false;
         Object e;
         TrainEvent.Progress lastProgress = null;
+        ExperimentEvent.Answered answered = null;
         while ((e = inbox.poll()) != null) {
             changed = true;
             if (e instanceof ExperimentEvent.Training t) {
@@ -174,7 +177,15 @@ public final class RunViewModel {
                 lastProgress = p;
                 continue;
             }
+            if (e instanceof ExperimentEvent.Answered a) {
+                answered = a;
+                continue;
+            }
             apply(e);
+        }
+        if (answered != null) {
+            // only the latest request is shown: many may arrive between two pumps
+            lastAnswered.set(answered);
         }
         if (lastProgress != null) {
             stepsDone = (long) lastProgress.epoch() * lastProgress.stepsPerEpoch() + lastProgress.step() + 1;
@@ -358,6 +369,10 @@ public final class RunViewModel {
 
     public StringProperty verdictProperty() {
         return verdict;
+    }
+
+    public javafx.beans.property.ObjectProperty<ExperimentEvent.Answered> lastAnsweredProperty() {
+        return lastAnswered;
     }
 
     public StringProperty costProperty() {

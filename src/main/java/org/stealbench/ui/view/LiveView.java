@@ -44,6 +44,7 @@ public final class LiveView extends VBox {
     private final Label message = new Label();
     private final Label verdict = new Label();
     private final Label cost = new Label();
+    private final AttackerStrip attacker = new AttackerStrip();
     private final Button cancel = new Button("Cancel");
     private final Button details = new Button("Details...");
 
@@ -152,7 +153,7 @@ public final class LiveView extends VBox {
         defenseRow.setId("defenseRow");
         defenseRow.managedProperty().bind(defenseRow.visibleProperty());
         defenseRow.setVisible(false);
-        getChildren().addAll(title, bar, info, message, grid, defenseRow, verdict, cost);
+        getChildren().addAll(title, bar, info, message, attacker, grid, defenseRow, verdict, cost);
         item.addListener((o, a, b) -> show(b));
         show(null);
     }
@@ -162,6 +163,11 @@ public final class LiveView extends VBox {
     }
 
     /** The charts, for export: loss, accuracy, fidelity, watermark, and the defences' when the run has any. */
+    /** The "what the attacker sees" strip. */
+    public AttackerStrip attackerStrip() {
+        return attacker;
+    }
+
     public List<JFreeChart> charts() {
         return defenseRow != null && defenseRow.isVisible() ? List.of(lossChart, knnChart, cosineChart, watermarkChart, defenseChart)
                 : List.of(lossChart, knnChart, cosineChart, watermarkChart);
@@ -265,6 +271,7 @@ public final class LiveView extends VBox {
             for (Label l : List.of(phase, timing, queries, message, verdict, cost)) {
                 l.setText("");
             }
+            attacker.clear();
             return;
         }
         title.setText(it.title());
@@ -280,6 +287,16 @@ public final class LiveView extends VBox {
         bind(it.messageProperty(), message);
         bind(it.verdictProperty(), verdict);
         bind(it.costProperty(), cost);
+        ChangeListener<org.stealbench.experiment.ExperimentEvent.Answered> answered = (o, a, b) -> {
+            if (b == null) {
+                attacker.clear();
+            } else {
+                attacker.show(b);
+            }
+        };
+        it.lastAnsweredProperty().addListener(answered);
+        answered.changed(null, null, it.lastAnsweredProperty().get());
+        unbind.add(() -> it.lastAnsweredProperty().removeListener(answered));
         progress.progressProperty().bind(it.progressProperty());
         unbind.add(() -> progress.progressProperty().unbind());
         ChangeListener<RunViewModel.State> stateListener = (o, a, s) -> {
