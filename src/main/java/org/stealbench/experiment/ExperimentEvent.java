@@ -48,6 +48,14 @@ public sealed interface ExperimentEvent {
         }
     }
 
+    /**
+     * The embedding view after an epoch (0-based): the victim's and the copy's representations of the
+     * same held-out images projected to 2-D on the victim's two principal components (x, y per image,
+     * image after image), the images' labels and the dataset's class names.
+     */
+    record Embedding(int epoch, double[] victim, double[] copy, int[] labels, java.util.List<String> classNames) implements ExperimentEvent {
+    }
+
     /** The API has answered {@code used} of the {@code budget} queries. */
     record Queried(long used, long budget) implements ExperimentEvent {
     }

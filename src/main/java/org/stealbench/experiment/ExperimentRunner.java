@@ -314,6 +314,12 @@ public final class ExperimentRunner {
                 writeHistory(ckpt, history);
                 if (live != null) {
                     listener.on(m);
+                    if (current[0] != null && LiveMonitor.measuresAfter(end.epoch(), cfg.epochs())) {
+                        ExperimentEvent.Embedding emb = live.embedding(current[0], end.epoch());
+                        if (emb != null) {
+                            listener.on(emb);
+                        }
+                    }
                 }
             }
         }, cancel, ckpt, (s, q) -> {

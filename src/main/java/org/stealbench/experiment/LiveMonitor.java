@@ -41,6 +41,13 @@ public final class LiveMonitor implements AutoCloseable {
     private final ImageDataset test;
     private final INDArray victimTest;
     private final int classes;
+    /** The embedding view's images (the first {@value #EMBEDDED} held-out ones), the victim's PCA and its points. */
+    private final ImageDataset embedded;
+    private final org.stealbench.eval.Pca pca;
+    private final double[] victimPoints;
+
+    /** Held-out images shown in the embedding view. */
+    public static final int EMBEDDED = 300;
 
     /**
      * @param task    the victim's own task: kNN uses a subset of its probe images
@@ -53,6 +60,35 @@ public final class LiveMonitor implements AutoCloseable {
         this.test = heldOut.slice(0, Math.min(TEST, heldOut.size()));
         this.classes = task.train().numClasses();
         this.victimTest = represent(victim, test);
+        this.embedded = heldOut.slice(0, Math.min(EMBEDDED, heldOut.size()));
+        float[][] v = rows(victimTest, embedded.size());
+        this.pca = v.length >= 2 ? org.stealbench.eval.Pca.fit(v, 2) : null;
+        this.victimPoints = pca == null ? new double[0] : pca.project(v);
+    }
+
+    /**
+     * The copy's and the victim's representations of the embedding view's images on the victim's
+     * two principal components, after (0-based) {@code epoch}; null when there are too few images.
+     */
+    public ExperimentEvent.Embedding embedding(Encoder copy, int epoch) {
+        if (pca == null || copy.spec().repDim() != victimTest.size(1)) {
+            return null;
+        }
+        INDArray r = represent(copy, embedded);
+        try {
+            return new ExperimentEvent.Embedding(epoch, victimPoints.clone(), pca.project(rows(r, embedded.size())),
+                    java.util.Arrays.stream(embedded.labels()).toArray(), java.util.List.copyOf(embedded.classNames()));
+        } finally {
+            r.close();
+        }
+    }
+
+    private static float[][] rows(INDArray m, int n) {
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = m.getRow(i).toFloatVector();
+        }
+        return out;
     }
 
     /** kNN accuracy of any encoder with the monitor's images. */

@@ -41,6 +41,7 @@ import org.stealbench.ui.view.AboutView;
 import org.stealbench.ui.view.Charts;
 import org.stealbench.ui.view.CompareView;
 import org.stealbench.ui.view.DataView;
+import org.stealbench.ui.view.EmbeddingView;
 import org.stealbench.ui.view.ExperimentView;
 import org.stealbench.ui.view.GlossaryView;
 import org.stealbench.ui.view.Icons;
@@ -75,6 +76,7 @@ public final class Workbench {
     private final RunsView runs;
     private final LiveView live;
     private final CompareView compare;
+    private final EmbeddingView embedding = new EmbeddingView();
     private final ServerViewModel server;
     private final Dialogs dialogs;
     private final CloseGuard closeGuard;
@@ -88,6 +90,8 @@ public final class Workbench {
     private Tab compareTab;
     @FXML
     private Tab serverTab;
+    @FXML
+    private Tab embeddingTab;
     @FXML
     private Tab dataTab;
     @FXML
@@ -133,6 +137,7 @@ public final class Workbench {
         String serverDb = System.getProperty("stealbench.serverDb");
         this.server = new ServerViewModel(registry, serverDb != null ? Path.of(serverDb) : VictimServer.defaultDb(), background, fx);
         live.itemProperty().bind(runs.list().getSelectionModel().selectedItemProperty());
+        embedding.itemProperty().bind(runs.list().getSelectionModel().selectedItemProperty());
         panel.runButton().setOnAction(e -> run());
         panel.chooseVictimButton().setOnAction(e -> chooseVictim());
         queue.completedProperty().addListener((o, a, b) -> results.refresh());
@@ -181,6 +186,7 @@ public final class Workbench {
         AboutView about = new AboutView(paths, stallMeter);
         liveTab.setContent(live);
         compareTab.setContent(compare);
+        embeddingTab.setContent(embedding);
         serverTab.setContent(new ServerView(server, () -> form.victimProperty().get(), this::stealThroughServer));
         dataTab.setContent(new DataView(datasets, background));
         aboutTab.setContent(about);
@@ -395,9 +401,11 @@ public final class Workbench {
 
     @FXML
     private void exportCurrent() {
-        int i = tabs.getSelectionModel().getSelectedIndex();
-        if (i == 1) {
+        Tab shown = tabs.getSelectionModel().getSelectedItem();
+        if (shown == compareTab) {
             exportCharts(compare.charts(), "comparison");
+        } else if (shown == embeddingTab) {
+            exportCharts(List.of(embedding.chart()), "embedding");
         } else {
             exportCharts(live.charts(), "live");
         }
@@ -482,6 +490,15 @@ public final class Workbench {
     @FXML
     private void showAbout() {
         tabs.getSelectionModel().select(aboutTab);
+    }
+
+    @FXML
+    private void showEmbedding() {
+        tabs.getSelectionModel().select(embeddingTab);
+    }
+
+    public EmbeddingView embedding() {
+        return embedding;
     }
 
     @FXML

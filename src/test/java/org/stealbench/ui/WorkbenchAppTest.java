@@ -61,6 +61,10 @@ class WorkbenchAppTest {
         assertEquals(RunViewModel.State.COMPLETED, first.state(), first.messageProperty().get());
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.live().accuracyPoints() == 3);
         assertEquals(3, wb.live().accuracyPoints(), "one live point per epoch");
+        // the embedding view follows the epochs: the same held-out images through victim and copy
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> wb.embedding().drawnEpoch() == 3);
+        assertEquals(org.stealbench.experiment.LiveMonitor.EMBEDDED, wb.embedding().points()[0]);
+        assertEquals(org.stealbench.experiment.LiveMonitor.EMBEDDED, wb.embedding().points()[1]);
         Label verdict = robot.lookup("#verdict").queryAs(Label.class);
         assertTrue(verdict.getText().contains("watermark"), verdict.getText());
         // the cost ledger: the bundled victim's recorded training cost against this theft's

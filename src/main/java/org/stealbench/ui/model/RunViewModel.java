@@ -61,6 +61,8 @@ public final class RunViewModel {
     private ExperimentEvent.VictimCost victimCost;
     /** The attacker's latest answered request (images and answers), for the "what the attacker sees" strip. */
     private final javafx.beans.property.ObjectProperty<ExperimentEvent.Answered> lastAnswered = new javafx.beans.property.SimpleObjectProperty<>();
+    /** The latest embedding (victim and copy on the victim's principal components), for the embedding view. */
+    private final javafx.beans.property.ObjectProperty<ExperimentEvent.Embedding> lastEmbedding = new javafx.beans.property.SimpleObjectProperty<>();
     private final ObservableList<Point> loss = FXCollections.observableArrayList();
     private final ObservableList<Point> knn = FXCollections.observableArrayList();
     private final ObservableList<Point> cosine = FXCollections.observableArrayList();
@@ -206,6 +208,8 @@ public final class RunViewModel {
         } else if (e instanceof ExperimentEvent.Evaluating ev) {
             phase.set("evaluating: " + ev.what() + " (" + ev.step() + "/" + ev.steps() + ")");
             progress.set(TRAINED + (1 - TRAINED) * 0.95 * (ev.step() - 1) / ev.steps());
+        } else if (e instanceof ExperimentEvent.Embedding emb) {
+            lastEmbedding.set(emb);
         } else if (e instanceof ExperimentEvent.VictimCost v) {
             victimCost = v;
         } else if (e instanceof ExperimentEvent.Queried q) {
@@ -369,6 +373,10 @@ public final class RunViewModel {
 
     public StringProperty verdictProperty() {
         return verdict;
+    }
+
+    public javafx.beans.property.ObjectProperty<ExperimentEvent.Embedding> lastEmbeddingProperty() {
+        return lastEmbedding;
     }
 
     public javafx.beans.property.ObjectProperty<ExperimentEvent.Answered> lastAnsweredProperty() {
