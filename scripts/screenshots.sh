@@ -10,6 +10,9 @@ out="$root/docs/screenshots"
 mkdir -p "$out"
 opts="-Xmx6g -Dstealbench.results=$results"
 STEALBENCH_JAVA_OPTS="$opts -Dstealbench.autorun=32" "$shot" "$out/workbench-live.png" 38 -- "$root/scripts/stealbench"
+# the embedding view while a theft trains (a fresh results folder: the run above left a checkpoint it would resume from)
+STEALBENCH_JAVA_OPTS="$opts -Dstealbench.results=$(mktemp -d) -Dstealbench.autorun=32 -Dstealbench.view=embedding" \
+  "$shot" "$out/workbench-embedding.png" 36 -- "$root/scripts/stealbench"
 for v in compare curves lesson data about; do
   STEALBENCH_JAVA_OPTS="$opts -Dstealbench.view=$v" "$shot" "$out/workbench-$v.png" 35 -- "$root/scripts/stealbench"
 done

@@ -67,8 +67,9 @@ public final class LiveMonitor implements AutoCloseable {
     }
 
     /**
-     * The copy's and the victim's representations of the embedding view's images on the victim's
-     * two principal components, after (0-based) {@code epoch}; null when there are too few images.
+     * The copy's and the victim's representations (scaled to length 1) of the embedding view's images
+     * on the victim's two principal components, after (0-based) {@code epoch}; null when there are
+     * too few images.
      */
     public ExperimentEvent.Embedding embedding(Encoder copy, int epoch) {
         if (pca == null || copy.spec().repDim() != victimTest.size(1)) {
@@ -83,10 +84,24 @@ public final class LiveMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * The first {@code n} rows, each scaled to length 1: representations are compared by their
+     * direction (cosine fidelity, cosine kNN), and a copy trained with a contrastive loss matches the
+     * victim's directions, not its lengths.
+     */
     private static float[][] rows(INDArray m, int n) {
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) {
-            out[i] = m.getRow(i).toFloatVector();
+            float[] r = m.getRow(i).toFloatVector();
+            double norm = 0;
+            for (float v : r) {
+                norm += v * v;
+            }
+            float scale = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
+            for (int j = 0; j < r.length; j++) {
+                r[j] *= scale;
+            }
+            out[i] = r;
         }
         return out;
     }

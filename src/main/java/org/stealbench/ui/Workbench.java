@@ -270,7 +270,10 @@ public final class Workbench {
         }
         RunViewModel item = RunViewModel.theft(form.toConfig());
         queue.submit(item);
-        tabs.getSelectionModel().select(0);
+        // the run shows in the Live view, or in the Embedding view if that is open
+        if (tabs.getSelectionModel().getSelectedItem() != embeddingTab) {
+            tabs.getSelectionModel().select(liveTab);
+        }
         statusLabel.setText(statusOf(item, item.state()));
         return item;
     }

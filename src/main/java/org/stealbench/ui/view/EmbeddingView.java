@@ -154,10 +154,11 @@ public final class EmbeddingView extends VBox {
             legend.add(new LegendItem(names.get(c), classColour(c)));
         }
         plot.setFixedLegendItems(legend);
-        chart.setTitle(String.format(Locale.ROOT, "After epoch %d: mean distance copy to victim %.2f (in the victim's PCA units)", e.epoch() + 1,
-                gap / Math.max(1, n)));
+        chart.setTitle(String.format(Locale.ROOT, "After epoch %d: mean distance from copy to victim %.3f", e.epoch() + 1, gap / Math.max(1, n)));
+        chart.getTitle().setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 14));
         note.setText(String.format(Locale.ROOT, "%d held-out images of the victim's data, each twice: through the victim (filled) and the "
-                + "copy (hollow), on the victim's two principal components; the grey lines shorten as the copy learns.", n));
+                + "copy (hollow), each representation scaled to length 1 (they are compared by direction), on the victim's two principal "
+                + "components; the grey lines shorten as the copy learns.", n));
         plot.datasetChanged(new org.jfree.data.general.DatasetChangeEvent(this, plot.getDataset()));
     }
 
