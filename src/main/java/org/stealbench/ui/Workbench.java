@@ -79,6 +79,7 @@ public final class Workbench {
     private final EmbeddingView embedding = new EmbeddingView();
     private final ServerViewModel server;
     private final Dialogs dialogs;
+    private final List<String> notifications = new java.util.ArrayList<>();
     private final CloseGuard closeGuard;
     private final Parent root;
 
@@ -145,7 +146,12 @@ public final class Workbench {
         queue.items().addListener((javafx.collections.ListChangeListener<RunViewModel>) ch -> {
             while (ch.next()) {
                 for (RunViewModel item : ch.getAddedSubList()) {
-                    item.stateProperty().addListener((o, a, st) -> statusLabel.setText(statusOf(item, st)));
+                    item.stateProperty().addListener((o, a, st) -> {
+                        statusLabel.setText(statusOf(item, st));
+                        if (st.finished()) {
+                            notifyEnd(item, st);
+                        }
+                    });
                 }
             }
         });
@@ -235,6 +241,10 @@ public final class Workbench {
         return root;
     }
 
+    public ExperimentView panel() {
+        return panel;
+    }
+
     public ExperimentViewModel form() {
         return form;
     }
@@ -276,6 +286,29 @@ public final class Workbench {
         }
         statusLabel.setText(statusOf(item, item.state()));
         return item;
+    }
+
+    /** A ControlsFX notification when a run ends (the class may be looking at another view), also kept for tests. */
+    private void notifyEnd(RunViewModel item, RunViewModel.State st) {
+        String title = (st == RunViewModel.State.COMPLETED ? "Finished " : st == RunViewModel.State.FAILED ? "Failed " : "Cancelled ") + item.title();
+        String text = st == RunViewModel.State.COMPLETED && !item.verdictProperty().get().isEmpty() ? item.verdictProperty().get()
+                : item.messageProperty().get();
+        notifications.add(title);
+        if (!stage.isShowing()) {
+            return;
+        }
+        org.controlsfx.control.Notifications n = org.controlsfx.control.Notifications.create().owner(stage).title(title).text(text)
+                .position(javafx.geometry.Pos.BOTTOM_RIGHT).hideAfter(Duration.seconds(st == RunViewModel.State.FAILED ? 20 : 8));
+        if (st == RunViewModel.State.FAILED) {
+            n.showError();
+        } else {
+            n.showInformation();
+        }
+    }
+
+    /** The titles of the notifications shown so far (for tests). */
+    public List<String> notifications() {
+        return notifications;
     }
 
     /** The status bar's line for a run that reached {@code st}. */

@@ -45,6 +45,19 @@ class WorkbenchFixesTest {
         robot.interact(() -> wb.form().load(ExperimentConfig.demo("mse").withQueries(256).withEpochs(200).withTasks(List.of("digits"))));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> wb.form().validBinding().get());
 
+        // validation decorations (ControlsFX): a budget over what the stealing data offers marks the field, with the reason
+        robot.interact(() -> wb.form().queriesProperty().set(20_000));
+        WaitForAsyncUtils.waitForFxEvents();
+        var validation = wb.panel().validation();
+        assertTrue(validation.isInvalid(), "the budget field is marked");
+        var errors = validation.getValidationResult().getErrors();
+        assertEquals(1, errors.size(), errors.toString());
+        assertEquals("budgetField", errors.iterator().next().getTarget().getId());
+        assertTrue(errors.iterator().next().getText().contains("offers 10,500 query images"), errors.toString());
+        robot.interact(() -> wb.form().queriesProperty().set(256));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(validation.isInvalid(), validation.getValidationResult().toString());
+
         // Enter in the budget field commits the number and starts nothing
         robot.doubleClickOn("#budgetField").write("300").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitForFxEvents();
@@ -90,6 +103,8 @@ class WorkbenchFixesTest {
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> wb.results().rows().size() == 1);
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(status.getText().startsWith("Finished #"), status.getText());
+        // a notification for each run that ended: two cancelled, one finished
+        assertEquals(List.of("Cancelled", "Cancelled", "Finished"), wb.notifications().stream().map(t -> t.substring(0, t.indexOf(' '))).toList());
         List<String> titles = wb.compare().columnTitles();
         for (String task : List.of("fashion-mnist", "mnist", "digits")) {
             assertTrue(titles.contains(task + " lin / kNN"), titles.toString());

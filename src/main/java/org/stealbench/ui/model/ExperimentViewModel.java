@@ -268,6 +268,46 @@ public final class ExperimentViewModel {
         return String.join("\n", p);
     }
 
+    /** The budget's own problem ("" when none): its declared range and what the stealing dataset offers. */
+    public StringBinding budgetProblemBinding() {
+        if (budgetProblem == null) {
+            budgetProblem = Bindings.createStringBinding(() -> {
+                String why = ExperimentParameters.QUERIES.check((long) queries.get());
+                if (why != null) {
+                    return why;
+                }
+                if (capacityError.get().isEmpty() && capacity.get() >= 0 && queries.get() > capacity.get()) {
+                    return String.format(Locale.ROOT, "%s offers %,d query images", stealingDataset.get(), capacity.get());
+                }
+                return "";
+            }, queries, capacity, capacityError, stealingDataset);
+        }
+        return budgetProblem;
+    }
+
+    /** The stealing dataset's own problem ("" when none): not on this machine, or unreadable. */
+    public StringBinding stealingDatasetProblemBinding() {
+        if (stealingProblem == null) {
+            stealingProblem = Bindings.createStringBinding(() -> capacityError.get(), capacityError);
+        }
+        return stealingProblem;
+    }
+
+    /** The downstream tasks' own problem ("" when none). */
+    public StringBinding tasksProblemBinding() {
+        if (tasksProblem == null) {
+            tasksProblem = Bindings.createStringBinding(() -> {
+                String why = ExperimentParameters.TASKS.check(List.copyOf(tasks));
+                return why == null ? "" : why;
+            }, tasks);
+        }
+        return tasksProblem;
+    }
+
+    private StringBinding budgetProblem;
+    private StringBinding stealingProblem;
+    private StringBinding tasksProblem;
+
     private String computeBudgetNote() {
         StringBuilder sb = new StringBuilder();
         int n = queries.get();

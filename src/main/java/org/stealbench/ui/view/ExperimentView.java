@@ -34,6 +34,7 @@ public final class ExperimentView {
 
     private final ExperimentViewModel form;
     private final Parent root;
+    private final org.controlsfx.validation.ValidationSupport validation = new org.controlsfx.validation.ValidationSupport();
 
     @FXML
     private Label victimLabel;
@@ -233,6 +234,48 @@ public final class ExperimentView {
         javafx.scene.layout.HBox keysRow = new javafx.scene.layout.HBox(8, keysLabel, keys);
         keysRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         defenses.getChildren().add(keysRow);
+        decorateProblems();
+    }
+
+    /**
+     * ControlsFX validation decorations: a field whose own value is wrong (the budget over what the
+     * stealing dataset offers, a dataset not on this machine, no task) carries an error mark with
+     * the reason as its tooltip, beside the problems listed above Run.
+     */
+    private void decorateProblems() {
+        validation.setValidationDecorator(new org.controlsfx.validation.decoration.GraphicValidationDecoration());
+        register(budgetField, form.budgetProblemBinding());
+        register(stealingDataset, form.stealingDatasetProblemBinding());
+        register(tasks, form.tasksProblemBinding());
+    }
+
+    private void register(javafx.scene.Node node, javafx.beans.binding.StringBinding problem) {
+        if (node instanceof javafx.scene.control.Control control) {
+            validation.registerValidator(control, false, (javafx.scene.control.Control c, Object v) ->
+                    org.controlsfx.validation.ValidationResult.fromErrorIf(c, problem.get(), !problem.get().isEmpty()));
+        } else {
+            // a pane of check boxes: decorate it directly
+            problem.addListener((o, a, why) -> {
+                org.controlsfx.control.decoration.Decorator.removeAllDecorations(node);
+                if (!why.isEmpty()) {
+                    org.controlsfx.control.decoration.Decorator.addDecoration(node,
+                            new org.controlsfx.control.decoration.GraphicDecoration(errorMark(why), javafx.geometry.Pos.TOP_RIGHT));
+                }
+            });
+        }
+        problem.addListener((o, a, b) -> validation.revalidate());
+    }
+
+    private static javafx.scene.Node errorMark(String why) {
+        Label mark = new Label("!");
+        mark.getStyleClass().add("error-mark");
+        mark.setTooltip(new Tooltip(why));
+        return mark;
+    }
+
+    /** The validation of the fields (for tests): invalid while any decorated field has a problem. */
+    public org.controlsfx.validation.ValidationSupport validation() {
+        return validation;
     }
 
     private void bindBudget() {
