@@ -134,7 +134,10 @@ public final class Workbench {
         this.panel = new ExperimentView(form);
         this.runs = new RunsView(queue);
         this.live = new LiveView(queue::cancel, this::showDetails);
-        this.compare = new CompareView(results, this::exportTable, this::exportComparisonCharts);
+        this.compare = new CompareView(results, this::exportTable, this::exportComparisonCharts, cfg -> {
+            form.load(cfg);
+            statusLabel.setText("Opened the experiment of a past run: " + cfg.label() + ". Run it again, or change it first.");
+        });
         String serverDb = System.getProperty("stealbench.serverDb");
         this.server = new ServerViewModel(registry, serverDb != null ? Path.of(serverDb) : VictimServer.defaultDb(), background, fx);
         live.itemProperty().bind(runs.list().getSelectionModel().selectedItemProperty());

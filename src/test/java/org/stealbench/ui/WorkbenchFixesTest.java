@@ -105,6 +105,18 @@ class WorkbenchFixesTest {
         assertTrue(status.getText().startsWith("Finished #"), status.getText());
         // a notification for each run that ended: two cancelled, one finished
         assertEquals(List.of("Cancelled", "Cancelled", "Finished"), wb.notifications().stream().map(t -> t.substring(0, t.indexOf(' '))).toList());
+        // the run's log: its phases, its epoch, its end
+        List<String> log = List.copyOf(third.log());
+        assertTrue(log.stream().anyMatch(l -> l.contains("loading the victim")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains("epoch 1/1: loss")), log.toString());
+        assertTrue(log.get(log.size() - 1).contains("completed: done in"), log.toString());
+        // a past run reopened into the panel
+        ExperimentConfig ran = third.experiment();
+        robot.interact(() -> wb.form().load(ExperimentConfig.demo("softnn")));
+        robot.interact(() -> wb.showView("compare"));
+        robot.interact(() -> robot.lookup("#resultsTable").queryTableView().getSelectionModel().select(0));
+        robot.clickOn("#openInPanel");
+        assertEquals(ran, wb.form().toConfig());
         List<String> titles = wb.compare().columnTitles();
         for (String task : List.of("fashion-mnist", "mnist", "digits")) {
             assertTrue(titles.contains(task + " lin / kNN"), titles.toString());

@@ -64,6 +64,8 @@ public final class RunViewModel {
     /** The latest embedding (victim and copy on the victim's principal components), for the embedding view. */
     private final javafx.beans.property.ObjectProperty<ExperimentEvent.Embedding> lastEmbedding = new javafx.beans.property.SimpleObjectProperty<>();
     private final ObservableList<Point> loss = FXCollections.observableArrayList();
+    /** The run's log as it happens: phases, resumption, each epoch's figures, the end with its message and details. */
+    private final ObservableList<String> log = FXCollections.observableArrayList();
     private final ObservableList<Point> knn = FXCollections.observableArrayList();
     private final ObservableList<Point> cosine = FXCollections.observableArrayList();
     private final ObservableList<Point> watermark = FXCollections.observableArrayList();
@@ -161,6 +163,7 @@ public final class RunViewModel {
         state.set(State.RUNNING);
         started = true;
         startNanos = System.nanoTime();
+        log("started " + title());
         phase.set("starting");
     }
 
@@ -205,6 +208,7 @@ public final class RunViewModel {
     private void apply(Object e) {
         if (e instanceof ExperimentEvent.Phase p) {
             phase.set(p.description());
+            log(p.description());
         } else if (e instanceof ExperimentEvent.Evaluating ev) {
             phase.set("evaluating: " + ev.what() + " (" + ev.step() + "/" + ev.steps() + ")");
             progress.set(TRAINED + (1 - TRAINED) * 0.95 * (ev.step() - 1) / ev.steps());
@@ -226,10 +230,15 @@ public final class RunViewModel {
             }
             if (s.firstEpoch() > 0) {
                 message.set("resumed after epoch " + s.firstEpoch() + " from the checkpoint");
+                log(message.get());
             }
         } else if (e instanceof TrainEvent.EpochEnd end) {
             loss.add(new Point(end.epoch() + 1, end.meanLoss()));
         } else if (e instanceof ExperimentEvent.EpochMetrics m) {
+            log(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f%s%s%s", m.epoch() + 1, m.epochs(), m.loss(),
+                    Double.isNaN(m.knn()) ? "" : String.format(Locale.ROOT, ", kNN %.1f%%", 100 * m.knn()),
+                    Double.isNaN(m.cosine()) ? "" : String.format(Locale.ROOT, ", cosine %.3f", m.cosine()),
+                    Double.isNaN(m.watermark()) ? "" : String.format(Locale.ROOT, ", watermark %.1f%%", 100 * m.watermark())));
             // a resumed run replays its earlier epochs, which have no training event of their own
             if (loss.stream().noneMatch(p -> p.x() == m.epoch() + 1)) {
                 loss.add(new Point(m.epoch() + 1, m.loss()));
@@ -316,6 +325,10 @@ public final class RunViewModel {
         }
         // a job cancelled while it waited never started: no duration to show
         timing.set(started ? "took " + duration((System.nanoTime() - startNanos) / 1e9) : "did not start");
+        log(s.name().toLowerCase(Locale.ROOT) + (msg == null || msg.isBlank() ? "" : ": " + msg));
+        if (details.get() != null && !details.get().isBlank()) {
+            details.get().lines().limit(40).forEach(l -> log.add("    " + l));
+        }
         state.set(s);
     }
 
@@ -393,6 +406,15 @@ public final class RunViewModel {
 
     public ObjectProperty<ExperimentResult> resultProperty() {
         return result;
+    }
+
+    /** The run's log, oldest line first. */
+    public ObservableList<String> log() {
+        return log;
+    }
+
+    private void log(String line) {
+        log.add(java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " + line);
     }
 
     public ObservableList<Point> loss() {

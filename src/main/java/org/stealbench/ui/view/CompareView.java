@@ -48,7 +48,12 @@ public final class CompareView extends VBox {
     private int taskColumnsAt;
     private List<String> taskColumns = List.of();
 
-    public CompareView(ResultsViewModel model, Runnable exportTable, Runnable exportCharts) {
+    /**
+     * @param reopen loads a past run's experiment into the panel (the history of runs: every results
+     *               folder keeps its configuration)
+     */
+    public CompareView(ResultsViewModel model, Runnable exportTable, Runnable exportCharts,
+                       java.util.function.Consumer<org.stealbench.experiment.ExperimentConfig> reopen) {
         this.model = model;
         setSpacing(8);
         setPadding(new Insets(10));
@@ -69,7 +74,22 @@ public final class CompareView extends VBox {
         charts.setOnAction(e -> exportCharts.run());
         refresh.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         head.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        HBox top = new HBox(10, head, refresh, table1, charts);
+        Button openRun = new Button("Open in panel");
+        openRun.setId("openInPanel");
+        openRun.setTooltip(new javafx.scene.control.Tooltip("Load the selected run's experiment into the panel, to run it again or change it "
+                + "(double-click a row does the same)"));
+        openRun.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        openRun.setOnAction(e -> reopen.accept(table.getSelectionModel().getSelectedItem().result().config()));
+        table.setRowFactory(tv -> {
+            javafx.scene.control.TableRow<ResultsViewModel.Row> row = new javafx.scene.control.TableRow<>();
+            row.setOnMouseClicked(e -> {
+                if (e.getClickCount() == 2 && !row.isEmpty()) {
+                    reopen.accept(row.getItem().result().config());
+                }
+            });
+            return row;
+        });
+        HBox top = new HBox(10, head, refresh, table1, charts, openRun);
         top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
 
         table.setId("resultsTable");

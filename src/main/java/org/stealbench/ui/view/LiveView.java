@@ -45,6 +45,8 @@ public final class LiveView extends VBox {
     private final Label verdict = new Label();
     private final Label cost = new Label();
     private final AttackerStrip attacker = new AttackerStrip();
+    private final javafx.scene.control.ListView<String> logList = new javafx.scene.control.ListView<>();
+    private final javafx.scene.control.TitledPane logPane = new javafx.scene.control.TitledPane("Run log", logList);
     private final Button cancel = new Button("Cancel");
     private final Button details = new Button("Details...");
 
@@ -153,7 +155,13 @@ public final class LiveView extends VBox {
         defenseRow.setId("defenseRow");
         defenseRow.managedProperty().bind(defenseRow.visibleProperty());
         defenseRow.setVisible(false);
-        getChildren().addAll(title, bar, info, message, attacker, grid, defenseRow, verdict, cost);
+        logList.setId("runLog");
+        logList.setPrefHeight(160);
+        logList.setPlaceholder(new Label("The run's phases, epochs and end appear here."));
+        logPane.setId("runLogPane");
+        logPane.setExpanded(false);
+        logPane.setAnimated(false);
+        getChildren().addAll(title, bar, info, message, attacker, grid, defenseRow, verdict, cost, logPane);
         item.addListener((o, a, b) -> show(b));
         show(null);
     }
@@ -272,6 +280,8 @@ public final class LiveView extends VBox {
                 l.setText("");
             }
             attacker.clear();
+            logList.setItems(javafx.collections.FXCollections.observableArrayList());
+            logPane.setText("Run log");
             return;
         }
         title.setText(it.title());
@@ -287,6 +297,14 @@ public final class LiveView extends VBox {
         bind(it.messageProperty(), message);
         bind(it.verdictProperty(), verdict);
         bind(it.costProperty(), cost);
+        logList.setItems(it.log());
+        javafx.collections.ListChangeListener<String> follow = ch -> {
+            logPane.setText("Run log (" + it.log().size() + " lines)");
+            logList.scrollTo(it.log().size() - 1);
+        };
+        it.log().addListener(follow);
+        follow.onChanged(null);
+        unbind.add(() -> it.log().removeListener(follow));
         ChangeListener<org.stealbench.experiment.ExperimentEvent.Answered> answered = (o, a, b) -> {
             if (b == null) {
                 attacker.clear();
