@@ -31,6 +31,22 @@ public final class LossComparison {
         }
     }
 
+    /**
+     * A randomly initialised encoder's downstream accuracy on {@code base}'s tasks (the table's floor
+     * row): the stolen architecture, the victim's input and output shapes, seeded by {@code base}.
+     */
+    public static List<EncoderEvaluation.TaskResult> randomRow(ExperimentConfig base, DatasetRegistry registry) {
+        org.stealbench.model.EncoderSpec v;
+        try (var victim = EncoderIO.load(ExperimentRunner.victimFile(base, registry)).encoder()) {
+            v = victim.spec();
+        }
+        org.stealbench.model.EncoderSpec spec = new org.stealbench.model.EncoderSpec(base.stolenArchitecture(), v.channels(), v.height(), v.width(),
+                v.repDim(), 0, 0, false, v.normalization());
+        try (var random = new org.stealbench.model.Encoder(spec, base.seed() + 777); Features cache = new Features()) {
+            return EncoderEvaluation.evaluate(random, Protocol.of(base, registry).tasks(base.tasks()), cache, base.seed());
+        }
+    }
+
     public static Result run(ExperimentConfig base, List<String> losses, DatasetRegistry registry, Path resultsRoot,
                              Cancellation cancel, Consumer<String> log) throws IOException {
         log.accept("evaluating the victim ...");

@@ -105,6 +105,67 @@ public final class ResultTables {
         return new Table(header, rows);
     }
 
+    /**
+     * The paper's table over seeds: a victim row and a random-encoder row (either may be null), then
+     * one row per experiment, runs that differ only in their seed together, each figure as mean ±
+     * standard deviation over the seeds (the sample deviation; a single seed shows its value alone).
+     */
+    public static Table paperTable(List<String> tasks, List<EncoderEvaluation.TaskResult> victim, List<EncoderEvaluation.TaskResult> random,
+                                   List<ExperimentResult> runs) {
+        List<String> header = new ArrayList<>(List.of("encoder", "stealing data", "queries", "defences", "seeds"));
+        for (String t : tasks) {
+            header.add(t + " linear");
+            header.add(t + " kNN");
+        }
+        header.addAll(List.of("cosine", "CKA", "watermark acc"));
+        List<List<String>> rows = new ArrayList<>();
+        for (Object[] ref : new Object[][] {{"victim", victim}, {"random encoder", random}}) {
+            @SuppressWarnings("unchecked")
+            List<EncoderEvaluation.TaskResult> r = (List<EncoderEvaluation.TaskResult>) ref[1];
+            if (r == null) {
+                continue;
+            }
+            List<String> row = new ArrayList<>(List.of((String) ref[0], "-", "-", "-", "-"));
+            for (String t : tasks) {
+                EncoderEvaluation.TaskResult tr = r.stream().filter(x -> x.task().equals(t)).findFirst().orElse(null);
+                row.add(tr == null ? "-" : pct(tr.linear()));
+                row.add(tr == null ? "-" : pct(tr.knn()));
+            }
+            row.addAll(ref[0].equals("victim") ? List.of("1.000", "1.000", "-") : List.of("-", "-", "-"));
+            rows.add(row);
+        }
+        java.util.Map<ExperimentConfig, List<ExperimentResult>> groups = new java.util.LinkedHashMap<>();
+        for (ExperimentResult r : runs) {
+            if (r.completed()) {
+                groups.computeIfAbsent(r.config().withSeed(0), k -> new ArrayList<>()).add(r);
+            }
+        }
+        groups.forEach((c, rs) -> {
+            List<String> row = new ArrayList<>(List.of(c.loss(), c.stealingDataset(), Integer.toString(c.queries()),
+                    c.defenses().isEmpty() ? "none" : String.join(" + ", c.defenses()), Integer.toString(rs.size())));
+            for (String t : tasks) {
+                row.add(meanSd(rs, r -> r.task(t) == null ? Double.NaN : 100 * r.task(t).linear(), "%.1f"));
+                row.add(meanSd(rs, r -> r.task(t) == null ? Double.NaN : 100 * r.task(t).knn(), "%.1f"));
+            }
+            row.add(meanSd(rs, ExperimentResult::cosine, "%.3f"));
+            row.add(meanSd(rs, ExperimentResult::cka, "%.3f"));
+            row.add(meanSd(rs, r -> 100 * r.watermarkAccuracy(), "%.1f"));
+            rows.add(row);
+        });
+        return new Table(header, rows);
+    }
+
+    /** "82.4 ± 0.6" over the runs (NaN values left out; "-" when none). */
+    static String meanSd(List<ExperimentResult> runs, java.util.function.ToDoubleFunction<ExperimentResult> f, String format) {
+        double[] v = runs.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).toArray();
+        if (v.length == 0) {
+            return "-";
+        }
+        org.hipparchus.stat.descriptive.DescriptiveStatistics st = new org.hipparchus.stat.descriptive.DescriptiveStatistics(v);
+        String mean = String.format(Locale.ROOT, format, st.getMean());
+        return v.length == 1 ? mean : mean + " \u00b1 " + String.format(Locale.ROOT, format, st.getStandardDeviation());
+    }
+
     /** One line for a log: the first task's accuracies, fidelity and watermark. */
     public static String oneLine(ExperimentResult r) {
         StringBuilder sb = new StringBuilder();
@@ -148,6 +209,7 @@ public final class ResultTables {
     }
 
     private static String tex(String s) {
-        return s.replace("\\", "\\textbackslash{}").replace("&", "\\&").replace("%", "\\%").replace("_", "\\_").replace("<", "$<$");
+        return s.replace("\\", "\\textbackslash{}").replace("&", "\\&").replace("%", "\\%").replace("_", "\\_").replace("<", "$<$")
+                .replace("\u00b1", "$\\pm$");
     }
 }

@@ -134,7 +134,7 @@ public final class Workbench {
         this.panel = new ExperimentView(form);
         this.runs = new RunsView(queue);
         this.live = new LiveView(queue::cancel, this::showDetails);
-        this.compare = new CompareView(results, this::exportTable, this::exportComparisonCharts, cfg -> {
+        this.compare = new CompareView(results, registry, this::exportTable, this::exportComparisonCharts, cfg -> {
             form.load(cfg);
             statusLabel.setText("Opened the experiment of a past run: " + cfg.label() + ". Run it again, or change it first.");
         });
@@ -481,12 +481,21 @@ public final class Workbench {
         String name = f.getFileName().toString();
         String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
         ResultTables.Tables t = results.table();
+        ResultTables.Table paper = results.paperTableProperty().get();
         try {
             for (String[] x : new String[][] {{".csv", t.csv()}, {".tex", t.latex()}, {".md", t.markdown()}}) {
                 byte[] b = x[1].getBytes(StandardCharsets.UTF_8);
                 DataFiles.writeAtomically(f.resolveSibling(stem + x[0]), o -> o.write(b));
             }
-            statusLabel.setText("Exported the table of " + results.selected().size() + " runs as " + stem + ".csv, .tex, .md");
+            if (paper != null) {
+                ResultTables.Tables p = paper.render();
+                for (String[] x : new String[][] {{"-over-seeds.csv", p.csv()}, {"-over-seeds.tex", p.latex()}, {"-over-seeds.md", p.markdown()}}) {
+                    byte[] b = x[1].getBytes(StandardCharsets.UTF_8);
+                    DataFiles.writeAtomically(f.resolveSibling(stem + x[0]), o -> o.write(b));
+                }
+            }
+            statusLabel.setText("Exported the table of " + results.selected().size() + " runs as " + stem + ".csv, .tex, .md"
+                    + (paper != null ? ", and the paper table over seeds as " + stem + "-over-seeds.*" : ""));
         } catch (IOException e) {
             dialogs.error("Cannot export the table", e.getMessage(), e);
         }

@@ -158,5 +158,14 @@ class WorkbenchFixesTest {
         assertEquals(cosine - 0.1, band[1], 1e-9);
         assertEquals(cosine, band[2], 1e-9);
         assertTrue(robot.lookup("#overlayChart").tryQuery().isPresent());
+
+        // the paper table: the victim's and a random encoder's rows, then the two seeds as one row with mean ± sd
+        robot.clickOn("Paper table");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> wb.compare().paperRows().size() == 3);
+        List<List<String>> paper = wb.compare().paperRows();
+        assertEquals("victim", paper.get(0).get(0));
+        assertEquals("random encoder", paper.get(1).get(0));
+        assertEquals("2", paper.get(2).get(4), "two seeds in one row");
+        assertTrue(paper.get(2).stream().anyMatch(c -> c.contains("\u00b1")), paper.get(2).toString());
     }
 }

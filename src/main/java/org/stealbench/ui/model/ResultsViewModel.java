@@ -86,6 +86,60 @@ public final class ResultsViewModel {
         return rows.stream().filter(r -> r.selectedProperty().get()).map(Row::result).toList();
     }
 
+    /** Reference rows (victim, random encoder) measured for a victim and tasks, kept while the workbench runs. */
+    private final java.util.Map<String, List<List<org.stealbench.eval.EncoderEvaluation.TaskResult>>> references =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final javafx.beans.property.ObjectProperty<ResultTables.Table> paper = new javafx.beans.property.SimpleObjectProperty<>();
+    private final StringProperty paperStatus = new SimpleStringProperty("");
+
+    /** The paper's table over seeds of the checked runs, with victim and random-encoder rows (null until computed). */
+    public javafx.beans.property.ObjectProperty<ResultTables.Table> paperTableProperty() {
+        return paper;
+    }
+
+    public StringProperty paperStatusProperty() {
+        return paperStatus;
+    }
+
+    /**
+     * Recomputes the paper's table of the checked runs in the background: the victim's and a random
+     * encoder's accuracy on the runs' tasks (measured once per victim and tasks), then one row per
+     * experiment with mean ± std over its seeds.
+     */
+    public void computePaperTable(org.stealbench.data.DatasetRegistry registry) {
+        List<ExperimentResult> sel = selected().stream().filter(ExperimentResult::completed).toList();
+        if (sel.isEmpty()) {
+            paper.set(null);
+            paperStatus.set("Check finished runs to see them over their seeds, with the victim's and a random encoder's rows.");
+            return;
+        }
+        List<String> tasks = sel.stream().flatMap(r -> r.config().tasks().stream()).distinct().toList();
+        org.stealbench.experiment.ExperimentConfig base = sel.get(0).config().withTasks(tasks);
+        boolean oneVictim = sel.stream().map(r -> r.config().victim()).distinct().count() == 1;
+        String key = base.victim() + "|" + tasks + "|" + base.stolenArchitecture() + "|" + base.seed();
+        paperStatus.set(oneVictim && !references.containsKey(key) ? "measuring the victim and a random encoder on " + String.join(", ", tasks)
+                + " ..." : "");
+        background.execute(() -> {
+            List<List<org.stealbench.eval.EncoderEvaluation.TaskResult>> refs = null;
+            String error = null;
+            if (oneVictim) {
+                try {
+                    refs = references.computeIfAbsent(key, k -> List.of(org.stealbench.experiment.LossComparison.victimRow(base, registry),
+                            org.stealbench.experiment.LossComparison.randomRow(base, registry)));
+                } catch (RuntimeException e) {
+                    error = e.getMessage();
+                }
+            }
+            ResultTables.Table t = ResultTables.paperTable(tasks, refs == null ? null : refs.get(0), refs == null ? null : refs.get(1), sel);
+            String note = !oneVictim ? "The checked runs steal different victims: no victim or random-encoder row."
+                    : error != null ? "Could not measure the reference rows: " + error : "";
+            fx.execute(() -> {
+                paper.set(t);
+                paperStatus.set(note);
+            });
+        });
+    }
+
     /** The checked runs as the paper-shaped table (one row per run, with its budget). */
     public ResultTables.Tables table() {
         List<ExperimentResult> sel = selected();

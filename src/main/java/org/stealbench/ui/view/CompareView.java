@@ -44,6 +44,7 @@ public final class CompareView extends VBox {
     private final javafx.scene.control.ComboBox<RunCurves.Metric> metric = new javafx.scene.control.ComboBox<>();
     private final javafx.scene.control.ComboBox<RunCurves.ColourBy> colourBy = new javafx.scene.control.ComboBox<>();
     private final javafx.scene.control.TabPane chartTabs;
+    private final TableView<List<String>> paperTable = new TableView<>();
     /** Where the per-task columns start, and the tasks they show now (rebuilt when the runs change). */
     private int taskColumnsAt;
     private List<String> taskColumns = List.of();
@@ -52,7 +53,7 @@ public final class CompareView extends VBox {
      * @param reopen loads a past run's experiment into the panel (the history of runs: every results
      *               folder keeps its configuration)
      */
-    public CompareView(ResultsViewModel model, Runnable exportTable, Runnable exportCharts,
+    public CompareView(ResultsViewModel model, org.stealbench.data.DatasetRegistry registry, Runnable exportTable, Runnable exportCharts,
                        java.util.function.Consumer<org.stealbench.experiment.ExperimentConfig> reopen) {
         this.model = model;
         setSpacing(8);
@@ -173,8 +174,34 @@ public final class CompareView extends VBox {
         VBox overlayBox = new VBox(6, overlayBar, overlayNote, overlayViewer);
         VBox.setVgrow(overlayViewer, Priority.ALWAYS);
         overlayBox.setPadding(new Insets(6, 0, 0, 0));
+        // the paper's table over seeds, with the victim's and a random encoder's rows
+        paperTable.setId("paperTable");
+        paperTable.setPlaceholder(new Label("Check finished runs."));
+        Label paperNote = new Label();
+        paperNote.getStyleClass().add("note");
+        paperNote.setWrapText(true);
+        paperNote.textProperty().bind(model.paperStatusProperty());
+        model.paperTableProperty().addListener((o, a, t) -> showPaper(t));
+        Label paperHelp = new Label("Runs that differ only in their seed are one row: mean \u00b1 standard deviation over the seeds. "
+                + "Accuracies in %, linear probe and kNN on each task.");
+        paperHelp.getStyleClass().add("note");
+        paperHelp.setWrapText(true);
+        VBox paperBox = new VBox(6, paperHelp, paperNote, paperTable);
+        VBox.setVgrow(paperTable, Priority.ALWAYS);
+        paperBox.setPadding(new Insets(6, 0, 0, 0));
+        javafx.scene.control.Tab paperTab = new javafx.scene.control.Tab("Paper table", paperBox);
+        paperTab.selectedProperty().addListener((o, a, on) -> {
+            if (on) {
+                model.computePaperTable(registry);
+            }
+        });
+        model.rows().addListener((javafx.collections.ListChangeListener<ResultsViewModel.Row>) ch -> {
+            if (paperTab.isSelected()) {
+                model.computePaperTable(registry);
+            }
+        });
         chartTabs = new javafx.scene.control.TabPane(new javafx.scene.control.Tab("Side by side", chartsBox),
-                new javafx.scene.control.Tab("Curves per epoch", overlayBox));
+                new javafx.scene.control.Tab("Curves per epoch", overlayBox), paperTab);
         chartTabs.setId("compareCharts");
         chartTabs.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane split = new SplitPane(table, chartTabs);
@@ -207,6 +234,33 @@ public final class CompareView extends VBox {
             v[k] = new double[] {s.getYValue(k), s.getYLowValue(k), s.getYHighValue(k)};
         }
         return v;
+    }
+
+    private void showPaper(org.stealbench.experiment.ResultTables.Table t) {
+        paperTable.getColumns().clear();
+        paperTable.getItems().clear();
+        if (t == null) {
+            return;
+        }
+        for (int i = 0; i < t.header().size(); i++) {
+            int col = i;
+            TableColumn<List<String>, String> c = new TableColumn<>(t.header().get(i));
+            c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(cd.getValue().get(col)));
+            javafx.scene.text.Text measure = new javafx.scene.text.Text(t.header().get(i));
+            c.setMinWidth(Math.ceil(measure.getLayoutBounds().getWidth()) + 30);
+            paperTable.getColumns().add(c);
+        }
+        paperTable.getItems().setAll(t.rows());
+    }
+
+    /** The paper table's rows as shown (for tests). */
+    public List<List<String>> paperRows() {
+        return List.copyOf(paperTable.getItems());
+    }
+
+    /** Shows the paper table. */
+    public void showPaperTable() {
+        chartTabs.getSelectionModel().select(2);
     }
 
     /** Shows the per-epoch curves instead of the side-by-side charts. */
