@@ -209,7 +209,7 @@ public final class Workbench {
         }
     }
 
-    /** Selects a view by its tab's name (case-insensitive; "curves": Compare's per-epoch curves; "lesson": the lesson); unknown names are ignored. */
+    /** Selects a view by its tab's name (case-insensitive; "curves", "paper": Compare's per-epoch curves or paper table; "lesson": the lesson); unknown names are ignored. */
     public void showView(String name) {
         if (name.equalsIgnoreCase("lesson")) {
             startLesson();
@@ -217,6 +217,10 @@ public final class Workbench {
         }
         if (name.equalsIgnoreCase("curves")) {
             compare.showCurves();
+            name = "compare";
+        }
+        if (name.equalsIgnoreCase("paper")) {
+            compare.showPaperTable();
             name = "compare";
         }
         for (Tab t : tabs.getTabs()) {
