@@ -108,8 +108,52 @@ class LessonTest {
                 assertEquals(tip.getValue(), c.getTooltip().getText(), tip.getKey());
             }
         }
+        // every button, field, choice, table and chart of every view explains itself on hover
+        java.util.Set<String> bare = new java.util.LinkedHashSet<>();
+        collectBare(wb.root(), bare);
+        assertTrue(bare.isEmpty(), "controls without a tooltip: " + bare);
         for (TeachingTexts.Step s : TeachingTexts.lesson().steps()) {
             assertFalse(s.text().isEmpty() || s.lookAt().isEmpty(), s.title());
+        }
+    }
+
+    /** Buttons, inputs, choices, tables and charts (ChartViewer) under {@code n} with no tooltip, tabs' contents included. */
+    static void collectBare(javafx.scene.Node n, java.util.Set<String> bare) {
+        boolean wanted = n instanceof javafx.scene.control.ButtonBase || n instanceof javafx.scene.control.TextInputControl
+                || n instanceof javafx.scene.control.ComboBoxBase || n instanceof javafx.scene.control.Spinner
+                || n instanceof javafx.scene.control.Slider || n instanceof javafx.scene.control.TableView
+                || n instanceof javafx.scene.control.ListView || n instanceof org.jfree.chart.fx.ChartViewer;
+        boolean inner = n.getStyleClass().contains("arrow-button") || n.getStyleClass().contains("increment-arrow-button")
+                || n.getStyleClass().contains("decrement-arrow-button") || n.getParent() instanceof javafx.scene.control.Spinner
+                || n.getParent() instanceof javafx.scene.control.ComboBoxBase || n.getParent() != null && n.getParent().getParent()
+                instanceof javafx.scene.control.ComboBoxBase;
+        if (wanted && !inner && n.isVisible() && !n.getClass().getSimpleName().equals("MenuBarButton")) {
+            boolean has = n instanceof javafx.scene.control.Control c && c.getTooltip() != null
+                    || n.getProperties().values().stream().anyMatch(v -> v instanceof javafx.scene.control.Tooltip);
+            if (!has) {
+                bare.add(n.getClass().getSimpleName() + (n.getId() != null ? "#" + n.getId() : "")
+                        + (n instanceof javafx.scene.control.Labeled l ? " '" + l.getText() + "'" : ""));
+            }
+        }
+        if (n instanceof javafx.scene.control.TabPane tp) {
+            tp.getTabs().forEach(t -> {
+                if (t.getContent() != null) {
+                    collectBare(t.getContent(), bare);
+                }
+            });
+        }
+        if (n instanceof javafx.scene.control.ScrollPane sp && sp.getContent() != null) {
+            collectBare(sp.getContent(), bare);
+        }
+        if (n instanceof javafx.scene.control.SplitPane sp) {
+            sp.getItems().forEach(i -> collectBare(i, bare));
+        }
+        if (n instanceof javafx.scene.control.TitledPane tp && tp.getContent() != null) {
+            collectBare(tp.getContent(), bare);
+        }
+        if (n instanceof javafx.scene.Parent p && !(n instanceof javafx.scene.control.TableView) && !(n instanceof javafx.scene.control.ListView)
+                && !(n instanceof javafx.scene.control.ComboBoxBase) && !(n instanceof javafx.scene.control.Spinner)) {
+            p.getChildrenUnmodifiable().forEach(c -> collectBare(c, bare));
         }
     }
 }

@@ -64,6 +64,7 @@ public final class CompareView extends VBox {
         status.getStyleClass().add("note");
         status.textProperty().bind(model.statusProperty());
         Button refresh = new Button("Refresh");
+        refresh.setId("refreshResults");
         refresh.setOnAction(e -> model.refresh());
         Button table1 = new Button("Export table...");
         table1.setTooltip(new javafx.scene.control.Tooltip("The checked runs as CSV, LaTeX and Markdown"));

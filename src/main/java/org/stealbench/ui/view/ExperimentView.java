@@ -106,6 +106,8 @@ public final class ExperimentView {
         stealingDataset.setItems(form.datasetChoices());
         stealingDataset.valueProperty().bindBidirectional(form.stealingDatasetProperty());
         bindBudget();
+        budgetField.setTooltip(new Tooltip(ExperimentParameters.QUERIES.help()));
+        budgetSlider.setTooltip(new Tooltip(ExperimentParameters.QUERIES.help()));
         budgetNote.textProperty().bind(form.budgetNoteBinding());
         // choices, ranges and tooltips from the fields' one declaration (ExperimentParameters)
         lossChoice.getItems().setAll(ExperimentParameters.LOSS.choices());

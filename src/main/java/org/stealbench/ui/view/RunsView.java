@@ -27,12 +27,14 @@ public final class RunsView extends VBox {
         Label head = new Label("Runs");
         head.getStyleClass().add("section");
         Spinner<Integer> parallel = new Spinner<>(1, 4, queue.parallelProperty().get());
+        parallel.setId("parallelRuns");
         parallel.setPrefWidth(70);
         parallel.getValueFactory().valueProperty().addListener((o, a, b) -> queue.parallelProperty().set(b));
         Label running = new Label();
         running.textProperty().bind(Bindings.createStringBinding(() -> queue.runningProperty().get() + " running",
                 queue.runningProperty()));
         Button clear = new Button("Clear finished");
+        clear.setId("clearFinished");
         clear.setOnAction(e -> queue.clearFinished());
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);

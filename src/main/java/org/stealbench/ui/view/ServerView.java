@@ -110,6 +110,7 @@ public final class ServerView extends VBox {
         keyName.setPromptText("client name");
         keyName.setPrefColumnCount(12);
         TextField keyBudget = new TextField("1000");
+        keyBudget.setId("keyBudget");
         keyBudget.setPrefColumnCount(7);
         keyBudget.setTextFormatter(new TextFormatter<String>(c -> c.getControlNewText().matches("\\d{0,12}") ? c : null));
         TextField keyRate = new TextField("0");
