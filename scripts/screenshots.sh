@@ -13,7 +13,7 @@ STEALBENCH_JAVA_OPTS="$opts -Dstealbench.autorun=32" "$shot" "$out/workbench-liv
 # the embedding view while a theft trains (a fresh results folder: the run above left a checkpoint it would resume from)
 STEALBENCH_JAVA_OPTS="$opts -Dstealbench.results=$(mktemp -d) -Dstealbench.autorun=32 -Dstealbench.view=embedding" \
   "$shot" "$out/workbench-embedding.png" 36 -- "$root/scripts/stealbench"
-for v in compare curves lesson data about; do
+for v in compare curves paper lesson data about; do
   STEALBENCH_JAVA_OPTS="$opts -Dstealbench.view=$v" "$shot" "$out/workbench-$v.png" 35 -- "$root/scripts/stealbench"
 done
 # the Server view serving the bundled victim, with two clients of examples/steal_over_http.py (one over its budget, one over its rate)

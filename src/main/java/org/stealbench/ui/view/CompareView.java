@@ -247,8 +247,7 @@ public final class CompareView extends VBox {
             int col = i;
             TableColumn<List<String>, String> c = new TableColumn<>(t.header().get(i));
             c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(cd.getValue().get(col)));
-            javafx.scene.text.Text measure = new javafx.scene.text.Text(t.header().get(i));
-            c.setMinWidth(Math.ceil(measure.getLayoutBounds().getWidth()) + 30);
+            c.setMinWidth(Math.max(i == 0 ? 130 : 0, headerWidth(t.header().get(i))));
             paperTable.getColumns().add(c);
         }
         paperTable.getItems().setAll(t.rows());
@@ -381,14 +380,19 @@ public final class CompareView extends VBox {
         table.getColumns().add(makeColumn(title, width, f));
     }
 
+    /** The width a column needs for its title in the table header's bold type. */
+    static double headerWidth(String title) {
+        javafx.scene.text.Text measure = new javafx.scene.text.Text(title);
+        measure.setFont(javafx.scene.text.Font.font(javafx.scene.text.Font.getDefault().getFamily(), javafx.scene.text.FontWeight.BOLD, 14));
+        return Math.ceil(measure.getLayoutBounds().getWidth()) + 24;
+    }
+
     /** A text column at least as wide as its title, so that no header is cut. */
     private static TableColumn<ResultsViewModel.Row, String> makeColumn(String title, double width,
                                                                         java.util.function.Function<ResultsViewModel.Row, String> f) {
         TableColumn<ResultsViewModel.Row, String> c = new TableColumn<>(title);
         c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
-        javafx.scene.text.Text measure = new javafx.scene.text.Text(title);
-        measure.setFont(javafx.scene.text.Font.font(javafx.scene.text.Font.getDefault().getFamily(), javafx.scene.text.FontWeight.BOLD, 14));
-        double needed = Math.ceil(measure.getLayoutBounds().getWidth()) + 24;
+        double needed = headerWidth(title);
         c.setPrefWidth(Math.max(width, needed));
         c.setMinWidth(needed);
         return c;
