@@ -63,7 +63,7 @@ public final class AboutView extends VBox {
         t.setCycleCount(Timeline.INDEFINITE);
         refresher = t;
         Label keys = new Label("Shortcuts: Ctrl+R run, Ctrl+K cancel the selected run, Ctrl+S save the experiment, Ctrl+O open one, "
-                + "Ctrl+E export the charts in view, Ctrl+T train a victim, Ctrl+1..4 switch views.");
+                + "Ctrl+E export the charts in view, Ctrl+T train a victim, Ctrl+1..6 switch views, F1 the lesson, Help > Glossary.");
         keys.setWrapText(true);
         getChildren().addAll(head, what, g, keys);
     }
