@@ -18,7 +18,8 @@ import org.stealbench.data.DatasetRegistry;
  * for the FX stall figures), {@code stealbench.autorun.runs} (how many times, one after another)
  * and {@code stealbench.memoryReport} (file for the process's memory after each run; memory benchmark), {@code stealbench.view} (the view to open on: live, compare, data,
  * server, about; for screenshots), {@code stealbench.serve} (a port: the Server view serves the panel's victim there from the
- * start), {@code stealbench.serverDb} (the Server view's accounting database, default ~/.stealbench/api.db).
+ * start), {@code stealbench.serverDb} (the Server view's accounting database, default ~/.stealbench/api.db),
+ * {@code stealbench.exitAfterStart} (print the JVM's uptime once the window is up, then quit: the app suite's start-up time).
  */
 public final class WorkbenchApp extends Application {
 
@@ -60,6 +61,14 @@ public final class WorkbenchApp extends Application {
         String view = System.getProperty("stealbench.view");
         if (view != null) {
             workbench.showView(view);
+        }
+        if (Boolean.getBoolean("stealbench.exitAfterStart")) {
+            // start-up benchmark: the window is up and laid out; say how long the JVM took to get here, then quit
+            Platform.runLater(() -> {
+                System.out.println("STARTUP_MS " + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+                Platform.exit();
+            });
+            return;
         }
         Integer serve = Integer.getInteger("stealbench.serve");
         if (serve != null) {

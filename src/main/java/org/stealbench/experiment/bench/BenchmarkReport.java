@@ -63,4 +63,23 @@ public final class BenchmarkReport {
         return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
                 + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB";
     }
+
+    /**
+     * The JVM options that put JavaFX on the module path as this process has it (the launcher's), for a
+     * child JVM that opens the workbench; empty when JavaFX is on the class path (tests, IDEs).
+     */
+    static java.util.List<String> javaFxOptions() {
+        String mp = System.getProperty("jdk.module.path");
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (mp == null || mp.isBlank()) {
+            return out;
+        }
+        out.addAll(java.util.List.of("--module-path", mp, "--add-modules", "javafx.controls,javafx.fxml,javafx.swing"));
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-exports=") || a.startsWith("--add-opens=")) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
 }
