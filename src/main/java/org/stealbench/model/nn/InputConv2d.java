@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class InputConv2d extends Layer {
 
-    private final Conv2d conv;
+    final Conv2d conv;
     private INDArray cols2d;
     private INDArray identity;
 
