@@ -29,14 +29,8 @@ done
 cp -r "$root/sample-data" "$work/input/sample-data"
 
 # ControlsFX (class path) reaches into JavaFX internals; the workbench's collector and heap as the launcher's
-opens=""
-for e in javafx.base/com.sun.javafx.event javafx.base/com.sun.javafx.collections javafx.base/com.sun.javafx.runtime \
-    javafx.controls/com.sun.javafx.scene.control javafx.controls/com.sun.javafx.scene.control.behavior \
-    javafx.controls/com.sun.javafx.scene.control.inputmap javafx.graphics/com.sun.javafx.scene \
-    javafx.graphics/com.sun.javafx.scene.traversal javafx.graphics/com.sun.javafx.css; do
-  opens="$opens --add-exports=$e=ALL-UNNAMED"
-done
-opens="$opens --add-opens=javafx.controls/javafx.scene.control.skin=ALL-UNNAMED --add-opens=javafx.graphics/javafx.scene=ALL-UNNAMED"
+# shellcheck source=javafx-opens.sh
+. "$root/scripts/javafx-opens.sh"
 
 echo "package-app: jpackage..." >&2
 jpackage --type app-image --name StealBench --app-version "${version%%-*}" --dest "$dest" \
@@ -44,6 +38,6 @@ jpackage --type app-image --name StealBench --app-version "${version%%-*}" --des
   --module-path "$work/javafx" \
   --add-modules java.se,jdk.unsupported,jdk.management,jdk.crypto.ec,jdk.zipfs,javafx.controls,javafx.fxml,javafx.swing \
   --icon "$root/icons/app.png" \
-  --java-options "-XX:+UseZGC -XX:MaxRAMPercentage=25 -XX:SoftMaxHeapSize=1g -XX:ZUncommitDelay=10 $opens" \
+  --java-options "-XX:+UseZGC -XX:MaxRAMPercentage=25 -XX:SoftMaxHeapSize=1g -XX:ZUncommitDelay=10 $fx_opens" \
   --java-options '-Dstealbench.home=$APPDIR'
 echo "package-app: $(du -sh "$dest/StealBench" | cut -f1) in $dest/StealBench; start it with $dest/StealBench/bin/StealBench" >&2
