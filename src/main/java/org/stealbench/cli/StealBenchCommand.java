@@ -18,6 +18,11 @@ import picocli.CommandLine.Option;
                 CommandLine.HelpCommand.class})
 public final class StealBenchCommand {
 
+    @Option(names = "--backend", scope = CommandLine.ScopeType.INHERIT, paramLabel = "auto|cpu|cuda",
+            description = "Compute backend, chosen before the engine starts (also $STEALBENCH_BACKEND): auto takes a GPU ND4J's CUDA "
+                    + "build can run when this build carries it, else the CPU, and says why (default: auto).")
+    String backend;
+
     @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
             description = "User data directory searched after sample-data/ and system installs "
                     + "(default: $" + DatasetRegistry.DATA_DIR_ENV + ", else ~/.stealbench/data).")

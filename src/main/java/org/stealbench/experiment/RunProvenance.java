@@ -86,22 +86,10 @@ public record RunProvenance(String kind, String command, String machine, String 
         }
     }
 
-    /** The device the engine computes on, in words (the CPU model for the CPU backend). */
+    /** The device the engine computes on, in words (the CPU model, or the GPU), as the backend choice found it. */
     static String currentDevice() {
-        String backend = org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName();
-        if (!backend.toLowerCase(java.util.Locale.ROOT).contains("cpu")) {
-            return backend;
-        }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return "CPU: " + line.substring(line.indexOf(':') + 1).trim() + ", " + Runtime.getRuntime().availableProcessors() + " cores";
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: the core count alone
-        }
-        return "CPU, " + Runtime.getRuntime().availableProcessors() + " cores";
+        org.nd4j.linalg.factory.Nd4j.getBackend();
+        return NativeBackend.decision().device();
     }
 
     private static String hostName() {

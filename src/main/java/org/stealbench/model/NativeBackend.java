@@ -26,15 +26,28 @@ public final class NativeBackend {
             "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn-avx512/libjnind4jcpu.so";
 
     private static volatile String chosen;
+    private static volatile DeviceChoice.Decision decision;
+
+    /** The system property (or environment variable STEALBENCH_BACKEND) that asks for a backend: auto, cpu or cuda. */
+    public static final String BACKEND_PROPERTY = "stealbench.backend";
 
     private NativeBackend() {
     }
 
-    /** Selects the fastest native build this CPU can run; idempotent and cheap. */
+    /**
+     * Selects the fastest native build this CPU can run, and the backend (CPU or CUDA, {@link DeviceChoice});
+     * idempotent and cheap after the first call.
+     *
+     * @throws IllegalArgumentException when CUDA was asked for and cannot be had (the reason is the message)
+     */
     public static synchronized String configure() {
         if (chosen != null) {
             return chosen;
         }
+        String requested = System.getProperty(BACKEND_PROPERTY, System.getenv().getOrDefault("STEALBENCH_BACKEND", "auto"));
+        boolean cuda = DeviceChoice.cudaOnClassPath();
+        java.util.List<DeviceChoice.Gpu> gpus = requested.equalsIgnoreCase("cpu") ? java.util.List.of() : DeviceChoice.probe();
+        decision = DeviceChoice.decide(requested, gpus, cuda, cpuName());
         String preset = System.getProperty(EXTENSION_PROPERTY);
         if (preset != null) {
             chosen = preset;
@@ -46,6 +59,59 @@ public final class NativeBackend {
             chosen = "";
         }
         return chosen;
+    }
+
+    /** The backend decision (configures first). */
+    public static DeviceChoice.Decision decision() {
+        configure();
+        return decision;
+    }
+
+    /**
+     * The environment a restarted JVM needs for ND4J to load the chosen backend, or null when this
+     * one will: ND4J picks among the backends on the class path by priorities read from environment
+     * variables only, and prefers CUDA when both are there.
+     */
+    public static java.util.Map<String, String> relaunchEnvironment() {
+        DeviceChoice.Decision d = decision();
+        return relaunchEnvironment(d, DeviceChoice.cudaOnClassPath(), System.getenv());
+    }
+
+    static java.util.Map<String, String> relaunchEnvironment(DeviceChoice.Decision d, boolean cudaOnClassPath, java.util.Map<String, String> env) {
+        if (!d.backend().equals("cpu") || !cudaOnClassPath) {
+            return null;
+        }
+        int cpu = priority(env.get("BACKEND_PRIORITY_CPU"), 0);
+        int gpu = priority(env.get("BACKEND_PRIORITY_GPU"), 100);
+        return cpu > gpu ? null : java.util.Map.of("BACKEND_PRIORITY_CPU", "1000", "BACKEND_PRIORITY_GPU", "0");
+    }
+
+    private static int priority(String v, int otherwise) {
+        try {
+            return v == null ? otherwise : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    /** The CPU in words (model and cores). */
+    static String cpuName() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return "CPU: " + line.substring(line.indexOf(':') + 1).trim() + ", " + Runtime.getRuntime().availableProcessors() + " cores";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the core count alone
+        }
+        return "CPU, " + Runtime.getRuntime().availableProcessors() + " cores";
+    }
+
+    /** The status bar's line: CPU or CUDA, and the native build or the GPU. */
+    public static String summary() {
+        DeviceChoice.Decision d = decision();
+        return d.backend().equals("cuda") ? "CUDA · " + d.device().replaceFirst("^GPU: ", "") : "CPU · " + buildName();
     }
 
     /** Human-readable name of the selected build, for provenance and the About panel. */
@@ -60,6 +126,8 @@ public final class NativeBackend {
         Map<String, String> out = new LinkedHashMap<>();
         org.nd4j.linalg.factory.Nd4jBackend backend = org.nd4j.linalg.factory.Nd4j.getBackend();
         out.put("backend", backend.getClass().getSimpleName());
+        out.put("device", decision.device());
+        out.put("backend choice", decision.reason());
         out.put("native build", buildName());
         java.util.Properties env = org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation();
         for (String key : new String[] {"blas.vendor", "omp.threads", "cores", "memory.available", "os"}) {

@@ -200,7 +200,8 @@ public final class Workbench {
         dataTab.setContent(new DataView(datasets, background));
         aboutTab.setContent(about);
         aboutTab.selectedProperty().addListener((o, a, on) -> about.setActive(on));
-        buildLabel.setText(NativeBackend.buildName());
+        buildLabel.setText(NativeBackend.summary());
+        buildLabel.setTooltip(new javafx.scene.control.Tooltip(NativeBackend.decision().device() + "\n" + NativeBackend.decision().reason()));
         toolRun.disableProperty().bind(form.validBinding().not());
         String[][] icons = {{"run"}, {"cancel"}, {"compare"}, {"train"}, {"open"}, {"save"}, {"export"}};
         Button[] buttons = {toolRun, toolCancel, toolAllLosses, toolTrain, toolOpen, toolSave, toolExport};

@@ -83,7 +83,8 @@ public final class EngineBenchmark {
         StringBuilder md = new StringBuilder();
         md.append("## Engine: training throughput against the PyTorch peer\n\n");
         md.append("Command: `scripts/stealbench bench --suite engine`. Machine: ").append(BenchmarkReport.machine())
-                .append(". Date: ").append(LocalDate.now()).append(". StealBench native build: ")
+                .append(". Date: ").append(LocalDate.now()).append(". Device: ").append(org.stealbench.model.NativeBackend.decision().device()).append(" (")
+                .append(org.stealbench.model.NativeBackend.decision().reason()).append("). StealBench native build: ")
                 .append(NativeBackend.buildName()).append("; peer: PyTorch ").append(torch)
                 .append(" (Debian python3-torch with OpenBLAS), 2 threads.\n\n");
         md.append("Protocol (the peer's): random 3x32x32 inputs and targets, Adam lr 1e-3, 3 warm-up steps, then the median of "

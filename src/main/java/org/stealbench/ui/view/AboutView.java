@@ -24,7 +24,7 @@ public final class AboutView extends VBox {
         head.getStyleClass().add("title-dark");
         Label what = new Label("Steal self-supervised image encoders through their API, and defend them: a workbench for the "
                 + "experiments of \"On the Difficulty of Defending Self-Supervised Learning against Model Extraction\" (ICML 2022), "
-                + "at demo scale, on your CPU (or CUDA with the cuda Maven profile).");
+                + "at demo scale, on your CPU (or a GPU: README, GPU).");
         what.setWrapText(true);
         GridPane g = new GridPane();
         g.setHgap(14);
@@ -34,7 +34,8 @@ public final class AboutView extends VBox {
         g.getColumnConstraints().addAll(keyColumn, new javafx.scene.layout.ColumnConstraints());
         int row = 0;
         Map<String, String> backend = NativeBackend.describe();
-        String kind = backend.getOrDefault("backend", "?").toLowerCase(java.util.Locale.ROOT).contains("cuda") ? "CUDA" : "CPU";
+        // the backend ND4J loaded (JCublasBackend for CUDA, CpuBackend), not a guess from the build
+        String kind = backend.getOrDefault("backend", "?").equals("JCublasBackend") ? "CUDA" : "CPU";
         g.addRow(row++, key("Compute"), new Label(kind));
         for (Map.Entry<String, String> e : backend.entrySet()) {
             Label v = new Label(e.getValue());
