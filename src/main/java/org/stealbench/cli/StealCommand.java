@@ -279,10 +279,11 @@ final class StealCommand {
         o.println("wrote " + out + String.join(", ", written));
     }
 
-    @Command(name = "budget-sweep", mixinStandardHelpOptions = true,
+    @Command(name = "budget-sweep", aliases = "sweep", mixinStandardHelpOptions = true,
             description = "Accuracy, fidelity and watermark against the number of queries: steals the victim with each loss at each "
                     + "budget (and with each stealing dataset), every run training on the same number of samples; writes a table "
-                    + "as Markdown, CSV and LaTeX.")
+                    + "as Markdown, CSV and LaTeX. With --engine spark each configuration is a Spark task (local mode in this "
+                    + "process by default, or --master URL), and configurations already in --results are not run again.")
     static final class BudgetSweep implements Callable<Integer> {
         @ParentCommand
         StealBenchCommand top;
@@ -309,13 +310,34 @@ final class StealCommand {
         @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Writes PREFIX.md, PREFIX.csv and PREFIX.tex.")
         Path out;
 
+        @Option(names = "--engine", defaultValue = "local", paramLabel = "local|spark",
+                description = "local: one run after another in this process; spark: each configuration a Spark task (default: ${DEFAULT-VALUE}).")
+        String engine;
+
+        @Option(names = "--master", defaultValue = "local[*,2]", paramLabel = "URL",
+                description = "Spark master for --engine spark: local[N,F] in this process (F attempts per task), spark://host:7077, "
+                        + "k8s://... (default: ${DEFAULT-VALUE}).")
+        String master;
+
         @Override
         public Integer call() throws Exception {
             ExperimentConfig base = options.build(top.registry());
             losses.forEach(StealingLoss::of);
             var o = spec.commandLine().getOut();
             List<ExperimentConfig> configs = Sweep.configs(base, losses, budgets, datasets == null ? List.of() : datasets, samplePasses);
-            List<ExperimentResult> runs = Sweep.run(configs, top.registry(), options.results(), new Cancellation(), lines(o));
+            List<ExperimentResult> runs;
+            if (engine.equals("spark")) {
+                List<org.stealbench.experiment.SparkSweep.Outcome> done = org.stealbench.experiment.SparkSweep.run(configs, master,
+                        options.results(), top.registry(), top.dataDir, org.stealbench.experiment.SparkSweep.JOB, lines(o));
+                runs = new java.util.ArrayList<>();
+                for (org.stealbench.experiment.SparkSweep.Outcome d : done) {
+                    runs.add(org.stealbench.experiment.ResultSummary.read(d.folder()).result());
+                }
+            } else if (engine.equals("local")) {
+                runs = Sweep.run(configs, top.registry(), options.results(), new Cancellation(), lines(o));
+            } else {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--engine is local or spark, not '" + engine + "'");
+            }
             writeTables(ResultTables.lossTable(base.tasks(), null, runs, true).render(), out, o);
             return 0;
         }
