@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    static final String SUITES = "data, engine, victim, probe, targets, any-victim, defenses, ui, memory, http, app";
+    static final String SUITES = "data, engine, victim, probe, targets, any-victim, defenses, ui, memory, http, app, sweep";
 
     @Option(names = "--suite", defaultValue = "data", description = "Suite to run: " + SUITES + " (default: ${DEFAULT-VALUE}).")
     String suite;
@@ -117,6 +117,7 @@ final class BenchCommand implements Callable<Integer> {
             case "memory" -> MemoryBenchmark.run(home, repeats, memoryRuns, memoryEpochs, log);
             case "http" -> org.stealbench.experiment.bench.HttpBenchmark.run(top.registry(), log);
             case "app" -> org.stealbench.experiment.bench.AppBenchmark.run(home, Math.max(3, repeats), log);
+            case "sweep" -> org.stealbench.experiment.bench.SweepBenchmark.run(top.registry(), Math.max(2, repeats - 1), log);
             default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: " + SUITES);
         };
         BenchmarkReport.writeSection(file, suite, section);
