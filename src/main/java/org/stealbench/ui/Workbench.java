@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
+import javafx.application.Platform;
 import javafx.fxml.FXML;
 import javafx.fxml.FXMLLoader;
 import javafx.scene.Parent;
@@ -395,6 +396,51 @@ public final class Workbench {
             queue.submit(RunViewModel.theft(c));
         }
         statusLabel.setText("Queued a budget sweep (same sample passes per run); see Compare > budget curve.");
+    }
+
+    /** Experiment > Budget sweep on Spark: the same sweep as Spark tasks in local mode; Compare fills as results arrive. */
+    @FXML
+    private void sweepOnSpark() {
+        if (!form.validBinding().get()) {
+            submitExperiment();
+            return;
+        }
+        ExperimentConfig base = form.toConfig();
+        sweepOnSpark(org.stealbench.experiment.Sweep.configs(base, List.of(base.loss()), List.of(500, 2000, 8000), List.of(),
+                (long) base.queries() * base.epochs()), "local[2,2]");
+    }
+
+    /**
+     * Runs {@code configs} as a Spark sweep on {@code master} in the background; the Compare view
+     * re-reads the results folder every few seconds while it runs, so results arrive as tasks finish.
+     * Returns the thread that runs it.
+     */
+    public Thread sweepOnSpark(List<ExperimentConfig> configs, String master) {
+        statusLabel.setText("Spark sweep (" + master + "): " + configs.size() + " configurations...");
+        Timeline poll = new Timeline(new KeyFrame(Duration.seconds(3), e -> results.refresh()));
+        poll.setCycleCount(Timeline.INDEFINITE);
+        poll.play();
+        Thread t = new Thread(() -> {
+            String end;
+            try {
+                List<org.stealbench.experiment.SparkSweep.Outcome> done = org.stealbench.experiment.SparkSweep.run(configs, master,
+                        queue.resultsRoot(), registry, null, org.stealbench.experiment.SparkSweep.JOB, line -> { });
+                long skipped = done.stream().filter(org.stealbench.experiment.SparkSweep.Outcome::skipped).count();
+                end = "Spark sweep done: " + (done.size() - skipped) + " ran, " + skipped + " found done before; see Compare.";
+            } catch (RuntimeException ex) {
+                end = "Spark sweep failed: " + ex.getMessage();
+            }
+            String message = end;
+            Platform.runLater(() -> {
+                poll.stop();
+                results.refresh();
+                statusLabel.setText(message);
+                notifications.add(message);
+            });
+        }, "stealbench-spark-sweep");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     @FXML
