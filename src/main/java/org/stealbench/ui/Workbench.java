@@ -1,16 +1,13 @@
 package org.stealbench.ui;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
-import javafx.application.Platform;
 import javafx.fxml.FXML;
 import javafx.fxml.FXMLLoader;
 import javafx.scene.Parent;
@@ -27,9 +24,7 @@ import javafx.stage.Stage;
 import javafx.util.Duration;
 import org.jfree.chart.JFreeChart;
 import org.stealbench.data.DatasetRegistry;
-import org.stealbench.data.format.DataFiles;
 import org.stealbench.experiment.ExperimentConfig;
-import org.stealbench.experiment.ResultTables;
 import org.stealbench.experiment.VictimServer;
 import org.stealbench.model.NativeBackend;
 import org.stealbench.ui.model.ExperimentViewModel;
@@ -39,7 +34,6 @@ import org.stealbench.ui.model.RunQueueViewModel;
 import org.stealbench.ui.model.ServerViewModel;
 import org.stealbench.ui.model.TeachingTexts;
 import org.stealbench.ui.view.AboutView;
-import org.stealbench.ui.view.Charts;
 import org.stealbench.ui.view.CompareView;
 import org.stealbench.ui.view.DataView;
 import org.stealbench.ui.view.EmbeddingView;
@@ -55,9 +49,10 @@ import org.stealbench.ui.view.ServerView;
  * The workbench window's controller (layout, menus and tool bar in workbench.fxml): it composes the
  * experiment panel, the run queue and the views (Live, Compare, Server, Data, About, and the lesson
  * strip), wires them to their view models, and carries out the menus' actions. What is not layout
- * or wiring has its own class: {@link Dialogs} (every dialog and file chooser), {@link CloseGuard}
- * (closing with runs in flight), {@link LessonSteps} (what a lesson step does), {@link Autorun} (the
- * benchmarks' mode). A timeline pumps engine events and server requests into the view models four
+ * or wiring has its own class: {@link Dialogs} (every dialog and file chooser), {@link Exports}
+ * (charts and tables to files), {@link Sweeps} (every loss, budget sweeps, in the queue or on Spark),
+ * {@link CloseGuard} (closing with runs in flight), {@link LessonSteps} (what a lesson step does),
+ * {@link Autorun} (the benchmarks' mode). A timeline pumps engine events and server requests into the view models four
  * times a second.
  */
 public final class Workbench {
@@ -80,6 +75,8 @@ public final class Workbench {
     private final EmbeddingView embedding = new EmbeddingView();
     private final ServerViewModel server;
     private final Dialogs dialogs;
+    private final Exports exports;
+    private final Sweeps sweeps;
     private final List<String> notifications = new java.util.ArrayList<>();
     private final CloseGuard closeGuard;
     private final Parent root;
@@ -183,6 +180,8 @@ public final class Workbench {
         pump.setCycleCount(Timeline.INDEFINITE);
         pump.play();
         this.closeGuard = new CloseGuard(stage, queue, server, stallMeter, dialogs, statusLabel::setText);
+        this.exports = new Exports(dialogs, results, statusLabel::setText);
+        this.sweeps = new Sweeps(queue, results, registry, statusLabel::setText, notifications::add);
     }
 
     /** Puts the code-built views into workbench.fxml's placeholders (called by the loader). */
@@ -373,74 +372,35 @@ public final class Workbench {
 
     @FXML
     private void queueAllLosses() {
-        if (!form.validBinding().get()) {
+        if (form.validBinding().get()) {
+            sweeps.allLosses(form.toConfig());
+        } else {
             submitExperiment();
-            return;
         }
-        ExperimentConfig base = form.toConfig();
-        for (var l : org.stealbench.attack.StealingLoss.values()) {
-            queue.submit(RunViewModel.theft(base.withLoss(l.id())));
-        }
-        statusLabel.setText("Queued one run per loss; the Compare view fills as they finish.");
     }
 
     @FXML
     private void queueBudgetSweep() {
-        if (!form.validBinding().get()) {
+        if (form.validBinding().get()) {
+            sweeps.budgetSweep(form.toConfig());
+        } else {
             submitExperiment();
-            return;
         }
-        ExperimentConfig base = form.toConfig();
-        for (ExperimentConfig c : org.stealbench.experiment.Sweep.configs(base, List.of(base.loss()), List.of(500, 2000, 8000), List.of(),
-                (long) base.queries() * base.epochs())) {
-            queue.submit(RunViewModel.theft(c));
-        }
-        statusLabel.setText("Queued a budget sweep (same sample passes per run); see Compare > budget curve.");
     }
 
     /** Experiment > Budget sweep on Spark: the same sweep as Spark tasks in local mode; Compare fills as results arrive. */
     @FXML
     private void sweepOnSpark() {
-        if (!form.validBinding().get()) {
+        if (form.validBinding().get()) {
+            sweeps.onSpark(Sweeps.budgets(form.toConfig()), "local[2,2]");
+        } else {
             submitExperiment();
-            return;
         }
-        ExperimentConfig base = form.toConfig();
-        sweepOnSpark(org.stealbench.experiment.Sweep.configs(base, List.of(base.loss()), List.of(500, 2000, 8000), List.of(),
-                (long) base.queries() * base.epochs()), "local[2,2]");
     }
 
-    /**
-     * Runs {@code configs} as a Spark sweep on {@code master} in the background; the Compare view
-     * re-reads the results folder every few seconds while it runs, so results arrive as tasks finish.
-     * Returns the thread that runs it.
-     */
+    /** Runs {@code configs} as a Spark sweep on {@code master} in the background (see {@link Sweeps}); returns its thread. */
     public Thread sweepOnSpark(List<ExperimentConfig> configs, String master) {
-        statusLabel.setText("Spark sweep (" + master + "): " + configs.size() + " configurations...");
-        Timeline poll = new Timeline(new KeyFrame(Duration.seconds(3), e -> results.refresh()));
-        poll.setCycleCount(Timeline.INDEFINITE);
-        poll.play();
-        Thread t = new Thread(() -> {
-            String end;
-            try {
-                List<org.stealbench.experiment.SparkSweep.Outcome> done = org.stealbench.experiment.SparkSweep.run(configs, master,
-                        queue.resultsRoot(), registry, null, org.stealbench.experiment.SparkSweep.JOB, line -> { });
-                long skipped = done.stream().filter(org.stealbench.experiment.SparkSweep.Outcome::skipped).count();
-                end = "Spark sweep done: " + (done.size() - skipped) + " ran, " + skipped + " found done before; see Compare.";
-            } catch (RuntimeException ex) {
-                end = "Spark sweep failed: " + ex.getMessage();
-            }
-            String message = end;
-            Platform.runLater(() -> {
-                poll.stop();
-                results.refresh();
-                statusLabel.setText(message);
-                notifications.add(message);
-            });
-        }, "stealbench-spark-sweep");
-        t.setDaemon(true);
-        t.start();
-        return t;
+        return sweeps.onSpark(configs, master);
     }
 
     @FXML
@@ -506,50 +466,12 @@ public final class Workbench {
     }
 
     private void exportCharts(List<JFreeChart> charts, String prefix) {
-        Path f = dialogs.chartsFile(prefix).orElse(null);
-        if (f == null) {
-            return;
-        }
-        String name = f.getFileName().toString();
-        String ext = name.toLowerCase(Locale.ROOT).endsWith(".svg") ? ".svg" : ".png";
-        String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
-        try {
-            for (int k = 0; k < charts.size(); k++) {
-                Charts.export(charts.get(k), f.resolveSibling(stem + "-" + (k + 1) + ext), 1000, 640);
-            }
-            statusLabel.setText("Exported " + charts.size() + " charts as " + stem + "-N" + ext);
-        } catch (IOException | RuntimeException e) {
-            dialogs.error("Cannot export the charts", e.getMessage(), e);
-        }
+        exports.charts(charts, prefix);
     }
 
     @FXML
     private void exportTable() {
-        Path f = dialogs.tableFile().orElse(null);
-        if (f == null) {
-            return;
-        }
-        String name = f.getFileName().toString();
-        String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
-        ResultTables.Tables t = results.table();
-        ResultTables.Table paper = results.paperTableProperty().get();
-        try {
-            for (String[] x : new String[][] {{".csv", t.csv()}, {".tex", t.latex()}, {".md", t.markdown()}}) {
-                byte[] b = x[1].getBytes(StandardCharsets.UTF_8);
-                DataFiles.writeAtomically(f.resolveSibling(stem + x[0]), o -> o.write(b));
-            }
-            if (paper != null) {
-                ResultTables.Tables p = paper.render();
-                for (String[] x : new String[][] {{"-over-seeds.csv", p.csv()}, {"-over-seeds.tex", p.latex()}, {"-over-seeds.md", p.markdown()}}) {
-                    byte[] b = x[1].getBytes(StandardCharsets.UTF_8);
-                    DataFiles.writeAtomically(f.resolveSibling(stem + x[0]), o -> o.write(b));
-                }
-            }
-            statusLabel.setText("Exported the table of " + results.selected().size() + " runs as " + stem + ".csv, .tex, .md"
-                    + (paper != null ? ", and the paper table over seeds as " + stem + "-over-seeds.*" : ""));
-        } catch (IOException e) {
-            dialogs.error("Cannot export the table", e.getMessage(), e);
-        }
+        exports.table();
     }
 
     @FXML
