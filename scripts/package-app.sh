@@ -36,7 +36,7 @@ echo "package-app: jpackage..." >&2
 jpackage --type app-image --name StealBench --app-version "${version%%-*}" --dest "$dest" \
   --input "$work/input" --main-jar "$jar" --main-class org.stealbench.Main \
   --module-path "$work/javafx" \
-  --add-modules java.se,jdk.unsupported,jdk.management,jdk.crypto.ec,jdk.zipfs,javafx.controls,javafx.fxml,javafx.swing \
+  --add-modules java.se,jdk.unsupported,jdk.management,jdk.crypto.ec,jdk.zipfs,jdk.security.auth,jdk.security.jgss,javafx.controls,javafx.fxml,javafx.swing \
   --icon "$root/icons/app.png" \
   --java-options "-XX:+UseZGC -XX:MaxRAMPercentage=25 -XX:SoftMaxHeapSize=1g -XX:ZUncommitDelay=10 $fx_opens" \
   --java-options '-Dstealbench.home=$APPDIR'
