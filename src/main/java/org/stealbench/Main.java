@@ -29,7 +29,8 @@ public final class Main {
         try {
             NativeBackend.configure();
         } catch (IllegalArgumentException e) {
-            System.err.println("stealbench: " + e.getMessage());
+            System.err.println("stealbench: " + e.getMessage() + " (the backend comes from --backend, $STEALBENCH_BACKEND or "
+                    + NativeBackend.settingsFile() + ")");
             System.exit(2);
         }
         java.util.Map<String, String> env = NativeBackend.relaunchEnvironment();

@@ -44,7 +44,7 @@ public final class NativeBackend {
         if (chosen != null) {
             return chosen;
         }
-        String requested = System.getProperty(BACKEND_PROPERTY, System.getenv().getOrDefault("STEALBENCH_BACKEND", "auto"));
+        String requested = requestedBackend(System.getProperty(BACKEND_PROPERTY), System.getenv("STEALBENCH_BACKEND"), settingsFile());
         boolean cuda = DeviceChoice.cudaOnClassPath();
         java.util.List<DeviceChoice.Gpu> gpus = requested.equalsIgnoreCase("cpu") ? java.util.List.of() : DeviceChoice.probe();
         decision = DeviceChoice.decide(requested, gpus, cuda, cpuName());
@@ -59,6 +59,53 @@ public final class NativeBackend {
             chosen = "";
         }
         return chosen;
+    }
+
+    /** Where the workbench keeps the backend to use from the next start ({@code backend=auto|cpu|cuda}). */
+    public static Path settingsFile() {
+        return Path.of(System.getProperty("user.home"), ".stealbench", "settings.properties");
+    }
+
+    /** The backend asked for: the system property, else the environment variable, else the settings file, else auto. */
+    static String requestedBackend(String property, String env, Path settings) {
+        if (property != null && !property.isBlank()) {
+            return property;
+        }
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        return savedBackend(settings);
+    }
+
+    /** The backend saved in {@code settings} (auto when none). */
+    public static String savedBackend(Path settings) {
+        java.util.Properties p = new java.util.Properties();
+        if (Files.isRegularFile(settings)) {
+            try (java.io.Reader r = Files.newBufferedReader(settings)) {
+                p.load(r);
+            } catch (IOException e) {
+                return "auto";
+            }
+        }
+        return p.getProperty("backend", "auto").trim();
+    }
+
+    /** Saves the backend to use from the next start (the workbench's About view). */
+    public static void saveBackend(Path settings, String backend) throws IOException {
+        if (!java.util.List.of("auto", "cpu", "cuda").contains(backend)) {
+            throw new IllegalArgumentException("the backend is auto, cpu or cuda, not '" + backend + "'");
+        }
+        java.util.Properties p = new java.util.Properties();
+        if (Files.isRegularFile(settings)) {
+            try (java.io.Reader r = Files.newBufferedReader(settings)) {
+                p.load(r);
+            }
+        }
+        p.setProperty("backend", backend);
+        Files.createDirectories(settings.toAbsolutePath().getParent());
+        try (java.io.Writer w = Files.newBufferedWriter(settings)) {
+            p.store(w, "StealBench settings");
+        }
     }
 
     /** The backend decision (configures first). */

@@ -64,6 +64,19 @@ class DeviceChoiceTest {
     }
 
     @Test
+    void theRequestComesFromTheOptionThenTheEnvironmentThenTheSavedSetting(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path settings = dir.resolve("settings.properties");
+        assertEquals("auto", NativeBackend.requestedBackend(null, null, settings), "nothing saved");
+        NativeBackend.saveBackend(settings, "cpu");
+        assertEquals("cpu", NativeBackend.savedBackend(settings));
+        assertEquals("cpu", NativeBackend.requestedBackend(null, null, settings));
+        assertEquals("cuda", NativeBackend.requestedBackend(null, "cuda", settings));
+        assertEquals("auto", NativeBackend.requestedBackend("auto", "cuda", settings));
+        assertThrows(IllegalArgumentException.class, () -> NativeBackend.saveBackend(settings, "gpu"));
+    }
+
+    @Test
     void onThisMachineTheChoiceIsTheCpuAndSaysWhy() {
         DeviceChoice.Decision d = NativeBackend.decision();
         assertEquals("cpu", d.backend());

@@ -37,6 +37,24 @@ public final class AboutView extends VBox {
         // the backend ND4J loaded (JCublasBackend for CUDA, CpuBackend), not a guess from the build
         String kind = backend.getOrDefault("backend", "?").equals("JCublasBackend") ? "CUDA" : "CPU";
         g.addRow(row++, key("Compute"), new Label(kind));
+        // the backend from the next start (ND4J picks its backend once, when the process starts)
+        javafx.scene.control.ComboBox<String> next = new javafx.scene.control.ComboBox<>(javafx.collections.FXCollections.observableArrayList(
+                "auto", "cpu", "cuda"));
+        next.setId("backendChoice");
+        next.setValue(NativeBackend.savedBackend(NativeBackend.settingsFile()));
+        next.setTooltip(new javafx.scene.control.Tooltip("The backend from the next start: auto takes a GPU ND4J's CUDA build can run when "
+                + "this build carries it, else the CPU. --backend or $STEALBENCH_BACKEND override it."));
+        Label saved = new Label();
+        saved.getStyleClass().add("note");
+        next.valueProperty().addListener((o, a, b) -> {
+            try {
+                NativeBackend.saveBackend(NativeBackend.settingsFile(), b);
+                saved.setText("saved; takes effect when StealBench starts again");
+            } catch (java.io.IOException | RuntimeException e) {
+                saved.setText("cannot save: " + e.getMessage());
+            }
+        });
+        g.addRow(row++, key("Backend (next start)"), new javafx.scene.layout.HBox(8, next, saved));
         for (Map.Entry<String, String> e : backend.entrySet()) {
             Label v = new Label(e.getValue());
             v.setWrapText(true);
