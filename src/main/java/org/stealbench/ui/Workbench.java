@@ -198,7 +198,9 @@ public final class Workbench {
         embeddingTab.setContent(embedding);
         serverTab.setContent(new ServerView(server, () -> form.victimProperty().get(), this::stealThroughServer));
         dataTab.setContent(new DataView(datasets, background));
-        aboutTab.setContent(about);
+        ScrollPane aboutScroll = new ScrollPane(about);
+        aboutScroll.setFitToWidth(true);
+        aboutTab.setContent(aboutScroll);
         aboutTab.selectedProperty().addListener((o, a, on) -> about.setActive(on));
         buildLabel.setText(NativeBackend.summary());
         buildLabel.setTooltip(new javafx.scene.control.Tooltip(NativeBackend.decision().device() + "\n" + NativeBackend.decision().reason()));

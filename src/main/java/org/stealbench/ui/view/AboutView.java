@@ -26,6 +26,7 @@ public final class AboutView extends VBox {
                 + "experiments of \"On the Difficulty of Defending Self-Supervised Learning against Model Extraction\" (ICML 2022), "
                 + "at demo scale, on your CPU (or a GPU: README, GPU).");
         what.setWrapText(true);
+        what.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         GridPane g = new GridPane();
         g.setHgap(14);
         g.setVgap(6);
@@ -58,6 +59,7 @@ public final class AboutView extends VBox {
         for (Map.Entry<String, String> e : backend.entrySet()) {
             Label v = new Label(e.getValue());
             v.setWrapText(true);
+            v.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
             g.addRow(row++, key(e.getKey()), v);
         }
         g.addRow(row++, key("Java"), new Label(System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"));
@@ -68,10 +70,12 @@ public final class AboutView extends VBox {
         Label stall = new Label();
         stall.setId("stallLabel");
         stall.setWrapText(true);
+        stall.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         g.addRow(row++, key("UI responsiveness (since start)"), stall);
         Label memory = new Label(memory());
         memory.setId("memoryLabel");
         memory.setWrapText(true);
+        memory.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         g.addRow(row++, key("Memory (now)"), memory);
         // Refreshes only while the view shows: a label changing in a hidden tab still costs the FX thread
         // a layout and render pass every second (measured: most of the 50-ms stalls while a run trained).
@@ -84,6 +88,7 @@ public final class AboutView extends VBox {
         Label keys = new Label("Shortcuts: Ctrl+R run, Ctrl+K cancel the selected run, Ctrl+S save the experiment, Ctrl+O open one, "
                 + "Ctrl+E export the charts in view, Ctrl+T train a victim, Ctrl+1..6 switch views, F1 the lesson, Help > Glossary.");
         keys.setWrapText(true);
+        keys.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         getChildren().addAll(head, what, g, keys);
     }
 
