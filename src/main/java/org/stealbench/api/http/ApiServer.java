@@ -237,7 +237,8 @@ public final class ApiServer implements AutoCloseable {
                 files = ctx.uploadedFiles("image");
             } catch (Exception e) {
                 // Jetty's multipart parser stops at the limits (a message "max length exceeded" down the causes) or at bad syntax,
-                // and then drops the connection: say so, or a client reusing it finds it dead
+                // and then drops the connection: say so, or a client reusing it finds it dead; what is left of the body is read first
+                drain(ctx, -1);
                 ctx.header("Connection", "close");
                 for (Throwable t = e; t != null; t = t.getCause()) {
                     if (t.getMessage() != null && t.getMessage().contains("max length exceeded")) {
@@ -284,10 +285,41 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The body, read to at most the limit: a larger one, announced or not, is a 413 before it is all read. */
+    /**
+     * Up to this many bytes of a refused body are read and dropped before the refusal is sent: a
+     * server that answers and closes with the body unread makes the kernel reset the connection,
+     * which can destroy the answer before the client reads it. Larger bodies get the answer and a
+     * closed connection.
+     */
+    static final long DRAIN = 1 << 20;
+
     private void checkDeclaredLength(Context ctx) {
         long declared = ctx.contentLength();
         if (declared > limits.maxBodyBytes()) {
+            drain(ctx, declared);
             throw new HttpError(413, "too-large", "the body may hold at most " + limits.maxBodyBytes() + " bytes, not " + declared);
+        }
+    }
+
+    /** Reads and drops up to {@link #DRAIN} bytes of the body ({@code declared}: its announced length, -1 when unknown). */
+    private static void drain(Context ctx, long declared) {
+        if (declared > DRAIN) {
+            ctx.header("Connection", "close");
+            return;
+        }
+        try {
+            InputStream in = ctx.req().getInputStream();
+            long left = DRAIN;
+            byte[] sink = new byte[8192];
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                left -= n;
+            }
+            if (left == 0) {
+                ctx.header("Connection", "close");
+            }
+        } catch (IOException | RuntimeException e) {
+            ctx.header("Connection", "close");
         }
     }
 
@@ -296,6 +328,7 @@ public final class ApiServer implements AutoCloseable {
         try (InputStream in = ctx.bodyInputStream()) {
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBodyBytes() + 1));
             if (b.length > limits.maxBodyBytes()) {
+                drain(ctx, -1);
                 throw new HttpError(413, "too-large", "the body may hold at most " + limits.maxBodyBytes() + " bytes");
             }
             return b;
