@@ -49,8 +49,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
     String host;
 
-    @Option(names = "--db", paramLabel = "FILE", description = "Accounting database (default: ~/.stealbench/api.db).")
-    Path db;
+    @picocli.CommandLine.Mixin
+    DbOption db;
 
     @Option(names = "--defense", split = ",", paramLabel = "NAMES",
             description = "Defences in front of the victim, in order, as an experiment names them (scripts/stealbench defenses).")
@@ -69,7 +69,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NativeBackend.configure();
         PrintWriter out = spec.commandLine().getOut();
-        VictimServer.Settings settings = new VictimServer.Settings(victim, defenses, seed, db != null ? db : defaultDb(), host, port, maxBatch);
+        VictimServer.Settings settings = new VictimServer.Settings(victim, defenses, seed, db.file(), host, port, maxBatch);
         java.util.function.Consumer<ApiServer.LogLine> log = quiet ? null : l -> {
             out.printf(Locale.ROOT, "%tT  %-16s %5d images  %d %s%s%n", l.atMillis(), l.client(), l.images(), l.status(), l.outcome(),
                     l.detail() == null ? "" : ": " + l.detail());
@@ -80,7 +80,7 @@ public final class ServeCommand implements Callable<Integer> {
             out.printf("serving %s on %s (%d channels, %dx%d in, %d out; defences: %s); accounting in %s%n", victim, server.url(), chw[0], chw[1],
                     chw[2], server.outputDim(), defenses.isEmpty() ? "none" : String.join(", ", defenses), settings.db());
             if (server.accounting().clients().isEmpty()) {
-                out.println("no keys yet: scripts/stealbench serve keys add NAME --budget N" + (db != null ? " --db " + db : ""));
+                out.println("no keys yet: scripts/stealbench serve keys add NAME --budget N" + (db.db != null ? " --db " + db.db : ""));
             }
             out.println("Ctrl+C stops the server.");
             out.flush();
@@ -114,12 +114,12 @@ public final class ServeCommand implements Callable<Integer> {
             @Option(names = "--owner", description = "The key may also read every client's accounting (/v1/admin/...).")
             boolean owner;
 
-            @Option(names = "--db", paramLabel = "FILE", description = "Accounting database (default: ~/.stealbench/api.db).")
-            Path db;
+            @picocli.CommandLine.Mixin
+            DbOption db;
 
             @Override
             public Integer call() {
-                try (AccountingDb a = AccountingDb.open(db != null ? db : defaultDb())) {
+                try (AccountingDb a = AccountingDb.open(db.file())) {
                     String key = a.addClient(name, budget, rate, owner);
                     PrintWriter out = spec.commandLine().getOut();
                     out.println(key);
@@ -136,8 +136,8 @@ public final class ServeCommand implements Callable<Integer> {
             @Spec
             CommandLine.Model.CommandSpec spec;
 
-            @Option(names = "--db", paramLabel = "FILE", description = "Accounting database (default: ~/.stealbench/api.db).")
-            Path db;
+            @picocli.CommandLine.Mixin
+            DbOption db;
 
             @Override
             public Integer call() {
@@ -153,16 +153,16 @@ public final class ServeCommand implements Callable<Integer> {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--db", paramLabel = "FILE", description = "Accounting database (default: ~/.stealbench/api.db).")
-        Path db;
+        @picocli.CommandLine.Mixin
+        DbOption db;
 
         @Override
         public Integer call() {
             return print(db, spec.commandLine().getOut());
         }
 
-        static int print(Path db, PrintWriter out) {
-            try (AccountingDb a = AccountingDb.open(db != null ? db : defaultDb())) {
+        static int print(DbOption db, PrintWriter out) {
+            try (AccountingDb a = AccountingDb.open(db.file())) {
                 out.printf(Locale.ROOT, "%-16s %-5s %10s %10s %8s %8s %8s %8s %12s %6s  %s%n", "client", "owner", "budget", "answered", "refused",
                         "denied", "flagged", "rate/min", "pow hashes", "cpu s", "blocked");
                 for (AccountingDb.Client c : a.clients()) {
@@ -173,6 +173,17 @@ public final class ServeCommand implements Callable<Integer> {
                 out.flush();
             }
             return 0;
+        }
+    }
+
+    /** The accounting database option every serve command takes. */
+    static final class DbOption {
+        @Option(names = "--db", paramLabel = "FILE", description = "Accounting database (default: ~/.stealbench/api.db).")
+        Path db;
+
+        /** The database file: --db, or the default. */
+        Path file() {
+            return db != null ? db : defaultDb();
         }
     }
 }

@@ -55,8 +55,9 @@ public final class SparkSweep {
         List<Outcome> out = new ArrayList<>();
         List<String> todo = new ArrayList<>();
         List<ExperimentConfig> todoConfigs = new ArrayList<>();
+        java.util.Map<ExperimentConfig, Path> completed = completed(resultsRoot);
         for (ExperimentConfig c : configs) {
-            Path done = finished(c, resultsRoot);
+            Path done = completed.get(c);
             if (done != null) {
                 out.add(new Outcome(c, done, true));
                 log.accept("done before, skipped: " + c.label() + " (" + done.getFileName() + ")");
@@ -84,14 +85,15 @@ public final class SparkSweep {
         return out;
     }
 
-    /** The completed results folder of {@code c} under {@code root}, or null (configurations compared whole, seed included). */
-    static Path finished(ExperimentConfig c, Path root) {
+    /** The completed results folders under {@code root} by their configuration (compared whole, seed included), read once. */
+    static java.util.Map<ExperimentConfig, Path> completed(Path root) {
+        java.util.Map<ExperimentConfig, Path> out = new java.util.HashMap<>();
         for (ResultSummary.StoredRun r : ResultSummary.list(root)) {
-            if (r.result().completed() && r.result().config().equals(c)) {
-                return r.result().folder();
+            if (r.result().completed()) {
+                out.putIfAbsent(r.result().config(), r.result().folder());
             }
         }
-        return null;
+        return out;
     }
 
     /** The task: a theft of the configuration (JSON) through the job runner, on this executor. */
@@ -100,7 +102,7 @@ public final class SparkSweep {
         ExperimentConfig c = ExperimentConfig.fromJson(configJson);
         DatasetRegistry registry = DatasetRegistry.standard(DatasetRegistry.Roots.defaults(dataDir == null ? null : Path.of(dataDir)));
         Path root = Path.of(resultsRoot);
-        Path done = finished(c, root);
+        Path done = completed(root).get(c);
         if (done != null) {
             return done.toString(); // a retried task whose earlier attempt finished
         }

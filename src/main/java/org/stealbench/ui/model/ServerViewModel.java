@@ -289,7 +289,24 @@ public final class ServerViewModel {
 
     /** Columns of the log as text, for tests and export. */
     public static List<String> columns(ApiServer.LogLine l) {
-        return Arrays.asList(String.format(Locale.ROOT, "%tT", l.atMillis()), l.client(), Integer.toString(l.images()), Integer.toString(l.status()),
-                outcome(l), l.detail() == null ? "" : l.detail());
+        return Arrays.asList(column(l, 0), column(l, 1), column(l, 2), column(l, 3), column(l, 4), column(l, 5));
+    }
+
+    /** Column {@code i} of the log as text: time, client, images, status, outcome, verdict or reason. */
+    public static String column(ApiServer.LogLine l, int i) {
+        switch (i) {
+            case 0:
+                return String.format(Locale.ROOT, "%tT", l.atMillis());
+            case 1:
+                return l.client();
+            case 2:
+                return Integer.toString(l.images());
+            case 3:
+                return Integer.toString(l.status());
+            case 4:
+                return outcome(l);
+            default:
+                return l.detail() == null ? "" : l.detail();
+        }
     }
 }

@@ -162,10 +162,12 @@ public final class EmbeddingView extends VBox {
         plot.datasetChanged(new org.jfree.data.general.DatasetChangeEvent(this, plot.getDataset()));
     }
 
-    /** A class's colour (ten distinct ones, then repeating). */
+    /** Ten distinct class colours. */
+    private static final Color[] CLASS_COLOURS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+
+    /** A class's colour (ten distinct ones, then repeating); called for every point drawn. */
     static Color classColour(int c) {
-        Color[] tab = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
-            new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
-        return tab[Math.floorMod(c, tab.length)];
+        return CLASS_COLOURS[Math.floorMod(c, CLASS_COLOURS.length)];
     }
 }

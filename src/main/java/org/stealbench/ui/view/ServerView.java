@@ -224,7 +224,7 @@ public final class ServerView extends VBox {
     private TableColumn<ApiServer.LogLine, String> logColumn(String title, double width, int index) {
         TableColumn<ApiServer.LogLine, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
-        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(ServerViewModel.columns(d.getValue()).get(index)));
+        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(ServerViewModel.column(d.getValue(), index)));
         logTable.getColumns().add(c);
         return c;
     }
