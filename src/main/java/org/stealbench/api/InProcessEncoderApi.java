@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.stealbench.model.Encoder;
+import org.stealbench.model.ImageEncoder;
 
 /**
  * The victim behind an API in the same process. Thread-safe: requests are answered one at a
@@ -18,7 +18,7 @@ import org.stealbench.model.Encoder;
  */
 public final class InProcessEncoderApi implements EncoderApi {
 
-    private final Encoder victim;
+    private final ImageEncoder victim;
     private final long budget;
     private final boolean projection;
     private final List<Defense> defenses;
@@ -47,7 +47,7 @@ public final class InProcessEncoderApi implements EncoderApi {
      * @param projection return the projection head's output g(h) instead of the representation h
      * @param defenses   the chain, applied in order
      */
-    public InProcessEncoderApi(Encoder victim, long budget, boolean projection, List<? extends Defense> defenses) {
+    public InProcessEncoderApi(ImageEncoder victim, long budget, boolean projection, List<? extends Defense> defenses) {
         if (budget < 0) {
             throw new IllegalArgumentException("the budget cannot be negative");
         }
@@ -99,13 +99,12 @@ public final class InProcessEncoderApi implements EncoderApi {
             }
         }
         long t0 = System.nanoTime();
-        INDArray x = victim.input(images, n);
-        INDArray out = victim.trunk().forward(x, false);
-        x.close();
+        INDArray out = victim.represent(images, n);
         if (projection) {
-            out = victim.head().forward(out, false);
+            INDArray h = out;
+            out = victim.head().forward(h, false).dup();
+            h.close();
         }
-        out = out.dup();
         request = new Defense.Request(images, n, proof, out.dup());
         boolean[] flagged = new boolean[n];
         try {
@@ -183,13 +182,12 @@ public final class InProcessEncoderApi implements EncoderApi {
 
     @Override
     public int[] inputShape() {
-        var s = victim.spec();
-        return new int[] {s.channels(), s.height(), s.width()};
+        return new int[] {victim.channels(), victim.height(), victim.width()};
     }
 
     @Override
     public int outputDim() {
-        return projection ? victim.spec().headOut() : victim.spec().repDim();
+        return projection ? (int) victim.head().outputShape()[0] : victim.repDim();
     }
 
     @Override

@@ -18,6 +18,9 @@ import org.stealbench.eval.Features;
 import org.stealbench.eval.Fidelity;
 import org.stealbench.eval.WatermarkVerifier;
 import org.stealbench.model.Encoder;
+import org.stealbench.model.EncoderSpec;
+import org.stealbench.model.ImageEncoder;
+import org.stealbench.model.Architecture;
 import org.stealbench.model.EncoderIO;
 import org.stealbench.model.nn.Network;
 import picocli.CommandLine.Command;
@@ -65,13 +68,17 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DatasetRegistry registry = top.registry();
-        EncoderIO.Saved saved = EncoderIO.load(encoder);
-        Map<String, Encoder> encoders = new LinkedHashMap<>();
+        EncoderIO.Opened saved = EncoderIO.open(encoder);
+        Map<String, ImageEncoder> encoders = new LinkedHashMap<>();
         encoders.put(encoder.getFileName().toString(), saved.encoder());
         if (baselines) {
-            encoders.put("random init", new Encoder(saved.encoder().spec().withWatermark(false), seed + 1000));
+            ImageEncoder s = saved.encoder();
+            // a random encoder of the same kind; for an imported DL4J model, the small CNN with its shapes
+            EncoderSpec random = s instanceof Encoder own ? own.spec().withWatermark(false)
+                    : new EncoderSpec(Architecture.SMALL_CNN.id(), s.channels(), s.height(), s.width(), s.repDim(), 0, 0, false, null);
+            encoders.put("random init", new Encoder(random, seed + 1000));
         }
-        Network mlp = watermarkOf != null ? EncoderIO.load(watermarkOf).encoder().watermark() : saved.encoder().watermark();
+        Network mlp = watermarkOf != null ? EncoderIO.open(watermarkOf).encoder().watermark() : saved.encoder().watermark();
         if (watermarkOf != null && mlp == null) {
             throw new IllegalArgumentException(watermarkOf + " has no watermark MLP");
         }
@@ -99,7 +106,7 @@ final class EvaluateCommand implements Callable<Integer> {
             md.append(" watermark acc | p-value |");
             rule.append("---|---|");
         }
-        Encoder reference = fidelityTo != null ? EncoderIO.load(fidelityTo).encoder() : null;
+        ImageEncoder reference = fidelityTo != null ? EncoderIO.open(fidelityTo).encoder() : null;
         if (reference != null) {
             md.append(" cosine to reference | linear CKA |");
             rule.append("---|---|");
@@ -108,10 +115,10 @@ final class EvaluateCommand implements Callable<Integer> {
         var o = spec.commandLine().getOut();
         var heldOut = mlp != null || reference != null ? protocol.heldOut() : null;
         if (vd != null) {
-            o.println("victim's data: " + vd.dataset() + " (" + vd.trainIndices().length + " training images; " + vd.source() + ")"
+            o.println("victim's data: " + vd.dataset() + " (" + protocol.victim().trainIndices().length + " training images; " + vd.source() + ")"
                     + (heldOut != null ? ", held-out images: " + heldOut.size() : ""));
         }
-        for (Map.Entry<String, Encoder> e : encoders.entrySet()) {
+        for (Map.Entry<String, ImageEncoder> e : encoders.entrySet()) {
             md.append(row(e.getKey(), EncoderEvaluation.evaluate(e.getValue(), probes, cache, seed)));
             if (mlp != null) {
                 WatermarkVerifier.Result w = WatermarkVerifier.verify(e.getValue(), mlp, heldOut, WatermarkVerifier.IMAGES, seed);

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "stealbench", mixinStandardHelpOptions = true, version = "StealBench 0.1.0",
         description = "Steal self-supervised image encoders through their API, and defend them.%n"
                 + "Run with no arguments to open the workbench.",
-        subcommands = {DatasetsCommand.class, TrainVictimCommand.class, EvaluateCommand.class, StealCommand.Steal.class, StealCommand.Compare.class, StealCommand.BudgetSweep.class, StealCommand.Defend.class, StealCommand.Defenses.class, ServeCommand.class, ExportCommand.class, BuildSampleDataCommand.class, BenchCommand.class, SchemaCommand.class,
+        subcommands = {DatasetsCommand.class, TrainVictimCommand.class, EvaluateCommand.class, StealCommand.Steal.class, StealCommand.Compare.class, StealCommand.BudgetSweep.class, StealCommand.Defend.class, StealCommand.Defenses.class, ServeCommand.class, ExportCommand.class, ImportVictimCommand.class, BuildSampleDataCommand.class, BenchCommand.class, SchemaCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StealBenchCommand {
 

@@ -131,8 +131,11 @@ final class StealCommand {
                 out.printf(Locale.ROOT, "plug-in: the victim's %s head on the copy: %.1f%% accurate, agrees with the victim on %.1f%%%n",
                         protocol.victimDatasetName(), 100 * r.plugInAccuracy(), 100 * r.plugInAgreement());
             }
-            out.printf(Locale.ROOT, "watermark: %.1f%% (p = %s)%n", 100 * r.watermarkAccuracy(),
-                    Metrics.formatP(r.watermarkP()));
+            if (Double.isNaN(r.watermarkAccuracy())) {
+                out.println("watermark: none (the victim carries no watermark MLP)");
+            } else {
+                out.printf(Locale.ROOT, "watermark: %.1f%% (p = %s)%n", 100 * r.watermarkAccuracy(), Metrics.formatP(r.watermarkP()));
+            }
             if (r.defense() != null) {
                 printDefense(r.defense(), out);
             }

@@ -22,6 +22,12 @@ import java.util.Random;
  *   {@value #MAX_PROBE_TRAIN} at most);</li>
  *   <li>whatever is left of both splits is the attacker's query pool.</li>
  * </ol>
+ * A victim trained on the whole training split (or said to be, when its training indices are not
+ * known, as for an imported model) leaves nothing of it free: then the honest user's, the probe's
+ * and the pool's training images are drawn from the whole split, so they are also the victim's
+ * ({@link Layout#sharesVictimTraining}): linear evaluation does the same (the victim never saw the
+ * labels), and the paper steals with the victim's own training data too. Held-out and probe-test
+ * images stay test images the victim never saw.
  * The layout depends on the dataset and the victim only, never on the budget, the loss, the
  * stealing dataset or the experiment's seed, so every run against one victim is scored on the
  * same images.
@@ -43,7 +49,7 @@ public final class Roles {
      * probeTrain, poolTrain; into the test split: probeTest, heldOut, poolTest. All ascending.
      */
     public record Layout(int trainSize, int testSize, int[] victimTrain, int[] probeTest, int[] heldOut, int[] honest, int[] probeTrain,
-                         int[] poolTrain, int[] poolTest) {
+                         int[] poolTrain, int[] poolTest, boolean sharesVictimTraining) {
 
         public int poolSize() {
             return poolTrain.length + poolTest.length;
@@ -83,11 +89,15 @@ public final class Roles {
         int[] poolTest = minus(testRest, heldOut);
 
         int[] trainFree = minus(range(trainLabels.length), vt);
+        boolean shares = victims && trainFree.length == 0 && trainLabels.length > 0;
+        if (shares) {
+            trainFree = range(trainLabels.length);
+        }
         int[] honest = stratified(trainLabels, trainFree, Math.min(MAX_HONEST, trainFree.length / 10), mix(SEED, 3));
         int[] trainRest = minus(trainFree, honest);
         int[] probeTrain = stratified(trainLabels, trainRest, Math.min(MAX_PROBE_TRAIN, trainRest.length / 2), mix(SEED, 4));
         int[] poolTrain = minus(trainRest, probeTrain);
-        return new Layout(trainLabels.length, testLabels.length, vt, probeTest, heldOut, honest, probeTrain, poolTrain, poolTest);
+        return new Layout(trainLabels.length, testLabels.length, vt, probeTest, heldOut, honest, probeTrain, poolTrain, poolTest, shares);
     }
 
     /** The victim's training images: the whole training split, or a class-balanced draw of {@code n} of it. */

@@ -3,7 +3,7 @@ package org.stealbench.eval;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.stealbench.model.Encoder;
+import org.stealbench.model.ImageEncoder;
 
 /** Linear-probe and kNN accuracy of an encoder (or of raw pixels) on downstream tasks. */
 public final class EncoderEvaluation {
@@ -16,12 +16,12 @@ public final class EncoderEvaluation {
     }
 
     /** @param encoder null for raw pixels */
-    public static List<TaskResult> evaluate(Encoder encoder, List<DownstreamTask> tasks, Features cache, long seed) {
+    public static List<TaskResult> evaluate(ImageEncoder encoder, List<DownstreamTask> tasks, Features cache, long seed) {
         return evaluate(encoder, tasks, cache, seed, LinearProbe.Solver.LBFGS);
     }
 
     /** The same with another linear-probe solver (kNN is unaffected). */
-    public static List<TaskResult> evaluate(Encoder encoder, List<DownstreamTask> tasks, Features cache, long seed,
+    public static List<TaskResult> evaluate(ImageEncoder encoder, List<DownstreamTask> tasks, Features cache, long seed,
                                             LinearProbe.Solver solver) {
         List<TaskResult> out = new ArrayList<>();
         for (DownstreamTask task : tasks) {

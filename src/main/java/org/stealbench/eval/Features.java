@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.stealbench.data.ImageDataset;
 import org.stealbench.data.transform.ImageAdapters;
-import org.stealbench.model.Encoder;
+import org.stealbench.model.ImageEncoder;
 
 /**
  * Frozen-encoder features of a dataset, cached per (encoder, dataset) while both are alive, so a
@@ -16,9 +16,9 @@ import org.stealbench.model.Encoder;
 public final class Features implements AutoCloseable {
 
     private static final int BATCH = 250;
-    private final Map<Encoder, Map<ImageDataset, INDArray>> cache = new WeakHashMap<>();
+    private final Map<ImageEncoder, Map<ImageDataset, INDArray>> cache = new WeakHashMap<>();
 
-    public synchronized INDArray of(Encoder encoder, ImageDataset ds) {
+    public synchronized INDArray of(ImageEncoder encoder, ImageDataset ds) {
         return cache.computeIfAbsent(encoder, k -> new WeakHashMap<>())
                 .computeIfAbsent(ds, k -> encoder.represent(fit(encoder, ds), BATCH));
     }
@@ -35,9 +35,8 @@ public final class Features implements AutoCloseable {
     }
 
     /** {@code ds} in the encoder's input shape (padding, resizing or channel conversion as needed). */
-    public static ImageDataset fit(Encoder encoder, ImageDataset ds) {
-        var s = encoder.spec();
-        return ImageAdapters.fit(ds, s.channels(), s.height(), s.width());
+    public static ImageDataset fit(ImageEncoder encoder, ImageDataset ds) {
+        return ImageAdapters.fit(ds, encoder.channels(), encoder.height(), encoder.width());
     }
 
     /** Raw pixels as features ([N, C*H*W] in [0,1]): the floor every encoder should beat. */

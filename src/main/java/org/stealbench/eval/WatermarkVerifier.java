@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.stealbench.data.ImageDataset;
 import org.stealbench.data.transform.Rotations;
-import org.stealbench.model.Encoder;
+import org.stealbench.model.ImageEncoder;
 import org.stealbench.model.nn.Network;
 
 /**
@@ -29,10 +29,10 @@ public final class WatermarkVerifier {
         }
     }
 
-    public static Result verify(Encoder suspect, Network victimWatermark, ImageDataset heldOut, int images, long seed) {
+    public static Result verify(ImageEncoder suspect, Network victimWatermark, ImageDataset heldOut, int images, long seed) {
         long in = victimWatermark.inputShape()[0];
-        if (suspect.spec().repDim() != in) {
-            throw new IllegalArgumentException("the suspect's representation has " + suspect.spec().repDim()
+        if (suspect.repDim() != in) {
+            throw new IllegalArgumentException("the suspect's representation has " + suspect.repDim()
                     + " dimensions, the victim's watermark MLP takes " + in);
         }
         ImageDataset ds = Features.fit(suspect, heldOut);
@@ -47,10 +47,10 @@ public final class WatermarkVerifier {
             int to = Math.min(n, from + batch);
             float[] angles = java.util.Arrays.copyOfRange(task.anglesDegrees(), from, to);
             float[] rotated = Rotations.rotate(ds.batch(from, to), to - from, c, h, w, angles);
-            INDArray x = suspect.input(rotated, to - from);
-            INDArray rep = suspect.trunk().forward(x, false);
-            x.close();
-            int[] pred = Nd4j.argMax(victimWatermark.forward(rep, false), 1).toIntVector();
+            int[] pred;
+            try (INDArray rep = suspect.represent(rotated, to - from)) {
+                pred = Nd4j.argMax(victimWatermark.forward(rep, false), 1).toIntVector();
+            }
             for (int i = 0; i < pred.length; i++) {
                 if (pred[i] == task.labels()[from + i]) {
                     correct++;

@@ -34,6 +34,8 @@ import org.stealbench.eval.Metrics;
 import org.stealbench.eval.WatermarkVerifier;
 import org.stealbench.model.Encoder;
 import org.stealbench.model.EncoderIO;
+import org.stealbench.model.EncoderSpec;
+import org.stealbench.model.ImageEncoder;
 import org.stealbench.model.NativeBackend;
 import org.stealbench.model.train.Cancellation;
 import org.stealbench.model.train.TrainEvent;
@@ -247,8 +249,8 @@ public final class ExperimentRunner {
             throws IOException {
         RunProvenance.Recorder clock = new RunProvenance.Recorder("theft", cfg.label(), cfg.seed(), Roles.SEED);
         phase(listener, clock, "loading", "loading the victim and the protocol's images");
-        EncoderIO.Saved savedVictim = EncoderIO.load(victimFile(cfg, registry));
-        Encoder victim = savedVictim.encoder();
+        EncoderIO.Opened savedVictim = EncoderIO.open(victimFile(cfg, registry));
+        ImageEncoder victim = savedVictim.encoder();
         owned.push(victim);
         listener.on(ExperimentEvent.VictimCost.of(savedVictim.provenance()));
         StealConfig sc = cfg.stealConfig();
@@ -277,8 +279,11 @@ public final class ExperimentRunner {
             monitor = new LiveMonitor(victim, victimTask, heldOut);
             owned.push(monitor);
             Path indep = independentFile(cfg, registry);
-            try (Encoder other = indep != null ? EncoderIO.load(indep).encoder() : new Encoder(victim.spec().withWatermark(false), cfg.seed() + 999);
-                 Encoder random = new Encoder(StealingTrainer.stolenSpec(sc, attackerApi, queries), cfg.seed() + 777)) {
+            EncoderSpec randomSpec = StealingTrainer.stolenSpec(sc, attackerApi, queries);
+            // the other encoder of the watermark chart: the bundled independent one, else a random one of the victim's kind
+            EncoderSpec otherSpec = victim instanceof Encoder own ? own.spec().withWatermark(false) : randomSpec;
+            try (Encoder other = indep != null ? EncoderIO.load(indep).encoder() : new Encoder(otherSpec, cfg.seed() + 999);
+                 Encoder random = new Encoder(randomSpec, cfg.seed() + 777)) {
                 WatermarkVerifier.Result vw = monitor.watermark(victim);
                 WatermarkVerifier.Result ow = monitor.watermark(other);
                 baselines = new ExperimentEvent.Baselines(protocol.victimDatasetName(), monitor.knn(victim), vw == null ? Double.NaN : vw.accuracy(),
@@ -409,7 +414,7 @@ public final class ExperimentRunner {
     }
 
     /** The experiment's defence chain, calibrated on the victim's representations of (up to 4,000 of) the defender's own images. */
-    static List<org.stealbench.api.Defense> defenses(ExperimentConfig cfg, Encoder victim, Protocol protocol, Features cache) {
+    static List<org.stealbench.api.Defense> defenses(ExperimentConfig cfg, ImageEncoder victim, Protocol protocol, Features cache) {
         if (cfg.defenses().isEmpty()) {
             return List.of();
         }

@@ -9,7 +9,7 @@ import org.stealbench.eval.DownstreamTask;
 import org.stealbench.eval.Features;
 import org.stealbench.eval.LinearProbe;
 import org.stealbench.eval.Metrics;
-import org.stealbench.model.Encoder;
+import org.stealbench.model.ImageEncoder;
 
 /**
  * The honest user of docs/protocol.md: a customer with one downstream task, who sends its own
@@ -30,7 +30,7 @@ final class HonestUser {
     record Outcome(double accuracy, double undefended, ApiClient client) {
     }
 
-    static Outcome run(EncoderApi api, Encoder victim, DownstreamTask task, ImageDataset honestImages, Features cache) {
+    static Outcome run(EncoderApi api, ImageEncoder victim, DownstreamTask task, ImageDataset honestImages, Features cache) {
         int[] shape = api.inputShape();
         ImageDataset train = ImageAdapters.fit(honestImages, shape[0], shape[1], shape[2]);
         ImageDataset test = ImageAdapters.fit(task.test(), shape[0], shape[1], shape[2]);

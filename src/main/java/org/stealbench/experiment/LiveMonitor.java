@@ -7,7 +7,7 @@ import org.stealbench.eval.Features;
 import org.stealbench.eval.Fidelity;
 import org.stealbench.eval.KnnClassifier;
 import org.stealbench.eval.WatermarkVerifier;
-import org.stealbench.model.Encoder;
+import org.stealbench.model.ImageEncoder;
 
 /**
  * Cheap metrics of a stolen encoder while it trains, on fixed small subsets of the protocol's
@@ -35,7 +35,7 @@ public final class LiveMonitor implements AutoCloseable {
         return (epoch + 1) % stride == 0 || epoch == epochs - 1;
     }
 
-    private final Encoder victim;
+    private final ImageEncoder victim;
     private final ImageDataset knnTrain;
     private final ImageDataset knnTest;
     private final ImageDataset test;
@@ -53,7 +53,7 @@ public final class LiveMonitor implements AutoCloseable {
      * @param task    the victim's own task: kNN uses a subset of its probe images
      * @param heldOut the victim's held-out images: fidelity and the watermark use a subset of them
      */
-    public LiveMonitor(Encoder victim, DownstreamTask task, ImageDataset heldOut) {
+    public LiveMonitor(ImageEncoder victim, DownstreamTask task, ImageDataset heldOut) {
         this.victim = victim;
         this.knnTrain = task.train().slice(0, Math.min(KNN_TRAIN, task.train().size()));
         this.knnTest = task.test().slice(0, Math.min(TEST, task.test().size()));
@@ -71,8 +71,8 @@ public final class LiveMonitor implements AutoCloseable {
      * on the victim's two principal components, after (0-based) {@code epoch}; null when there are
      * too few images.
      */
-    public ExperimentEvent.Embedding embedding(Encoder copy, int epoch) {
-        if (pca == null || copy.spec().repDim() != victimTest.size(1)) {
+    public ExperimentEvent.Embedding embedding(ImageEncoder copy, int epoch) {
+        if (pca == null || copy.repDim() != victimTest.size(1)) {
             return null;
         }
         INDArray r = represent(copy, embedded);
@@ -107,7 +107,7 @@ public final class LiveMonitor implements AutoCloseable {
     }
 
     /** kNN accuracy of any encoder with the monitor's images. */
-    public double knn(Encoder e) {
+    public double knn(ImageEncoder e) {
         INDArray train = represent(e, knnTrain);
         INDArray tst = represent(e, knnTest);
         try {
@@ -118,7 +118,7 @@ public final class LiveMonitor implements AutoCloseable {
         }
     }
 
-    public double cosine(Encoder e) {
+    public double cosine(ImageEncoder e) {
         INDArray r = represent(e, test);
         try {
             return Fidelity.meanCosine(r, victimTest);
@@ -128,15 +128,15 @@ public final class LiveMonitor implements AutoCloseable {
     }
 
     /** The victim's watermark in {@code e}, or null if the victim has none or dimensions differ. */
-    public WatermarkVerifier.Result watermark(Encoder e) {
-        if (victim.watermark() == null || e.spec().repDim() != victim.watermark().inputShape()[0]) {
+    public WatermarkVerifier.Result watermark(ImageEncoder e) {
+        if (victim.watermark() == null || e.repDim() != victim.watermark().inputShape()[0]) {
             return null;
         }
         return WatermarkVerifier.verify(e, victim.watermark(), test, WATERMARK, 7);
     }
 
     /** All live metrics of {@code stolen} after an epoch. */
-    public ExperimentEvent.EpochMetrics measure(Encoder stolen, int epoch, int epochs, double loss) {
+    public ExperimentEvent.EpochMetrics measure(ImageEncoder stolen, int epoch, int epochs, double loss) {
         WatermarkVerifier.Result w = watermark(stolen);
         return new ExperimentEvent.EpochMetrics(epoch, epochs, loss, knn(stolen), cosine(stolen),
                 w == null ? Double.NaN : w.accuracy(), w == null ? Double.NaN : w.pValue());
@@ -148,7 +148,7 @@ public final class LiveMonitor implements AutoCloseable {
         victimTest.close();
     }
 
-    private static INDArray represent(Encoder e, ImageDataset ds) {
+    private static INDArray represent(ImageEncoder e, ImageDataset ds) {
         return e.represent(Features.fit(e, ds), 250);
     }
 }

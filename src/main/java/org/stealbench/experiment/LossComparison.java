@@ -26,7 +26,7 @@ public final class LossComparison {
 
     /** The victim's downstream accuracy on {@code base}'s tasks (the table's first row). */
     public static List<EncoderEvaluation.TaskResult> victimRow(ExperimentConfig base, DatasetRegistry registry) {
-        try (var victim = EncoderIO.load(ExperimentRunner.victimFile(base, registry)).encoder(); Features cache = new Features()) {
+        try (var victim = EncoderIO.open(ExperimentRunner.victimFile(base, registry)).encoder(); Features cache = new Features()) {
             return EncoderEvaluation.evaluate(victim, Protocol.of(base, registry).tasks(base.tasks()), cache, base.seed());
         }
     }
@@ -36,12 +36,12 @@ public final class LossComparison {
      * row): the stolen architecture, the victim's input and output shapes, seeded by {@code base}.
      */
     public static List<EncoderEvaluation.TaskResult> randomRow(ExperimentConfig base, DatasetRegistry registry) {
-        org.stealbench.model.EncoderSpec v;
-        try (var victim = EncoderIO.load(ExperimentRunner.victimFile(base, registry)).encoder()) {
-            v = victim.spec();
+        org.stealbench.model.EncoderSpec spec;
+        try (var v = EncoderIO.open(ExperimentRunner.victimFile(base, registry)).encoder()) {
+            // an imported DL4J victim's normalisation is its own business: the random encoder takes [0,1] pixels
+            spec = new org.stealbench.model.EncoderSpec(base.stolenArchitecture(), v.channels(), v.height(), v.width(), v.repDim(), 0, 0,
+                    false, v instanceof org.stealbench.model.Encoder e ? e.spec().normalization() : null);
         }
-        org.stealbench.model.EncoderSpec spec = new org.stealbench.model.EncoderSpec(base.stolenArchitecture(), v.channels(), v.height(), v.width(),
-                v.repDim(), 0, 0, false, v.normalization());
         try (var random = new org.stealbench.model.Encoder(spec, base.seed() + 777); Features cache = new Features()) {
             return EncoderEvaluation.evaluate(random, Protocol.of(base, registry).tasks(base.tasks()), cache, base.seed());
         }

@@ -37,21 +37,30 @@ public final class Protocol {
 
     /**
      * What a victim was trained on: the dataset (pinned to its location where one applies) and the
-     * training-split indices. Read from an encoder's provenance: a victim's own record, or a stolen
-     * copy's record of its victim's.
+     * training-split indices, or the whole training split ({@code wholeSplit}, indices resolved by
+     * the {@link Protocol}) when the record says {@value #ALL}: an imported model whose indices are
+     * not known. Read from an encoder's provenance: a victim's own record, or a stolen copy's record
+     * of its victim's.
      */
-    public record VictimData(String dataset, int[] trainIndices, String source) {
+    public record VictimData(String dataset, int[] trainIndices, String source, boolean wholeSplit) {
+
+        /** What {@code trainIndices} says in a provenance for "the whole training split". */
+        public static final String ALL = "all";
 
         public VictimData {
             Objects.requireNonNull(dataset, "dataset");
             trainIndices = trainIndices.clone();
         }
 
+        public VictimData(String dataset, int[] trainIndices, String source) {
+            this(dataset, trainIndices, source, false);
+        }
+
         /** The record as a stolen copy keeps it (key {@code victimData}). */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("dataset", dataset);
-            m.put("trainIndices", trainIndices);
+            m.put("trainIndices", wholeSplit ? ALL : trainIndices);
             return m;
         }
 
@@ -59,9 +68,14 @@ public final class Protocol {
         @SuppressWarnings("unchecked")
         public static VictimData fromProvenance(Map<String, Object> prov) {
             if (prov.get("victimData") instanceof Map<?, ?> vd) {
-                return new VictimData(String.valueOf(vd.get("dataset")), ints(vd.get("trainIndices")), "its victim's provenance");
+                boolean all = ALL.equals(vd.get("trainIndices"));
+                return new VictimData(String.valueOf(vd.get("dataset")), all ? new int[0] : ints(vd.get("trainIndices")),
+                        "its victim's provenance" + (all ? ": the whole training split" : ""), all);
             }
             Object spec = prov.get("datasetSpec");
+            if (spec != null && ALL.equals(prov.get("trainIndices"))) {
+                return new VictimData(String.valueOf(spec), new int[0], "provenance: the whole training split (indices not recorded)", true);
+            }
             if (spec != null && prov.get("trainIndices") != null) {
                 return new VictimData(String.valueOf(spec), ints(prov.get("trainIndices")), "provenance: recorded indices");
             }
@@ -96,6 +110,11 @@ public final class Protocol {
 
     public Protocol(VictimData victim, DatasetRegistry registry) {
         this.registry = registry;
+        if (victim != null && victim.wholeSplit()) {
+            // indices not recorded: the victim is taken to have learnt from every training image
+            int n = registry.load(victim.dataset()).train().size();
+            victim = new VictimData(victim.dataset(), java.util.stream.IntStream.range(0, n).toArray(), victim.source(), true);
+        }
         this.victim = victim;
         this.victimLocation = victim == null ? null : registry.resolve(victim.dataset());
         if (victim != null) {
@@ -304,7 +323,7 @@ public final class Protocol {
     /**
      * The sizes of every role in the datasets a run uses, as results record them: for each dataset
      * (the victim's first) the count of images per role, and whether the attacker's pool overlaps
-     * the victim's training images (it never does here; the paper allows both).
+     * the victim's training images (only when the victim learnt from the whole training split; the paper allows both).
      */
     public Map<String, Object> describe(String stealingDataset, List<String> tasks) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -335,7 +354,7 @@ public final class Protocol {
         }
         out.put("roles", per);
         if (stealingDataset != null) {
-            out.put("queryPoolOverlapsVictimTraining", false);
+            out.put("queryPoolOverlapsVictimTraining", isVictimDataset(stealingDataset) && layout(stealingDataset).sharesVictimTraining());
         }
         return out;
     }

@@ -6,7 +6,7 @@ import org.stealbench.api.Defense;
 import org.stealbench.api.InProcessEncoderApi;
 import org.stealbench.data.DatasetRegistry;
 import org.stealbench.eval.Features;
-import org.stealbench.model.Encoder;
+import org.stealbench.model.ImageEncoder;
 import org.stealbench.model.EncoderIO;
 
 /**
@@ -17,11 +17,11 @@ import org.stealbench.model.EncoderIO;
  */
 public final class ServedVictim implements AutoCloseable {
 
-    private final Encoder victim;
+    private final ImageEncoder victim;
     private final Features cache;
     private final InProcessEncoderApi api;
 
-    private ServedVictim(Encoder victim, Features cache, InProcessEncoderApi api) {
+    private ServedVictim(ImageEncoder victim, Features cache, InProcessEncoderApi api) {
         this.victim = victim;
         this.cache = cache;
         this.api = api;
@@ -40,7 +40,7 @@ public final class ServedVictim implements AutoCloseable {
         }
         ExperimentConfig cfg = ExperimentConfig.defaults().withVictim(victim).withDefenses(defenses).withSeed(seed);
         Path file = ExperimentRunner.victimFile(cfg, registry);
-        Encoder encoder = EncoderIO.load(file).encoder();
+        ImageEncoder encoder = EncoderIO.open(file).encoder();
         Features cache = new Features();
         try {
             List<Defense> chain = defenses.isEmpty() ? List.of()
@@ -57,7 +57,7 @@ public final class ServedVictim implements AutoCloseable {
         return api;
     }
 
-    public Encoder encoder() {
+    public ImageEncoder encoder() {
         return victim;
     }
 

@@ -12,7 +12,7 @@ import org.stealbench.model.nn.Precision;
  * projection head g(h) used for training. Networks keep per-layer buffers, so an encoder is used
  * by one thread at a time.
  */
-public final class Encoder implements AutoCloseable {
+public final class Encoder implements ImageEncoder {
 
     private final EncoderSpec spec;
     private final Network trunk;
@@ -40,13 +40,51 @@ public final class Encoder implements AutoCloseable {
     }
 
     /** The projection head, or null. */
+    @Override
     public Network head() {
         return head;
     }
 
     /** The rotation-watermark MLP on the representation, or null. */
+    @Override
     public Network watermark() {
         return watermark;
+    }
+
+    @Override
+    public int channels() {
+        return spec.channels();
+    }
+
+    @Override
+    public int height() {
+        return spec.height();
+    }
+
+    @Override
+    public int width() {
+        return spec.width();
+    }
+
+    @Override
+    public int repDim() {
+        return spec.repDim();
+    }
+
+    @Override
+    public String describe() {
+        return spec.architecture() + ", " + spec.repDim() + "-d";
+    }
+
+    /** The trunk's eval-mode output for {@code n} images, copied out of the network's buffers. */
+    @Override
+    public INDArray represent(float[] images, int n) {
+        INDArray x = input(images, n);
+        try {
+            return trunk.forward(x, false).dup();
+        } finally {
+            x.close();
+        }
     }
 
     /**
@@ -73,6 +111,7 @@ public final class Encoder implements AutoCloseable {
      * batch is padded to the batch size (eval mode treats every image alone), so the layers see one
      * batch size here whatever the dataset's size.
      */
+    @Override
     public INDArray represent(ImageDataset ds, int batchSize) {
         checkShape(ds);
         INDArray out = Nd4j.create(Precision.type(), ds.size(), spec.repDim());

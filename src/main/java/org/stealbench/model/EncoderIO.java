@@ -37,6 +37,13 @@ public final class EncoderIO {
     public record Saved(Encoder encoder, Map<String, Object> provenance) {
     }
 
+    /** Any encoder file opened as a victim: StealBench's own or an imported DL4J/Keras model ({@link Dl4jModels}). */
+    public record Opened(ImageEncoder encoder, Map<String, Object> provenance) {
+    }
+
+    /** The {@code kind} of an imported DL4J or Keras model in encoder.json; StealBench's own encoders have none. */
+    static final String KIND_DL4J = "dl4j";
+
     public static void save(Encoder e, Map<String, Object> provenance, Path file) throws IOException {
         DataFiles.writeAtomically(file, raw -> write(e, provenance, raw));
     }
@@ -86,6 +93,10 @@ public final class EncoderIO {
     @SuppressWarnings("unchecked")
     public static Saved load(Path file) {
         return read(file, (zip, meta) -> {
+            if (KIND_DL4J.equals(meta.get("kind"))) {
+                throw new IllegalArgumentException(file + " is an imported DL4J model: it can be a victim (stolen, served, evaluated), "
+                        + "not trained on or exported");
+            }
             int format = ((Number) meta.getOrDefault("format", -1)).intValue();
             if (format != FORMAT) {
                 throw new IllegalArgumentException(file + ": encoder format " + format + ", this version reads " + FORMAT);
@@ -100,6 +111,42 @@ public final class EncoderIO {
                 restore(zip, "watermark", e.watermark());
             }
             return new Saved(e, (Map<String, Object>) meta.getOrDefault("provenance", Map.of()));
+        });
+    }
+
+    /** Opens any encoder file: StealBench's own, or a DL4J or Keras model imported by {@link Dl4jModels#importModel}. */
+    @SuppressWarnings("unchecked")
+    public static Opened open(Path file) {
+        if (isImported(file)) {
+            return read(file, (zip, meta) -> new Opened(Dl4jModels.open(zip, meta),
+                    (Map<String, Object>) meta.getOrDefault("provenance", Map.of())));
+        }
+        Saved s = load(file);
+        return new Opened(s.encoder(), s.provenance());
+    }
+
+    /** Whether {@code file} holds an imported DL4J or Keras model rather than one of StealBench's own encoders. */
+    public static boolean isImported(Path file) {
+        return read(file, (zip, meta) -> KIND_DL4J.equals(meta.get("kind")));
+    }
+
+    /** Writes an encoder file around an imported model's bytes (see {@link Dl4jModels#importModel}). */
+    static void writeImported(Map<String, Object> description, byte[] model, Map<String, Object> provenance, Path file)
+            throws IOException {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("kind", KIND_DL4J);
+        meta.put(KIND_DL4J, description);
+        meta.put("provenance", provenance == null ? Map.of() : provenance);
+        DataFiles.writeAtomically(file, raw -> {
+            ZipOutputStream zip = new ZipOutputStream(raw);
+            zip.putNextEntry(entry("encoder.json"));
+            zip.write(JSON.writeValueAsBytes(meta));
+            zip.closeEntry();
+            zip.putNextEntry(entry(Dl4jModels.MODEL_ENTRY));
+            zip.write(model);
+            zip.closeEntry();
+            zip.finish();
         });
     }
 

@@ -123,7 +123,7 @@ public final class ExperimentViewModel {
             String dataset = "";
             try {
                 Path file = ExperimentRunner.victimFile(ExperimentConfig.demo("mse").withVictim(v), registry);
-                EncoderIO.Saved saved = EncoderIO.load(file);
+                EncoderIO.Opened saved = EncoderIO.open(file);
                 Map<String, Object> p = saved.provenance();
                 images = p.get("trainImages") instanceof Number n ? n.intValue() : 0;
                 Protocol.VictimData vd = Protocol.VictimData.fromProvenance(p);
@@ -131,11 +131,15 @@ public final class ExperimentViewModel {
                     throw new IllegalArgumentException("it does not record which images it was trained on");
                 }
                 dataset = new Protocol(vd, registry).victimDatasetName();
-                var s = saved.encoder().spec();
+                var s = saved.encoder();
                 rep = s.repDim();
-                info = String.format(Locale.ROOT, "%s, %dx%dx%d in, %d-d out; trained on %s%s; %s", s.architecture(), s.channels(), s.height(),
+                if (images == 0 && vd.wholeSplit()) {
+                    images = new Protocol(vd, registry).victim().trainIndices().length;
+                }
+                String kind = s instanceof org.stealbench.model.Encoder own ? own.spec().architecture() : s.describe().split(",")[0];
+                info = String.format(Locale.ROOT, "%s, %dx%dx%d in, %d-d out; trained on %s%s; %s", kind, s.channels(), s.height(),
                         s.width(), s.repDim(), images > 0 ? String.format(Locale.ROOT, "%,d images of ", images) : "",
-                        p.getOrDefault("dataset", "unknown data"), saved.encoder().watermark() != null ? "watermarked" : "no watermark");
+                        p.getOrDefault("dataset", dataset), s.watermark() != null ? "watermarked" : "no watermark");
                 saved.encoder().close();
             } catch (RuntimeException e) {
                 info = "cannot read the victim: " + e.getMessage();
