@@ -96,6 +96,69 @@ final class Dialogs {
         return d.showAndWait();
     }
 
+    /**
+     * A DL4J or Keras model to import as a victim, and what it was trained on; empty when cancelled.
+     * {@code out} is where the victim file goes (the request is checked when it runs).
+     */
+    Optional<org.stealbench.experiment.VictimImport.Request> importVictim(ObservableList<String> datasets) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Import a DL4J or Keras model as a victim");
+        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("DL4J models (ModelSerializer zip), Keras HDF5", "*.zip", "*.h5", "*.hdf5"),
+                new FileChooser.ExtensionFilter("Any file", "*"));
+        Optional<Path> model = path(fc.showOpenDialog(stage));
+        if (model.isEmpty()) {
+            return Optional.empty();
+        }
+        Dialog<org.stealbench.experiment.VictimImport.Request> d = new Dialog<>();
+        d.setTitle("Import a victim");
+        d.setHeaderText(model.get().getFileName() + ": what it was trained on, and how it takes images");
+        ComboBox<String> ds = new ComboBox<>(datasets);
+        ds.setValue(datasets.contains("fashion-mnist") ? "fashion-mnist" : datasets.isEmpty() ? null : datasets.get(0));
+        javafx.scene.control.TextField indices = new javafx.scene.control.TextField("all");
+        indices.setPromptText("all, first:N, or a file of indices");
+        javafx.scene.control.TextField shape = new javafx.scene.control.TextField();
+        shape.setPromptText("CxHxW, e.g. 1x32x32 (empty: the dataset's)");
+        ComboBox<String> layout = new ComboBox<>(javafx.collections.FXCollections.observableArrayList("auto", "nchw", "nhwc", "flat"));
+        layout.setValue("auto");
+        javafx.scene.control.TextField layer = new javafx.scene.control.TextField();
+        layer.setPromptText("empty: the model's output");
+        ComboBox<String> scale = new ComboBox<>(javafx.collections.FXCollections.observableArrayList("1", "255"));
+        scale.setValue("1");
+        GridPane g = new GridPane();
+        g.setHgap(10);
+        g.setVgap(8);
+        g.setPadding(new Insets(10));
+        g.addRow(0, new Label("Trained on"), ds);
+        g.addRow(1, new Label("Training images"), indices);
+        g.addRow(2, new Label("Input shape"), shape);
+        g.addRow(3, new Label("Layout"), layout);
+        g.addRow(4, new Label("Representation layer"), layer);
+        g.addRow(5, new Label("Pixel scale"), scale);
+        Label note = new Label("A model from elsewhere does not record its training images: 'all' (the safe choice) takes the whole "
+                + "training split as the victim's. Held-out images come from the test split.");
+        note.setWrapText(true);
+        note.setMaxWidth(460);
+        g.add(note, 0, 6, 2, 1);
+        d.getDialogPane().setContent(g);
+        d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
+        d.setResultConverter(b -> {
+            if (b != ButtonType.OK || ds.getValue() == null) {
+                return null;
+            }
+            int[] dims = null;
+            String s = shape.getText().trim();
+            if (!s.isEmpty()) {
+                String[] p = s.toLowerCase(java.util.Locale.ROOT).split("x");
+                dims = p.length == 3 ? java.util.Arrays.stream(p).map(String::trim).mapToInt(Integer::parseInt).toArray() : new int[] {-1, -1, -1};
+            }
+            return new org.stealbench.experiment.VictimImport.Request(model.get(), ds.getValue(), indices.getText().trim(),
+                    layout.getValue().equals("auto") ? null : org.stealbench.model.Dl4jEncoder.Layout.of(layout.getValue()),
+                    layer.getText().isBlank() ? null : layer.getText().trim(), Double.parseDouble(scale.getValue()), dims);
+        });
+        d.initOwner(stage);
+        return d.showAndWait();
+    }
+
     /** A saved encoder to use as the victim, or empty. */
     Optional<Path> victimFile() {
         FileChooser fc = new FileChooser();

@@ -413,6 +413,43 @@ public final class Workbench {
         });
     }
 
+    @FXML
+    private void importVictimDialog() {
+        try {
+            dialogs.importVictim(form.datasetChoices()).ifPresent(this::importVictim);
+        } catch (NumberFormatException e) {
+            dialogs.error("Cannot import the model", "the input shape is CxHxW, e.g. 1x32x32 (" + e.getMessage() + ")", (Throwable) null);
+        }
+    }
+
+    /**
+     * Imports a DL4J or Keras model as a victim in the background, into the results folder's {@code imported/}, and makes
+     * it the panel's victim (on the FX thread, before the returned future completes).
+     */
+    java.util.concurrent.CompletableFuture<Path> importVictim(org.stealbench.experiment.VictimImport.Request r) {
+        String name = r.model().getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        Path out = queue.resultsRoot().resolve("imported").resolve(name + "-victim.zip");
+        statusLabel.setText("importing " + r.model().getFileName() + "...");
+        java.util.concurrent.CompletableFuture<Path> done = new java.util.concurrent.CompletableFuture<>();
+        background.execute(() -> {
+            try {
+                org.stealbench.experiment.VictimImport.Outcome o = org.stealbench.experiment.VictimImport.run(r, registry, out);
+                javafx.application.Platform.runLater(() -> {
+                    form.victimProperty().set(out.toAbsolutePath().toString());
+                    statusLabel.setText("imported " + o.summary(out));
+                    done.complete(out);
+                });
+            } catch (Exception | LinkageError e) {
+                javafx.application.Platform.runLater(() -> {
+                    statusLabel.setText("import failed: " + e.getMessage());
+                    dialogs.error("Cannot import " + r.model().getFileName(), e.getMessage(), e);
+                    done.completeExceptionally(e);
+                });
+            }
+        });
+        return done;
+    }
+
     private void chooseVictim() {
         dialogs.victimFile().ifPresent(f -> form.victimProperty().set(f.toAbsolutePath().toString()));
     }

@@ -187,6 +187,50 @@ class Dl4jVictimTest {
         other.close();
     }
 
+    /**
+     * A Keras 2 encoder (scripts/keras-fixture.py: Conv2D channels-last, global average pool, Dense) through DL4J's Keras
+     * import: found as channels-last, and the representations NumPy computed from the same weights.
+     */
+    @Test
+    void aKerasEncoderIsImportedAndGivesTheReferenceRepresentations() throws Exception {
+        NativeBackend.configure();
+        Path h5 = tmp.resolve("encoder.h5");
+        try (var in = Dl4jVictimTest.class.getResourceAsStream("/keras/encoder.h5")) {
+            Files.copy(in, h5);
+        }
+        Map<String, Object> expected;
+        try (var in = Dl4jVictimTest.class.getResourceAsStream("/keras/encoder-expected.json")) {
+            expected = new com.fasterxml.jackson.databind.ObjectMapper().readValue(in, Map.class);
+        }
+        Path victim = tmp.resolve("keras-victim.zip");
+        VictimImport.Outcome o = VictimImport.run(new VictimImport.Request(h5, "digits", "all", null, null, 1, new int[] {1, 12, 12}),
+                registry(), victim);
+        assertEquals("keras", o.model().format());
+        assertEquals(Dl4jEncoder.Layout.NHWC, o.model().input().layout());
+        assertEquals(10, o.model().repDim());
+        @SuppressWarnings("unchecked")
+        List<Number> pixels = (List<Number>) expected.get("images");
+        @SuppressWarnings("unchecked")
+        List<List<Number>> reps = (List<List<Number>>) expected.get("representations");
+        float[] images = new float[pixels.size()];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = pixels.get(i).floatValue();
+        }
+        double largest = 0;
+        int positive = 0;
+        try (ImageEncoder keras = EncoderIO.open(victim).encoder(); INDArray rep = keras.represent(images, reps.size())) {
+            for (int i = 0; i < reps.size(); i++) {
+                for (int j = 0; j < reps.get(i).size(); j++) {
+                    double want = reps.get(i).get(j).doubleValue();
+                    largest = Math.max(largest, Math.abs(rep.getDouble(i, j) - want));
+                    positive += want > 0 ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(positive >= 8, "the reference has " + positive + " non-zero values");
+        assertTrue(largest < 1e-5, "largest difference from NumPy's representations: " + largest);
+    }
+
     @Test
     void trainingIndicesAreReadAndChecked() throws Exception {
         assertEquals(null, VictimImport.indices("all", 100));

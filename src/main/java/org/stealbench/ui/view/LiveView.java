@@ -390,6 +390,9 @@ public final class LiveView extends VBox {
             span(victimWatermark, b.victimWatermark());
             otherWatermark.setKey(String.format(Locale.ROOT, "%s (%.1f%%)", b.independent(), 100 * b.independentWatermark()));
             span(otherWatermark, b.independentWatermark());
+        } else {
+            // nothing to verify: say so instead of an empty chart (an imported model, a victim trained without the watermark)
+            watermarkChart.getTitle().setText("Watermark: none to verify (this victim carries no watermark MLP)");
         }
     }
 
