@@ -70,7 +70,17 @@ public final class SparkSweep {
             return out;
         }
         SparkConf conf = new SparkConf().setMaster(master).setAppName("stealbench-sweep").set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1").set("spark.ui.showConsoleProgress", "false");
+                .set("spark.ui.showConsoleProgress", "false");
+        if (master.startsWith("local")) {
+            conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        }
+        // executors of a cluster are processes of their own: a heap for a theft, and where the sample data is (the same path
+        // on every node: a mounted folder); -Dspark.executor.* on the driver overrides both
+        conf.setIfMissing("spark.executor.memory", "3g");
+        Path home = registry.roots().sampleData().toAbsolutePath().getParent();
+        if (home != null) {
+            conf.setIfMissing("spark.executor.extraJavaOptions", "-D" + DatasetRegistry.HOME_PROPERTY + "=" + home);
+        }
         log.accept("Spark (" + master + "): " + todo.size() + " configurations as tasks");
         String root = resultsRoot.toAbsolutePath().toString();
         String data = dataDir == null ? null : dataDir.toAbsolutePath().toString();

@@ -52,4 +52,53 @@ class SparkSweepTest {
         assertTrue(again.stream().allMatch(SparkSweep.Outcome::skipped));
         assertEquals(4, ResultSummary.list(results).size());
     }
+
+    /**
+     * The same sweep on a cluster: Spark's local-cluster mode starts a master and two workers, and the workers launch
+     * executors as processes of their own (from a Spark home whose jars are this JVM's class path), which run the job
+     * from the serialised task with the sample data found through the home the sweep passes on; each configuration's
+     * folder is written by another process.
+     */
+    @Test
+    void onAClusterEveryTaskRunsInAnExecutorProcess(@TempDir Path sparkHome) throws Exception {
+        Path jars = Files.createDirectories(sparkHome.resolve("jars"));
+        // Spark's launcher checks for a build directory when it is not told the Scala version
+        Files.createDirectories(sparkHome.resolve("launcher/target/scala-2.13"));
+        List<String> dirs = new java.util.ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry).toAbsolutePath();
+            if (entry.endsWith(".jar") && Files.isRegularFile(p)) {
+                Path link = jars.resolve(p.getFileName());
+                if (!Files.exists(link)) {
+                    Files.createSymbolicLink(link, p);
+                }
+            } else if (Files.isDirectory(p)) {
+                dirs.add(p.toString()); // target/classes, target/test-classes
+            }
+        }
+        java.util.Map<String, String> props = new java.util.LinkedHashMap<>();
+        props.put("spark.testing", "true"); // the workers take their Spark home from spark.test.home
+        props.put("spark.test.home", sparkHome.toString());
+        props.put("spark.executor.extraClassPath", String.join(java.io.File.pathSeparator, dirs));
+        props.put("spark.executor.memory", "1g");
+        props.forEach(System::setProperty);
+        try {
+            DatasetRegistry registry = DatasetRegistry.standard(DatasetRegistry.Roots.defaults(null));
+            ExperimentConfig base = ExperimentConfig.demo("mse").withEpochs(1).withTasks(List.of("digits"));
+            List<ExperimentConfig> configs = Sweep.configs(base, List.of("mse"), List.of(64, 96), List.of(), 0);
+            long driver = ProcessHandle.current().pid();
+            List<SparkSweep.Outcome> run = SparkSweep.run(configs, "local-cluster[2,1,1536]", results, registry, null,
+                    (json, root, data) -> ProcessHandle.current().pid() + " " + SparkSweep.JOB.run(json, root, data), System.out::println);
+            assertEquals(2, run.size());
+            for (SparkSweep.Outcome o : run) {
+                // the runner returned "pid folder": the pid is the executor's, not this JVM's
+                String[] pidAndFolder = o.folder().toString().split(" ", 2);
+                assertTrue(Long.parseLong(pidAndFolder[0]) != driver, "ran in the driver: " + o.folder());
+                assertTrue(Files.isRegularFile(Path.of(pidAndFolder[1]).resolve("results.json")), pidAndFolder[1]);
+            }
+            assertEquals(2, ResultSummary.list(results).size());
+        } finally {
+            props.keySet().forEach(System::clearProperty);
+        }
+    }
 }
