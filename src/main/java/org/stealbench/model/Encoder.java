@@ -2,7 +2,6 @@ package org.stealbench.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.stealbench.data.ImageDataset;
 import org.stealbench.data.Normalization;
 import org.stealbench.model.nn.Network;
 import org.stealbench.model.nn.Precision;
@@ -106,32 +105,6 @@ public final class Encoder implements ImageEncoder {
         return cast;
     }
 
-    /**
-     * Representations of every image of {@code ds} (eval mode), [N, repDim], in batches. The last
-     * batch is padded to the batch size (eval mode treats every image alone), so the layers see one
-     * batch size here whatever the dataset's size.
-     */
-    @Override
-    public INDArray represent(ImageDataset ds, int batchSize) {
-        checkShape(ds);
-        INDArray out = Nd4j.create(Precision.type(), ds.size(), spec.repDim());
-        int batch = Math.max(1, Math.min(batchSize, ds.size()));
-        for (int from = 0; from < ds.size(); from += batch) {
-            int to = Math.min(ds.size(), from + batch);
-            float[] images = ds.batch(from, to);
-            if (to - from < batch) {
-                images = java.util.Arrays.copyOf(images, batch * ds.imageSize());
-            }
-            INDArray x = input(images, batch);
-            INDArray h = trunk.forward(x, false);
-            out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all())
-                    .assign(to - from < batch ? h.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, to - from),
-                            org.nd4j.linalg.indexing.NDArrayIndex.all()) : h);
-            x.close();
-        }
-        return out;
-    }
-
     /** Frees the networks' buffers, parameters and state off-heap at once; the encoder cannot be used afterwards. */
     @Override
     public void close() {
@@ -141,14 +114,6 @@ public final class Encoder implements ImageEncoder {
         }
         if (watermark != null) {
             watermark.close();
-        }
-    }
-
-    private void checkShape(ImageDataset ds) {
-        if (ds.channels() != spec.channels() || ds.height() != spec.height() || ds.width() != spec.width()) {
-            throw new IllegalArgumentException("the encoder takes " + spec.channels() + "x" + spec.height() + "x" + spec.width()
-                    + " images; " + ds.id() + " has " + ds.channels() + "x" + ds.height() + "x" + ds.width()
-                    + " (adapt it with ImageAdapters.fit)");
         }
     }
 }

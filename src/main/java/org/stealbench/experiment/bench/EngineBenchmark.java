@@ -134,6 +134,8 @@ public final class EngineBenchmark {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx4g");
+        // the young generation scripts/stealbench gives headless runs (see there): young collections free dropped native arrays
+        cmd.add("-Xmn64m");
         String ext = System.getProperty(NativeBackend.EXTENSION_PROPERTY);
         if (ext != null) {
             cmd.add("-D" + NativeBackend.EXTENSION_PROPERTY + "=" + ext);
