@@ -10,6 +10,12 @@ public final class TestData {
     private TestData() {
     }
 
+    /** The registry tests use: the bundled sample data, and empty system and user places under {@code tmp}. */
+    public static DatasetRegistry sampleRegistry(java.nio.file.Path tmp) {
+        return DatasetRegistry.standard(new DatasetRegistry.Roots(
+                java.nio.file.Path.of(System.getProperty("stealbench.home", ".")).resolve("sample-data"), tmp.resolve("sys"), tmp.resolve("user")));
+    }
+
     public static byte[] randomBytes(int n, long seed) {
         byte[] b = new byte[n];
         SplittableRandom r = new SplittableRandom(seed);

@@ -46,8 +46,7 @@ class Dl4jVictimTest {
     Path tmp;
 
     private DatasetRegistry registry() {
-        return DatasetRegistry.standard(new DatasetRegistry.Roots(
-                Path.of(System.getProperty("stealbench.home", ".")).resolve("sample-data"), tmp.resolve("sys"), tmp.resolve("user")));
+        return org.stealbench.data.TestData.sampleRegistry(tmp);
     }
 
     @Test

@@ -80,8 +80,7 @@ class ExperimentTest {
     }
 
     private DatasetRegistry registry() {
-        return DatasetRegistry.standard(new DatasetRegistry.Roots(
-                Path.of(System.getProperty("stealbench.home", ".")).resolve("sample-data"), tmp.resolve("sys"), tmp.resolve("user")));
+        return org.stealbench.data.TestData.sampleRegistry(tmp);
     }
 
     /** What a victim trained on the first 1,000 bundled digits records about its data. */

@@ -49,8 +49,7 @@ class ViewModelTest {
     }
 
     DatasetRegistry registry() {
-        return DatasetRegistry.standard(new DatasetRegistry.Roots(
-                Path.of(System.getProperty("stealbench.home", ".")).resolve("sample-data"), tmp.resolve("sys"), tmp.resolve("user")));
+        return org.stealbench.data.TestData.sampleRegistry(tmp);
     }
 
     <T> T fx(Callable<T> c) throws Exception {
