@@ -109,20 +109,36 @@ final class Dialogs {
         if (model.isEmpty()) {
             return Optional.empty();
         }
+        Dialog<org.stealbench.experiment.VictimImport.Request> d = importVictimForm(model.get(), datasets);
+        d.initOwner(stage);
+        return d.showAndWait();
+    }
+
+    /**
+     * The import form for {@code model}: what it was trained on and how it takes images; OK (enabled once the shape reads)
+     * gives the request.
+     */
+    static Dialog<org.stealbench.experiment.VictimImport.Request> importVictimForm(Path model, ObservableList<String> datasets) {
         Dialog<org.stealbench.experiment.VictimImport.Request> d = new Dialog<>();
         d.setTitle("Import a victim");
-        d.setHeaderText(model.get().getFileName() + ": what it was trained on, and how it takes images");
+        d.setHeaderText(model.getFileName() + ": what it was trained on, and how it takes images");
         ComboBox<String> ds = new ComboBox<>(datasets);
+        ds.setId("importDataset");
         ds.setValue(datasets.contains("fashion-mnist") ? "fashion-mnist" : datasets.isEmpty() ? null : datasets.get(0));
         javafx.scene.control.TextField indices = new javafx.scene.control.TextField("all");
+        indices.setId("importIndices");
         indices.setPromptText("all, first:N, or a file of indices");
         javafx.scene.control.TextField shape = new javafx.scene.control.TextField();
+        shape.setId("importShape");
         shape.setPromptText("CxHxW, e.g. 1x32x32 (empty: the dataset's)");
         ComboBox<String> layout = new ComboBox<>(javafx.collections.FXCollections.observableArrayList("auto", "nchw", "nhwc", "flat"));
+        layout.setId("importLayout");
         layout.setValue("auto");
         javafx.scene.control.TextField layer = new javafx.scene.control.TextField();
+        layer.setId("importLayer");
         layer.setPromptText("empty: the model's output");
         ComboBox<String> scale = new ComboBox<>(javafx.collections.FXCollections.observableArrayList("1", "255"));
+        scale.setId("importScale");
         scale.setValue("1");
         GridPane g = new GridPane();
         g.setHgap(10);
@@ -141,22 +157,42 @@ final class Dialogs {
         g.add(note, 0, 6, 2, 1);
         d.getDialogPane().setContent(g);
         d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
+        // OK only with a dataset and a shape that reads (empty, or CxHxW)
+        d.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(() -> {
+            try {
+                shape(shape.getText());
+                return ds.getValue() == null;
+            } catch (IllegalArgumentException e) {
+                return true;
+            }
+        }, shape.textProperty(), ds.valueProperty()));
         d.setResultConverter(b -> {
             if (b != ButtonType.OK || ds.getValue() == null) {
                 return null;
             }
-            int[] dims = null;
-            String s = shape.getText().trim();
-            if (!s.isEmpty()) {
-                String[] p = s.toLowerCase(java.util.Locale.ROOT).split("x");
-                dims = p.length == 3 ? java.util.Arrays.stream(p).map(String::trim).mapToInt(Integer::parseInt).toArray() : new int[] {-1, -1, -1};
-            }
-            return new org.stealbench.experiment.VictimImport.Request(model.get(), ds.getValue(), indices.getText().trim(),
+            return new org.stealbench.experiment.VictimImport.Request(model, ds.getValue(), indices.getText().trim(),
                     layout.getValue().equals("auto") ? null : org.stealbench.model.Dl4jEncoder.Layout.of(layout.getValue()),
-                    layer.getText().isBlank() ? null : layer.getText().trim(), Double.parseDouble(scale.getValue()), dims);
+                    layer.getText().isBlank() ? null : layer.getText().trim(), Double.parseDouble(scale.getValue()), shape(shape.getText()));
         });
-        d.initOwner(stage);
-        return d.showAndWait();
+        return d;
+    }
+
+    /** CxHxW as three positive numbers, or null for an empty text. */
+    static int[] shape(String text) {
+        String s = text.trim();
+        if (s.isEmpty()) {
+            return null;
+        }
+        String[] p = s.toLowerCase(java.util.Locale.ROOT).split("x");
+        try {
+            int[] dims = java.util.Arrays.stream(p).map(String::trim).mapToInt(Integer::parseInt).toArray();
+            if (dims.length == 3 && dims[0] > 0 && dims[1] > 0 && dims[2] > 0) {
+                return dims;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("the input shape is CxHxW with positive numbers, e.g. 1x32x32, not '" + s + "'");
     }
 
     /** A saved encoder to use as the victim, or empty. */

@@ -417,8 +417,8 @@ public final class Workbench {
     private void importVictimDialog() {
         try {
             dialogs.importVictim(form.datasetChoices()).ifPresent(this::importVictim);
-        } catch (NumberFormatException e) {
-            dialogs.error("Cannot import the model", "the input shape is CxHxW, e.g. 1x32x32 (" + e.getMessage() + ")", (Throwable) null);
+        } catch (IllegalArgumentException e) {
+            dialogs.error("Cannot import the model", e.getMessage(), (Throwable) null);
         }
     }
 

@@ -89,4 +89,37 @@ class ImportVictimTest {
         assertTrue(status.getText().startsWith("import failed"), status.getText());
         assertEquals(victim.toAbsolutePath().toString(), wb.form().victimProperty().get());
     }
+
+    @Test
+    void theImportFormGivesTheRequestAndRefusesAShapeItCannotRead(FxRobot robot) {
+        Path model = dir.resolve("model.h5");
+        javafx.collections.ObservableList<String> datasets = javafx.collections.FXCollections.observableArrayList("digits", "fashion-mnist");
+        java.util.concurrent.atomic.AtomicReference<javafx.scene.control.Dialog<VictimImport.Request>> form =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        robot.interact(() -> form.set(Dialogs.importVictimForm(model, datasets)));
+        var pane = form.get().getDialogPane();
+        javafx.scene.control.TextField shape = (javafx.scene.control.TextField) pane.lookup("#importShape");
+        javafx.scene.Node ok = pane.lookupButton(javafx.scene.control.ButtonType.OK);
+        assertTrue(!ok.isDisabled(), "an empty shape takes the dataset's");
+        robot.interact(() -> shape.setText("1x32"));
+        assertTrue(ok.isDisabled(), "a shape that does not read disables OK");
+        robot.interact(() -> {
+            shape.setText("3 x 32 x 32");
+            ((javafx.scene.control.TextField) pane.lookup("#importIndices")).setText("first:5000");
+            ((javafx.scene.control.TextField) pane.lookup("#importLayer")).setText("features");
+            @SuppressWarnings("unchecked")
+            javafx.scene.control.ComboBox<String> layout = (javafx.scene.control.ComboBox<String>) pane.lookup("#importLayout");
+            layout.setValue("nhwc");
+        });
+        assertTrue(!ok.isDisabled());
+        VictimImport.Request r = form.get().getResultConverter().call(javafx.scene.control.ButtonType.OK);
+        assertEquals(model, r.model());
+        assertEquals("fashion-mnist", r.trainedOn());
+        assertEquals("first:5000", r.trainIndices());
+        assertEquals(org.stealbench.model.Dl4jEncoder.Layout.NHWC, r.layout());
+        assertEquals("features", r.layer());
+        assertEquals(1.0, r.pixelScale());
+        assertEquals(List.of(3, 32, 32), java.util.Arrays.stream(r.inputShape()).boxed().toList());
+        assertEquals(null, form.get().getResultConverter().call(javafx.scene.control.ButtonType.CANCEL));
+    }
 }
