@@ -211,8 +211,32 @@ public final class NativeBackend {
      * 2.9 to 11.9 GB over six thefts in one JVM; the bench suite of 18 thefts was killed by the
      * kernel at 24 GB). One collection after each run keeps it flat (about 2 GB) and costs a few
      * hundred milliseconds, against 30 s or more for a run.
+     *
+     * <p>What the buffers freed go back to is glibc's allocator, which keeps freed memory in its
+     * arenas (one per thread that allocated: ND4J's OpenMP and oneDNN threads too) and returns it to
+     * the system only from the top of the heap: after a run the process held 100-170 MiB more from
+     * one run to the next with nothing of ours open. Half a second after the collection (ND4J's
+     * deallocator thread frees the collected buffers), {@code malloc_trim(0)} hands the free pages of
+     * every arena back, on a daemon thread so the run's caller does not wait.
      */
     public static void releaseMemory() {
         System.gc();
+        TRIM.schedule(NativeBackend::trimNativeHeap, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private static final java.util.concurrent.ScheduledExecutorService TRIM = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "stealbench-malloc-trim");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** glibc's malloc_trim(0) through JNA: free pages of every arena back to the system; true if it ran (not on other C libraries). */
+    public static boolean trimNativeHeap() {
+        try {
+            com.sun.jna.NativeLibrary.getInstance("c").getFunction("malloc_trim").invokeInt(new Object[] {0});
+            return true;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return false; // not glibc (musl, macOS): nothing to trim this way
+        }
     }
 }

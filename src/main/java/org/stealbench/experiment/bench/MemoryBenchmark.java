@@ -143,12 +143,27 @@ public final class MemoryBenchmark {
         }
     }
 
-    /** Appends {@code what} with this process's memory and the engine's open arrays. */
+    /**
+     * Appends {@code what} with this process's memory and the engine's open arrays, then its memory again after a full
+     * collection (and half a second for JavaCPP's deallocator thread to free the native memory of what was collected):
+     * what the process retains, without the garbage a collection had not yet reached when the run ended.
+     */
     public static void appendLine(Path file, String what) throws IOException {
         var m = ProcessMemory.self();
-        Files.writeString(file, String.format(Locale.ROOT, "%s pss_mib=%.0f rss_mib=%.0f engine_arrays_mib=%.1f%n", what,
-                m.map(ProcessMemory::pssMiB).orElse(Double.NaN), m.map(ProcessMemory::rssMiB).orElse(Double.NaN),
-                NativeArrays.openBytes() / 1048576.0), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        System.gc();
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        var g = ProcessMemory.self();
+        Runtime rt = Runtime.getRuntime();
+        Files.writeString(file, String.format(Locale.ROOT, "%s pss_mib=%.0f rss_mib=%.0f engine_arrays_mib=%.1f pss_gc_mib=%.0f rss_gc_mib=%.0f "
+                        + "heap_committed_mib=%.0f heap_used_mib=%.0f javacpp_mib=%.0f%n",
+                what, m.map(ProcessMemory::pssMiB).orElse(Double.NaN), m.map(ProcessMemory::rssMiB).orElse(Double.NaN),
+                NativeArrays.openBytes() / 1048576.0, g.map(ProcessMemory::pssMiB).orElse(Double.NaN),
+                g.map(ProcessMemory::rssMiB).orElse(Double.NaN), rt.totalMemory() / 1048576.0, (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
+                org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     static List<Line> read(Path file) throws IOException {
@@ -173,18 +188,21 @@ public final class MemoryBenchmark {
 
     private static String memoryTable(List<Line> lines, boolean phases) {
         StringBuilder md = new StringBuilder(phases
-                ? "| run | seconds | training s | evaluating s | PSS after MiB | RSS after MiB | engine arrays open MiB |\n|---|---|---|---|---|---|---|\n"
-                : "| run | state | seconds | PSS after MiB | RSS after MiB | engine arrays open MiB |\n|---|---|---|---|---|---|\n");
+                ? "| run | seconds | training s | evaluating s | PSS after MiB | RSS after MiB | engine arrays open MiB | PSS after a full GC MiB "
+                        + "| RSS after a full GC MiB |\n|---|---|---|---|---|---|---|---|---|\n"
+                : "| run | state | seconds | PSS after MiB | RSS after MiB | engine arrays open MiB | PSS after a full GC MiB "
+                        + "| RSS after a full GC MiB |\n|---|---|---|---|---|---|---|---|\n");
         for (Line l : lines) {
             if (!l.fields().containsKey("run")) {
                 continue;
             }
             md.append(phases
-                    ? String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %.0f | %.1f |%n", l.fields().get("run"), l.fields().get("seconds"),
-                            l.fields().get("training"), l.fields().get("evaluating"), l.number("pss_mib"), l.number("rss_mib"),
-                            l.number("engine_arrays_mib"))
-                    : String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f | %.1f |%n", l.fields().get("run"), l.fields().get("state"),
-                            l.fields().get("seconds"), l.number("pss_mib"), l.number("rss_mib"), l.number("engine_arrays_mib")));
+                    ? String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %.0f | %.1f | %.0f | %.0f |%n", l.fields().get("run"),
+                            l.fields().get("seconds"), l.fields().get("training"), l.fields().get("evaluating"), l.number("pss_mib"),
+                            l.number("rss_mib"), l.number("engine_arrays_mib"), l.number("pss_gc_mib"), l.number("rss_gc_mib"))
+                    : String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f | %.1f | %.0f | %.0f |%n", l.fields().get("run"),
+                            l.fields().get("state"), l.fields().get("seconds"), l.number("pss_mib"), l.number("rss_mib"),
+                            l.number("engine_arrays_mib"), l.number("pss_gc_mib"), l.number("rss_gc_mib")));
         }
         return md.toString();
     }
@@ -194,11 +212,18 @@ public final class MemoryBenchmark {
         List<Line> runs = lines.stream().filter(l -> l.fields().containsKey("run")).toList();
         StringBuilder md = new StringBuilder("\n");
         if (runs.size() >= 3) {
-            double second = runs.get(1).number("pss_mib");
-            double last = runs.get(runs.size() - 1).number("pss_mib");
-            double change = (last - second) / second;
-            md.append(String.format(Locale.ROOT, "Flat: after run %d, %.0f MiB PSS against %.0f MiB after run 2 (%+.1f%%; target within 10%%: %s). ",
-                    runs.size(), last, second, 100 * change, Math.abs(change) <= 0.10 ? "met" : "not met"));
+            // judged on what the process retains (after a full collection); right after a run, PSS also holds whatever garbage
+            // the collector had not reached yet, which moves by hundreds of MiB from run to run
+            for (String field : new String[] {"pss_gc_mib", "pss_mib"}) {
+                double second = runs.get(1).number(field);
+                double last = runs.get(runs.size() - 1).number(field);
+                double change = (last - second) / second;
+                md.append(String.format(Locale.ROOT, field.equals("pss_gc_mib")
+                                ? "Flat (retained, after a full GC): after run %d, %.0f MiB PSS against %.0f MiB after run 2 (%+.1f%%; target "
+                                + "within 10%%: %s). "
+                                : "Right after each run, before a collection: %d: %.0f MiB against %.0f MiB (%+.1f%%%s). ",
+                        runs.size(), last, second, 100 * change, field.equals("pss_gc_mib") ? (Math.abs(change) <= 0.10 ? "met" : "not met") : ""));
+            }
         }
         md.append(String.format(Locale.ROOT, "Peak of %s over all runs: %.0f MiB PSS, %.0f MiB RSS", who, peak.peakPss, peak.peakRss));
         if (!Double.isNaN(idlePss)) {
