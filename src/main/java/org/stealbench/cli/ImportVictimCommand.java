@@ -60,18 +60,13 @@ public final class ImportVictimCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NativeBackend.configure();
-        int[] shape = null;
-        if (input != null) {
-            String[] p = input.toLowerCase(java.util.Locale.ROOT).split("x");
-            if (p.length != 3) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": CxHxW, e.g. 1x32x32");
-            }
-            shape = new int[3];
-            for (int i = 0; i < 3; i++) {
-                shape[i] = Integer.parseInt(p[i].trim());
-            }
+        int[] shape;
+        try {
+            shape = VictimImport.shape(input);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--input: " + e.getMessage());
         }
-        Dl4jEncoder.Layout l = layout.equalsIgnoreCase("auto") ? null : Dl4jEncoder.Layout.of(layout);
+        Dl4jEncoder.Layout l = Dl4jEncoder.Layout.parse(layout);
         VictimImport.Outcome o = VictimImport.run(new VictimImport.Request(model, trainedOn, trainIndices, l, layer, pixelScale, shape),
                 top.registry(), out);
         PrintWriter w = spec.commandLine().getOut();

@@ -75,6 +75,24 @@ public final class VictimImport {
         return new Outcome(m, vd, protocol.victim().trainIndices().length);
     }
 
+    /** CxHxW as three positive numbers ({@code 1x32x32}, spaces allowed), or null for an empty or null text. */
+    public static int[] shape(String text) {
+        String s = text == null ? "" : text.trim();
+        if (s.isEmpty()) {
+            return null;
+        }
+        try {
+            int[] dims = java.util.Arrays.stream(s.toLowerCase(Locale.ROOT).split("x")).map(String::trim).mapToInt(Integer::parseInt)
+                    .toArray();
+            if (dims.length == 3 && dims[0] > 0 && dims[1] > 0 && dims[2] > 0) {
+                return dims;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("the input shape is CxHxW with positive numbers, e.g. 1x32x32, not '" + s + "'");
+    }
+
     /** The indices a spec names, or null for the whole split. */
     static int[] indices(String spec, int trainSize) throws IOException {
         if (spec.equalsIgnoreCase(Protocol.VictimData.ALL)) {

@@ -30,6 +30,11 @@ public final class Dl4jEncoder implements ImageEncoder {
             return name().toLowerCase(Locale.ROOT);
         }
 
+        /** A layout by name, or null for {@code auto} (found by trying). */
+        public static Layout parse(String id) {
+            return id == null || id.equalsIgnoreCase("auto") ? null : of(id);
+        }
+
         public static Layout of(String id) {
             try {
                 return valueOf(id.toUpperCase(Locale.ROOT));

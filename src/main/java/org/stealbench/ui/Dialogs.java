@@ -160,7 +160,7 @@ final class Dialogs {
         // OK only with a dataset and a shape that reads (empty, or CxHxW)
         d.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(() -> {
             try {
-                shape(shape.getText());
+                org.stealbench.experiment.VictimImport.shape(shape.getText());
                 return ds.getValue() == null;
             } catch (IllegalArgumentException e) {
                 return true;
@@ -171,28 +171,10 @@ final class Dialogs {
                 return null;
             }
             return new org.stealbench.experiment.VictimImport.Request(model, ds.getValue(), indices.getText().trim(),
-                    layout.getValue().equals("auto") ? null : org.stealbench.model.Dl4jEncoder.Layout.of(layout.getValue()),
-                    layer.getText().isBlank() ? null : layer.getText().trim(), Double.parseDouble(scale.getValue()), shape(shape.getText()));
+                    org.stealbench.model.Dl4jEncoder.Layout.parse(layout.getValue()), layer.getText().isBlank() ? null : layer.getText().trim(),
+                    Double.parseDouble(scale.getValue()), org.stealbench.experiment.VictimImport.shape(shape.getText()));
         });
         return d;
-    }
-
-    /** CxHxW as three positive numbers, or null for an empty text. */
-    static int[] shape(String text) {
-        String s = text.trim();
-        if (s.isEmpty()) {
-            return null;
-        }
-        String[] p = s.toLowerCase(java.util.Locale.ROOT).split("x");
-        try {
-            int[] dims = java.util.Arrays.stream(p).map(String::trim).mapToInt(Integer::parseInt).toArray();
-            if (dims.length == 3 && dims[0] > 0 && dims[1] > 0 && dims[2] > 0) {
-                return dims;
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new IllegalArgumentException("the input shape is CxHxW with positive numbers, e.g. 1x32x32, not '" + s + "'");
     }
 
     /** A saved encoder to use as the victim, or empty. */
