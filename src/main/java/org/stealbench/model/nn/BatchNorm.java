@@ -79,6 +79,17 @@ public final class BatchNorm extends Layer {
         }
         // Centre first: E[x^2] - E[x]^2 in float32 loses the variance when the mean is large.
         INDArray mu = Ops.columnSums(x2d, buffer("mean", channels), 1.0 / m);
+        if (BatchNormKernels.applies(x2d, y2d)) {
+            // float32: the squared deviations in one fused pass, then y = x*scale + (beta - mean*scale) in one more
+            double[] ssd = BatchNormKernels.squaredDeviations(x2d, mu.toFloatVector());
+            float[] v = new float[(int) channels];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (float) (ssd[j] / m);
+            }
+            INDArray var = buffer("var", channels).assign(Nd4j.createFromArray(v));
+            input2d = x2d;
+            return normalise(x2d, y, y2d, mu, var, m, true);
+        }
         // the centred input lives in a scratch buffer for this call; backward centres again from the kept
         // input (the layer before's output, unchanged until the next forward pass): one pass more there,
         // one activation-sized buffer less per batch norm
@@ -91,13 +102,26 @@ public final class BatchNorm extends Layer {
         Nd4j.exec(new MulOp(xc, xc, sq));
         INDArray var = Ops.columnSums(sq, buffer("var", channels), 1.0 / m);
         consumed(sqBuf);
+        normalise(xc, y, y2d, mu, var, m, false);
+        consumed(xcBuf);
+        input2d = x2d;
+        return y;
+    }
+
+    /**
+     * Updates the running statistics and writes y from the batch's mean and variance, from the
+     * centred input or (when {@code raw}) the input itself, the shift then taking the mean.
+     */
+    private INDArray normalise(INDArray from2d, INDArray y, INDArray y2d, INDArray mu, INDArray var, long m, boolean raw) {
         runningMean.value.muli(1 - MOMENTUM).addi(mu.mul(MOMENTUM));
         runningVar.value.muli(1 - MOMENTUM).addi(var.mul(MOMENTUM * m / Math.max(1, m - 1)));
         INDArray inv = Transforms.pow(var.add(EPS), -0.5, false);
         INDArray scale = affine ? inv.mul(gamma.value) : inv;
-        Ops.affine(xc, scale, affine ? beta.value : scale.mul(0), y2d);
-        consumed(xcBuf);
-        input2d = x2d;
+        INDArray shift = affine ? beta.value.dup() : scale.mul(0);
+        if (raw) {
+            shift.subi(mu.mul(scale));
+        }
+        Ops.affine(from2d, scale, shift, y2d);
         mean = mu;
         invStd = inv;
         return y;
@@ -107,6 +131,9 @@ public final class BatchNorm extends Layer {
     public INDArray backward(INDArray gy, boolean needInputGrad) {
         INDArray gy2d = gy.reshape('c', input2d.size(0), channels);
         long m = gy2d.size(0);
+        if (BatchNormKernels.applies(input2d, gy2d)) {
+            return fusedBackward(gy, gy2d, m, needInputGrad);
+        }
         INDArray centeredBuf = scratch("xc", gy.shape());
         INDArray centered = centeredBuf.reshape('c', m, channels);
         Nd4j.exec(new BroadcastSubOp(input2d, mean, centered, 1));
@@ -138,6 +165,45 @@ public final class BatchNorm extends Layer {
         Nd4j.exec(new AddOp(gx2d, tmp, gx2d));
         consumed(tmpBuf);
         consumed(centeredBuf);
+        return gx;
+    }
+
+    /** The float32 backward pass: two fused sweeps (the sums, then dx) and no full-size temporaries. */
+    private INDArray fusedBackward(INDArray gy, INDArray gy2d, long m, boolean needInputGrad) {
+        int c = (int) channels;
+        float[] mu = mean.toFloatVector();
+        double[] sumDy = new double[c];
+        double[] sumDyXc = new double[c];
+        BatchNormKernels.backwardSums(input2d, gy2d, mu, sumDy, sumDyXc);
+        float[] inv = invStd.toFloatVector();
+        float[] g = affine ? gamma.value.toFloatVector() : null;
+        if (affine) {
+            float[] dBeta = new float[c];
+            float[] dGamma = new float[c];
+            for (int j = 0; j < c; j++) {
+                dBeta[j] = (float) sumDy[j];
+                dGamma[j] = (float) (sumDyXc[j] * inv[j]);
+            }
+            beta.grad.addi(Nd4j.createFromArray(dBeta));
+            gamma.grad.addi(Nd4j.createFromArray(dGamma));
+        }
+        if (!needInputGrad) {
+            consumed(gy);
+            return null;
+        }
+        // dx = a*dy + b*(x - mean) + c, as in the float64 path
+        float[] a = new float[c];
+        float[] b = new float[c];
+        float[] cc = new float[c];
+        for (int j = 0; j < c; j++) {
+            double aj = affine ? (double) g[j] * inv[j] : inv[j];
+            a[j] = (float) aj;
+            b[j] = (float) (-aj * inv[j] * inv[j] * sumDyXc[j] / m);
+            cc[j] = (float) (-aj * sumDy[j] / m);
+        }
+        INDArray gx = gradientBuffer(gy.shape());
+        BatchNormKernels.inputGradient(input2d, gy2d, mu, a, b, cc, gx.reshape('c', m, channels));
+        consumed(gy);
         return gx;
     }
 }

@@ -1,0 +1,227 @@
+package org.stealbench.model.nn;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+/**
+ * Batch norm's per-channel passes over float32 [M, C] activations (NHWC flattened), each a
+ * single sweep that does what took libnd4j three or four full-size ops with temporaries: the
+ * sum of squared deviations (forward), the two sums of the backward pass, and the input gradient
+ * {@code dx = a*dy + b*(x - mean) + c}. Rows are split across the cores; each part copies a block
+ * of rows that fits in the L2 cache into Java arrays (one bulk copy, which is a memcpy) and
+ * works there, in loops the JIT vectorises. Sums are accumulated in float per position of the
+ * block (each position sees M / rows-per-block values, a few hundred) and in double across
+ * positions and parts. ND4J has no such fused op on the CPU (its
+ * {@code batchnorm_bp} took 200 ms for a 128x32x32x64 tensor); decision 0013 has the measurements.
+ *
+ * <p>Only for contiguous c-order FLOAT arrays ({@link #applies}); the float64 path (gradient
+ * checks) stays on libnd4j's ops and is the reference these kernels are tested against.
+ */
+final class BatchNormKernels {
+
+    /** Floats per block: 64 KiB, so a block of each operand stays in L2. */
+    private static final int BLOCK = 16_384;
+    /** Below this many values per part, splitting costs more than it saves. */
+    private static final long MIN_PER_PART = 65_536;
+    private static final int PARTS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    private static final ExecutorService POOL = PARTS > 1 ? Executors.newFixedThreadPool(PARTS - 1, r -> {
+        Thread t = new Thread(r, "stealbench-batchnorm");
+        t.setDaemon(true);
+        return t;
+    }) : null;
+
+    private BatchNormKernels() {
+    }
+
+    /** Whether the kernels can read these arrays directly: float32, c-order, default strides. */
+    static boolean applies(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a)
+                    || a.length() > Integer.MAX_VALUE - BLOCK) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Per channel, the sum over rows of (x - mean)^2, for a [M, C] matrix. */
+    static double[] squaredDeviations(INDArray x2d, float[] mean) {
+        int c = (int) x2d.size(1);
+        FloatBuffer x = floats(x2d);
+        float[] mu = tile(mean, c);
+        List<double[]> parts = run(x2d.size(0), c, (from, to) -> {
+            float[] xb = new float[mu.length];
+            float[] acc = new float[mu.length];
+            for (long r = from; r < to; r += mu.length / c) {
+                int n = (int) Math.min(mu.length / c, to - r) * c;
+                x.get((int) (r * c), xb, 0, n);
+                for (int i = 0; i < n; i++) {
+                    float d = xb[i] - mu[i];
+                    acc[i] += d * d;
+                }
+            }
+            return channelSums(acc, c);
+        });
+        return sum(parts, c);
+    }
+
+    /**
+     * Per channel, the backward pass's two sums for a [M, C] input and output gradient: sum(dy)
+     * into {@code sumDy}, sum(dy * (x - mean)) into {@code sumDyXc}.
+     */
+    static void backwardSums(INDArray x2d, INDArray gy2d, float[] mean, double[] sumDy, double[] sumDyXc) {
+        int c = (int) x2d.size(1);
+        FloatBuffer x = floats(x2d);
+        FloatBuffer g = floats(gy2d);
+        float[] mu = tile(mean, c);
+        List<double[]> parts = run(x2d.size(0), c, (from, to) -> {
+            float[] xb = new float[mu.length];
+            float[] gb = new float[mu.length];
+            float[] sg = new float[mu.length];
+            float[] sgx = new float[mu.length];
+            for (long r = from; r < to; r += mu.length / c) {
+                int n = (int) Math.min(mu.length / c, to - r) * c;
+                x.get((int) (r * c), xb, 0, n);
+                g.get((int) (r * c), gb, 0, n);
+                for (int i = 0; i < n; i++) {
+                    float dy = gb[i];
+                    sg[i] += dy;
+                    sgx[i] += dy * (xb[i] - mu[i]);
+                }
+            }
+            double[] both = new double[2 * c];
+            System.arraycopy(channelSums(sg, c), 0, both, 0, c);
+            System.arraycopy(channelSums(sgx, c), 0, both, c, c);
+            return both;
+        });
+        double[] all = sum(parts, 2 * c);
+        System.arraycopy(all, 0, sumDy, 0, c);
+        System.arraycopy(all, c, sumDyXc, 0, c);
+    }
+
+    /** out = a*dy + b*(x - mean) + c per channel, for [M, C] matrices ({@code out} may not alias x). */
+    static void inputGradient(INDArray x2d, INDArray gy2d, float[] mean, float[] a, float[] b, float[] cc, INDArray out2d) {
+        int c = (int) x2d.size(1);
+        FloatBuffer x = floats(x2d);
+        FloatBuffer g = floats(gy2d);
+        FloatBuffer o = floats(out2d);
+        // a*dy + b*x + (c - b*mean): one multiply-add fewer per value
+        float[] d = new float[c];
+        for (int j = 0; j < c; j++) {
+            d[j] = cc[j] - b[j] * mean[j];
+        }
+        float[] at = tile(a, c);
+        float[] bt = tile(b, c);
+        float[] dt = tile(d, c);
+        run(x2d.size(0), c, (from, to) -> {
+            float[] xb = new float[at.length];
+            float[] gb = new float[at.length];
+            for (long r = from; r < to; r += at.length / c) {
+                int n = (int) Math.min(at.length / c, to - r) * c;
+                int start = (int) (r * c);
+                x.get(start, xb, 0, n);
+                g.get(start, gb, 0, n);
+                for (int i = 0; i < n; i++) {
+                    xb[i] = at[i] * gb[i] + bt[i] * xb[i] + dt[i];
+                }
+                o.put(start, xb, 0, n);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * A per-channel vector repeated over a block of rows: with it every loop above reads and writes
+     * the same index of each array, the form the JIT vectorises (a per-channel accumulator indexed
+     * apart from the data is not).
+     */
+    private static float[] tile(float[] perChannel, int c) {
+        float[] t = new float[block(c)];
+        for (int i = 0; i < t.length; i += c) {
+            System.arraycopy(perChannel, 0, t, i, c);
+        }
+        return t;
+    }
+
+    /** Per-channel totals of a block-shaped accumulator, in double. */
+    private static double[] channelSums(float[] acc, int c) {
+        double[] total = new double[c];
+        for (int i = 0; i < acc.length; i += c) {
+            for (int j = 0; j < c; j++) {
+                total[j] += acc[i + j];
+            }
+        }
+        return total;
+    }
+
+    private static int block(int c) {
+        return Math.max(c, BLOCK / c * c);
+    }
+
+    /** The array's elements as a buffer starting at its first element. */
+    private static FloatBuffer floats(INDArray a) {
+        FloatBuffer all = a.data().asNioFloat();
+        int offset = (int) a.offset();
+        return offset == 0 ? all : all.position(offset).slice();
+    }
+
+    private interface Part<T> {
+        T rows(long from, long to);
+    }
+
+    /** Runs {@code part} over row ranges that split [0, m), on the caller and the pool; results in order. */
+    private static <T> List<T> run(long m, int c, Part<T> part) {
+        int parts = (int) Math.max(1, Math.min(PARTS, m * c / MIN_PER_PART));
+        List<T> out = new ArrayList<>(parts);
+        if (parts == 1) {
+            out.add(part.rows(0, m));
+            return out;
+        }
+        List<Future<T>> futures = new ArrayList<>(parts - 1);
+        for (int p = 1; p < parts; p++) {
+            long from = m * p / parts;
+            long to = m * (p + 1) / parts;
+            futures.add(POOL.submit(() -> part.rows(from, to)));
+        }
+        out.add(part.rows(0, m / parts));
+        // wait for every part even when interrupted: they write into arrays the caller may close next
+        boolean interrupted = false;
+        try {
+            for (Future<T> f : futures) {
+                while (true) {
+                    try {
+                        out.add(f.get());
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("batch norm kernel failed", e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return out;
+    }
+
+    private static double[] sum(List<double[]> parts, int n) {
+        double[] s = new double[n];
+        for (double[] p : parts) {
+            for (int j = 0; j < n; j++) {
+                s[j] += p[j];
+            }
+        }
+        return s;
+    }
+}

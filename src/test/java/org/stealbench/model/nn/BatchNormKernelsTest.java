@@ -1,0 +1,110 @@
+package org.stealbench.model.nn;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.stealbench.model.NativeBackend;
+
+/**
+ * Batch norm's fused float32 kernels against the float64 path on libnd4j's ops (the one
+ * {@link GradientCheckTest} checks against finite differences): outputs, running statistics,
+ * parameter and input gradients, on inputs far from zero mean, with blocks and parts that do not
+ * divide the rows evenly.
+ */
+class BatchNormKernelsTest {
+
+    @BeforeAll
+    static void backend() {
+        NativeBackend.configure();
+    }
+
+    @Test
+    void fusedFloatPathEqualsTheFloat64Path() {
+        // 7,500 rows of 40 channels: split into parts, the last block of each part partial
+        compare(new long[] {7500, 40}, true, true);
+        // few channels, one part, one block
+        compare(new long[] {50, 3}, true, true);
+        // without scale and shift
+        compare(new long[] {1024, 16}, false, true);
+        // images (NCHW in, NHWC inside: 300x5x5 rows of 40 channels), a first layer that needs no input gradient
+        compare(new long[] {300, 40, 5, 5}, true, false);
+    }
+
+    @Test
+    void onlyPlainFloatArraysTakeTheKernels() {
+        assertTrue(BatchNormKernels.applies(Nd4j.create(DataType.FLOAT, 4, 3)));
+        assertFalse(BatchNormKernels.applies(Nd4j.create(DataType.DOUBLE, 4, 3)));
+        assertFalse(BatchNormKernels.applies(Nd4j.create(DataType.FLOAT, 3, 4).transpose()));
+    }
+
+    private static void compare(long[] shape, boolean affine, boolean inputGrad) {
+        long[] one = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+        long channels = shape[1];
+        Nd4j.getRandom().setSeed(5);
+        DataType before = Precision.set(DataType.FLOAT);
+        try (Network f = new Network(new BatchNorm(channels, affine), one, 3);
+                Network d = inDouble(() -> new Network(new BatchNorm(channels, affine), one, 3))) {
+            if (affine) {
+                f.params().values().assign(Nd4j.rand(DataType.FLOAT, f.params().values().shape()).muli(2).subi(0.5));
+            }
+            d.params().values().assign(f.params().values().castTo(DataType.DOUBLE));
+            // a large mean against a small spread: the case where centring matters in float32
+            INDArray x = Nd4j.randn(DataType.FLOAT, shape).muli(0.7).addi(channelOffsets(shape));
+            INDArray g = Nd4j.randn(DataType.FLOAT, shape).addi(0.2);
+            for (int step = 0; step < 2; step++) {
+                INDArray yf = f.forward(x, true);
+                INDArray yd = inDouble(() -> d.forward(x.castTo(DataType.DOUBLE), true));
+                close(yd, yf, 2e-5, "output");
+                f.params().zeroGrads();
+                d.params().zeroGrads();
+                if (inputGrad) {
+                    INDArray gxf = f.backwardToInput(g.dup());
+                    INDArray gxd = inDouble(() -> d.backwardToInput(g.castTo(DataType.DOUBLE)));
+                    close(gxd, gxf, 2e-5, "input gradient");
+                } else {
+                    f.backward(g.dup());
+                    inDouble(() -> {
+                        d.backward(g.castTo(DataType.DOUBLE));
+                        return null;
+                    });
+                }
+                if (affine) {
+                    close(d.params().grads(), f.params().grads(), 2e-5, "parameter gradients");
+                }
+                close(d.params().state(), f.params().state(), 2e-6, "running statistics");
+            }
+        } finally {
+            Precision.set(before);
+        }
+    }
+
+    /** The float64 network's calls: its layers allocate their buffers in the precision of the moment. */
+    private static <T> T inDouble(java.util.function.Supplier<T> call) {
+        DataType before = Precision.set(DataType.DOUBLE);
+        try {
+            return call.get();
+        } finally {
+            Precision.set(before);
+        }
+    }
+
+    /** A per-channel offset between -3 and 3, broadcast to the input's shape (channels are dimension 1). */
+    private static INDArray channelOffsets(long[] shape) {
+        long[] perChannel = new long[shape.length];
+        java.util.Arrays.fill(perChannel, 1);
+        perChannel[1] = shape[1];
+        return Nd4j.rand(DataType.FLOAT, perChannel).muli(6).subi(3).broadcast(shape);
+    }
+
+    /** Largest difference within {@code tol} of the reference's largest magnitude. */
+    private static void close(INDArray reference, INDArray fused, double tol, String what) {
+        double scale = Math.max(1e-12, reference.amaxNumber().doubleValue());
+        double diff = reference.sub(fused.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        assertTrue(diff <= tol * scale, what + ": largest difference " + diff + " against largest value " + scale);
+    }
+}
