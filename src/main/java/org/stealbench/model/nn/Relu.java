@@ -1,9 +1,10 @@
 package org.stealbench.model.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.transforms.comparison.CompareAndSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * max(x, 0), in place: the output is written over the input. That is safe in any network here: the
@@ -40,9 +41,13 @@ public final class Relu extends Layer {
         return gx;
     }
 
-    /** gx = gy where y > 0, else 0. */
+    /**
+     * gx = gy where y > 0, else 0, for a ReLU's output y (never negative): libnd4j's pairwise
+     * compare-and-set, z = (y <= 0) ? y : gy, one pass at memory speed, where its {@code relu_bp}
+     * op took two to three times as long (2.0 against 0.9 ms for 2M values).
+     */
     static INDArray reluBackward(INDArray y, INDArray gy, INDArray gx) {
-        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(y, gy).addOutputs(gx).addFloatingPointArguments(0.0).build());
+        Nd4j.exec(new CompareAndSet(gy, y, gx, Conditions.lessThanOrEqual(0)));
         return gx;
     }
 }

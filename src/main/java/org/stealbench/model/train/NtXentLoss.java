@@ -23,7 +23,7 @@ public final class NtXentLoss implements BatchLoss {
     private final double temperature;
     private INDArray z;
     private INDArray s;
-    private INDArray sT;
+    private INDArray weighted;
     private INDArray dz;
     private INDArray tmp;
     private INDArray eye;
@@ -47,7 +47,7 @@ public final class NtXentLoss implements BatchLoss {
             dz = out.ulike();
             tmp = out.ulike();
             s = Nd4j.create(out.dataType(), m, m);
-            sT = Nd4j.create(out.dataType(), m, m);
+            weighted = Nd4j.create(out.dataType(), m, m);
             eye = Nd4j.eye(m).castTo(out.dataType());
             float[] p = new float[(int) (m * m)];
             long n = m / 2;
@@ -77,6 +77,16 @@ public final class NtXentLoss implements BatchLoss {
         return contrastive(out, positives, gradOut);
     }
 
+    /**
+     * P[i, i + N] and P[i + N, i] for i < N, as a [2, N] view of the [2N, 2N] matrix: the
+     * diagonals of its off-diagonal blocks, elements N + i(2N + 1) and 2N*N + i(2N + 1).
+     */
+    private static INDArray partnerProbabilities(INDArray p) {
+        long m = p.size(0);
+        long n = m / 2;
+        return Nd4j.create(p.data(), new long[] {2, n}, new long[] {n * m - n, m + 1}, p.offset() + n, 'c');
+    }
+
     private double contrastive(INDArray out, INDArray positives, INDArray gradOut) {
         long m = out.size(0);
         // as torch's F.normalize: an all-zero row (ReLU outputs can be) divides by 1e-12, not 0
@@ -89,18 +99,26 @@ public final class NtXentLoss implements BatchLoss {
         // loss_i = -sum_j Y_ij log P_ij (Y: positive weights)
         // floor at 1e-30, representable in float32 (Double.MIN_NORMAL rounds to 0 there, and the
         // masked diagonal's log(0) = -inf times its weight 0 would make the loss NaN)
-        INDArray logP = org.nd4j.linalg.ops.transforms.Transforms.log(
-                org.nd4j.linalg.ops.transforms.Transforms.max(s, 1e-30, true), false);
-        Nd4j.exec(new MulOp(logP, positives, sT));
-        double loss = -sT.sumNumber().doubleValue();
-        // rows without positives contribute no gradient: P only where the row has weight
-        INDArray rowHasPositive = positives.sum(1).gt(0).castTo(s.dataType());
-        Nd4j.exec(new BroadcastMulOp(s, rowHasPositive, s, 0));
-        // dS = (P - Y) / m; G = dS + dS^T; dz = G z / tau
+        double loss;
+        if (positives == partner) {
+            // one positive per row, weight 1, at i +- m/2: only those 2N probabilities enter the
+            // loss, and every row has its positive
+            loss = -org.nd4j.linalg.ops.transforms.Transforms.log(
+                    org.nd4j.linalg.ops.transforms.Transforms.max(partnerProbabilities(s), 1e-30, true), false).sumNumber().doubleValue();
+        } else {
+            INDArray logP = org.nd4j.linalg.ops.transforms.Transforms.log(
+                    org.nd4j.linalg.ops.transforms.Transforms.max(s, 1e-30, true), false);
+            Nd4j.exec(new MulOp(logP, positives, weighted));
+            loss = -weighted.sumNumber().doubleValue();
+            logP.close();
+            // rows without positives contribute no gradient: P only where the row has weight
+            INDArray rowHasPositive = positives.sum(1).gt(0).castTo(s.dataType());
+            Nd4j.exec(new BroadcastMulOp(s, rowHasPositive, s, 0));
+        }
+        // dS = (P - Y) / m; dz = (dS + dS^T) z / tau, as two products (no transposed copy of dS)
         s.subi(positives);
-        sT.assign(s.transpose());
-        s.addi(sT);
         Nd4j.gemm(s, z, dz, false, false, 1.0 / (temperature * m), 0.0);
+        Nd4j.gemm(s, z, dz, true, false, 1.0 / (temperature * m), 1.0);
         Nd4j.exec(new MulOp(z, dz, tmp));
         INDArray proj = tmp.sum(1);
         Nd4j.exec(new BroadcastMulOp(z, proj, tmp, 0));
