@@ -32,6 +32,9 @@ public final class BatchNorm extends Layer {
     private INDArray input2d;
     private INDArray mean;
     private INDArray invStd;
+    /** The float32 path's batch mean and 1/std, kept on the heap for its backward pass (null after the float64 path). */
+    private float[] meanF;
+    private float[] invStdF;
 
     public BatchNorm(long channels) {
         this(channels, true);
@@ -66,6 +69,23 @@ public final class BatchNorm extends Layer {
         long m = x2d.size(0);
         INDArray y = buffer("y", x.shape());
         INDArray y2d = y.reshape('c', m, channels);
+        boolean fused = fusable(x2d, y2d);
+        if (!training && fused) {
+            // per-channel scale and shift from the running statistics, in Java; one native pass
+            float[] rm = BatchNormKernels.read(runningMean.value);
+            float[] rv = BatchNormKernels.read(runningVar.value);
+            float[] g = affine ? BatchNormKernels.read(gamma.value) : null;
+            float[] b = affine ? BatchNormKernels.read(beta.value) : null;
+            float[] scale = new float[rm.length];
+            float[] shift = new float[rm.length];
+            for (int j = 0; j < rm.length; j++) {
+                double sc = (affine ? g[j] : 1.0) / Math.sqrt(rv[j] + EPS);
+                scale[j] = (float) sc;
+                shift[j] = (float) ((affine ? b[j] : 0) - rm[j] * sc);
+            }
+            input2d = null;
+            return affine(x2d, scale, shift, y, y2d);
+        }
         if (!training) {
             INDArray inv = Transforms.pow(runningVar.value.add(EPS), -0.5, false);
             INDArray scale = affine ? inv.mul(gamma.value) : inv;
@@ -79,16 +99,8 @@ public final class BatchNorm extends Layer {
         }
         // Centre first: E[x^2] - E[x]^2 in float32 loses the variance when the mean is large.
         INDArray mu = Ops.columnSums(x2d, buffer("mean", channels), 1.0 / m);
-        if (BatchNormKernels.applies(x2d, y2d)) {
-            // float32: the squared deviations in one fused pass, then y = x*scale + (beta - mean*scale) in one more
-            double[] ssd = BatchNormKernels.squaredDeviations(x2d, mu.toFloatVector());
-            float[] v = new float[(int) channels];
-            for (int j = 0; j < v.length; j++) {
-                v[j] = (float) (ssd[j] / m);
-            }
-            INDArray var = buffer("var", channels).assign(Nd4j.createFromArray(v));
-            input2d = x2d;
-            return normalise(x2d, y, y2d, mu, var, m, true);
+        if (fused) {
+            return fusedForward(x2d, y, y2d, mu, m);
         }
         // the centred input lives in a scratch buffer for this call; backward centres again from the kept
         // input (the layer before's output, unchanged until the next forward pass): one pass more there,
@@ -102,37 +114,31 @@ public final class BatchNorm extends Layer {
         Nd4j.exec(new MulOp(xc, xc, sq));
         INDArray var = Ops.columnSums(sq, buffer("var", channels), 1.0 / m);
         consumed(sqBuf);
-        normalise(xc, y, y2d, mu, var, m, false);
+        normalise(xc, y2d, mu, var, m);
         consumed(xcBuf);
         input2d = x2d;
         return y;
     }
 
-    /**
-     * Updates the running statistics and writes y from the batch's mean and variance, from the
-     * centred input or (when {@code raw}) the input itself, the shift then taking the mean.
-     */
-    private INDArray normalise(INDArray from2d, INDArray y, INDArray y2d, INDArray mu, INDArray var, long m, boolean raw) {
+    /** Updates the running statistics and writes y from the centred input and the batch's mean and variance. */
+    private void normalise(INDArray xc, INDArray y2d, INDArray mu, INDArray var, long m) {
         runningMean.value.muli(1 - MOMENTUM).addi(mu.mul(MOMENTUM));
         runningVar.value.muli(1 - MOMENTUM).addi(var.mul(MOMENTUM * m / Math.max(1, m - 1)));
         INDArray inv = Transforms.pow(var.add(EPS), -0.5, false);
         INDArray scale = affine ? inv.mul(gamma.value) : inv;
-        INDArray shift = affine ? beta.value.dup() : scale.mul(0);
-        if (raw) {
-            shift.subi(mu.mul(scale));
-        }
-        Ops.affine(from2d, scale, shift, y2d);
+        Ops.affine(xc, scale, affine ? beta.value : scale.mul(0), y2d);
         mean = mu;
         invStd = inv;
-        return y;
+        meanF = null;
     }
 
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
         INDArray gy2d = gy.reshape('c', input2d.size(0), channels);
         long m = gy2d.size(0);
-        if (BatchNormKernels.applies(input2d, gy2d)) {
-            return fusedBackward(gy, gy2d, m, needInputGrad);
+        if (meanF != null) {
+            // the forward pass took the float32 kernels (its statistics are on the heap); so does this one
+            return fusedBackward(gy, BatchNormKernels.applies(gy2d) ? gy2d : gy2d.dup('c'), m, needInputGrad);
         }
         INDArray centeredBuf = scratch("xc", gy.shape());
         INDArray centered = centeredBuf.reshape('c', m, channels);
@@ -168,24 +174,76 @@ public final class BatchNorm extends Layer {
         return gx;
     }
 
-    /** The float32 backward pass: two fused sweeps (the sums, then dx) and no full-size temporaries. */
+    /**
+     * The float32 forward pass: the mean as one GEMM, the squared deviations in one fused sweep, the
+     * per-channel arithmetic (running statistics, scale, shift) in Java, y = x*scale + shift in one
+     * native pass: three calls into libnd4j where the float64 path makes about fifteen, most of
+     * them on vectors of a few dozen values, where the call costs more than the work.
+     */
+    private INDArray fusedForward(INDArray x2d, INDArray y, INDArray y2d, INDArray muArr, long m) {
+        int c = (int) channels;
+        float[] mu = BatchNormKernels.read(muArr);
+        double[] ssd = BatchNormKernels.squaredDeviations(x2d, mu);
+        float[] rm = BatchNormKernels.read(runningMean.value);
+        float[] rv = BatchNormKernels.read(runningVar.value);
+        float[] g = affine ? BatchNormKernels.read(gamma.value) : null;
+        float[] b = affine ? BatchNormKernels.read(beta.value) : null;
+        float[] inv = new float[c];
+        float[] scale = new float[c];
+        float[] shift = new float[c];
+        double unbiased = (double) m / Math.max(1, m - 1);
+        for (int j = 0; j < c; j++) {
+            double var = ssd[j] / m;
+            rm[j] = (float) ((1 - MOMENTUM) * rm[j] + MOMENTUM * mu[j]);
+            rv[j] = (float) ((1 - MOMENTUM) * rv[j] + MOMENTUM * var * unbiased);
+            double iv = 1 / Math.sqrt(var + EPS);
+            inv[j] = (float) iv;
+            double sc = affine ? iv * g[j] : iv;
+            scale[j] = (float) sc;
+            shift[j] = (float) ((affine ? b[j] : 0) - mu[j] * sc);
+        }
+        BatchNormKernels.write(runningMean.value, rm);
+        BatchNormKernels.write(runningVar.value, rv);
+        input2d = x2d;
+        meanF = mu;
+        invStdF = inv;
+        return affine(x2d, scale, shift, y, y2d);
+    }
+
+    /** Whether this call takes the float32 kernels: every array it touches is a plain float32 array in host memory. */
+    private boolean fusable(INDArray x2d, INDArray y2d) {
+        return BatchNormKernels.applies(x2d, y2d, runningMean.value, runningVar.value)
+                && (!affine || BatchNormKernels.applies(gamma.value, beta.value));
+    }
+
+    /** y = x*scale + shift per channel, the vectors written into this layer's buffers first. */
+    private INDArray affine(INDArray x2d, float[] scale, float[] shift, INDArray y, INDArray y2d) {
+        INDArray scaleArr = buffer("scale", channels);
+        INDArray shiftArr = buffer("shift", channels);
+        BatchNormKernels.write(scaleArr, scale);
+        BatchNormKernels.write(shiftArr, shift);
+        Ops.affine(x2d, scaleArr, shiftArr, y2d);
+        return y;
+    }
+
+    /** The float32 backward pass: two fused sweeps (the sums, then dx), no full-size temporaries, no small ops. */
     private INDArray fusedBackward(INDArray gy, INDArray gy2d, long m, boolean needInputGrad) {
         int c = (int) channels;
-        float[] mu = mean.toFloatVector();
+        float[] mu = meanF;
+        float[] inv = invStdF;
         double[] sumDy = new double[c];
         double[] sumDyXc = new double[c];
         BatchNormKernels.backwardSums(input2d, gy2d, mu, sumDy, sumDyXc);
-        float[] inv = invStd.toFloatVector();
-        float[] g = affine ? gamma.value.toFloatVector() : null;
+        float[] g = affine ? BatchNormKernels.read(gamma.value) : null;
         if (affine) {
-            float[] dBeta = new float[c];
-            float[] dGamma = new float[c];
+            float[] dBeta = BatchNormKernels.read(beta.grad);
+            float[] dGamma = BatchNormKernels.read(gamma.grad);
             for (int j = 0; j < c; j++) {
-                dBeta[j] = (float) sumDy[j];
-                dGamma[j] = (float) (sumDyXc[j] * inv[j]);
+                dBeta[j] += (float) sumDy[j];
+                dGamma[j] += (float) (sumDyXc[j] * inv[j]);
             }
-            beta.grad.addi(Nd4j.createFromArray(dBeta));
-            gamma.grad.addi(Nd4j.createFromArray(dGamma));
+            BatchNormKernels.write(beta.grad, dBeta);
+            BatchNormKernels.write(gamma.grad, dGamma);
         }
         if (!needInputGrad) {
             consumed(gy);

@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batch norm's per-channel passes over float32 [M, C] activations (NHWC flattened), each a
@@ -41,8 +42,14 @@ final class BatchNormKernels {
     private BatchNormKernels() {
     }
 
-    /** Whether the kernels can read these arrays directly: float32, c-order, default strides. */
+    /** Java reads the arrays' memory directly: only where it is the host's (not CUDA's device memory). */
+    private static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
+
+    /** Whether the kernels can read these arrays directly: host memory, float32, c-order, default strides. */
     static boolean applies(INDArray... arrays) {
+        if (!HOST_MEMORY) {
+            return false;
+        }
         for (INDArray a : arrays) {
             if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a)
                     || a.length() > Integer.MAX_VALUE - BLOCK) {
@@ -160,6 +167,18 @@ final class BatchNormKernels {
             }
         }
         return total;
+    }
+
+    /** A small vector's values (per-channel statistics, parameters, their gradients). */
+    static float[] read(INDArray v) {
+        float[] out = new float[(int) v.length()];
+        floats(v).get(0, out, 0, out.length);
+        return out;
+    }
+
+    /** Overwrites a small vector's values. */
+    static void write(INDArray v, float[] values) {
+        floats(v).put(0, values, 0, values.length);
     }
 
     private static int block(int c) {

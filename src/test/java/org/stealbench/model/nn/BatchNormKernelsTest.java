@@ -12,8 +12,8 @@ import org.stealbench.model.NativeBackend;
 
 /**
  * Batch norm's fused float32 kernels against the float64 path on libnd4j's ops (the one
- * {@link GradientCheckTest} checks against finite differences): outputs, running statistics,
- * parameter and input gradients, on inputs far from zero mean, with blocks and parts that do not
+ * {@link GradientCheckTest} checks against finite differences): outputs in training and
+ * evaluation mode, running statistics, parameter and input gradients, on inputs far from zero mean, with blocks and parts that do not
  * divide the rows evenly.
  */
 class BatchNormKernelsTest {
@@ -78,6 +78,8 @@ class BatchNormKernelsTest {
                 }
                 close(d.params().state(), f.params().state(), 2e-6, "running statistics");
             }
+            // evaluation mode: the running statistics
+            close(inDouble(() -> d.forward(x.castTo(DataType.DOUBLE), false)), f.forward(x, false), 2e-5, "evaluation output");
         } finally {
             Precision.set(before);
         }
