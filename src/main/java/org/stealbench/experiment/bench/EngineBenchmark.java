@@ -57,14 +57,14 @@ public final class EngineBenchmark {
         String torch = "not run";
         for (EngineWorkload w : workloads) {
             log.accept("StealBench " + w.title + " ...");
-            List<String> ours = exec(javaCommand(w.key, false), 30);
+            List<String> ours = exec(javaCommand(w.key, false), 30, false);
             Matcher r = find(ours, "RESULT \\S+ ([0-9.]+) ([0-9.]+) ([0-9.NaN]+) (\\S+)");
             double pd = Double.NaN;
             double pc = Double.NaN;
             double prss = Double.NaN;
             if (havePeer && w.hasPeer()) {
                 log.accept("PyTorch peer " + w.title + " ...");
-                List<String> p = exec(List.of("/usr/bin/python3", "-c", PEER_SCRIPT, peer.toString(), w.key), 60);
+                List<String> p = exec(List.of("/usr/bin/python3", "-c", PEER_SCRIPT, peer.toString(), w.key), 60, true);
                 Matcher pm = find(p, "PEER \\{\"default\": \\[([0-9.]+), [0-9.]+\\], \"cl\": \\[([0-9.]+), [0-9.]+\\], "
                         + "\"maxrss_mb\": ([0-9.]+), \"torch\": \"([^\"]+)\"\\}");
                 pd = Double.parseDouble(pm.group(1));
@@ -85,8 +85,9 @@ public final class EngineBenchmark {
         md.append("Command: `scripts/stealbench bench --suite engine`. Machine: ").append(BenchmarkReport.machine())
                 .append(". Date: ").append(LocalDate.now()).append(". Device: ").append(org.stealbench.model.NativeBackend.decision().device()).append(" (")
                 .append(org.stealbench.model.NativeBackend.decision().reason()).append("). StealBench native build: ")
-                .append(NativeBackend.buildName()).append("; peer: PyTorch ").append(torch)
-                .append(" (Debian python3-torch with OpenBLAS), 2 threads.\n\n");
+                .append(NativeBackend.buildName()).append(", ").append(SPIN_COUNT).append("=")
+                .append(System.getenv().getOrDefault(SPIN_COUNT, "unset (libgomp's default)")).append("; peer: PyTorch ").append(torch)
+                .append(" (Debian python3-torch with OpenBLAS), 2 threads, libgomp's default spin count.\n\n");
         md.append("Protocol (the peer's): random 3x32x32 inputs and targets, Adam lr 1e-3, 3 warm-up steps, then the median of "
                 + "5 windows of 10 steps (workload (e): 1x32x32 inputs, the demo copy's network and loss). Each workload runs in a fresh "
                 + "process, StealBench then the peer, workload by workload. "
@@ -108,7 +109,7 @@ public final class EngineBenchmark {
             if (w != EngineWorkload.A && w != EngineWorkload.D && w != EngineWorkload.E) {
                 continue;
             }
-            List<String> prof = exec(javaCommand(w.key, true), 30);
+            List<String> prof = exec(javaCommand(w.key, true), 30, false);
             md.append("\nWhere the time goes, ").append(w.title).append(" (ms per step, by layer type):\n\n");
             md.append("| layer | forward | backward |\n|---|---|---|\n");
             Pattern p = Pattern.compile("PROFILE (\\S+) ([0-9.]+) ([0-9.]+)");
@@ -125,6 +126,9 @@ public final class EngineBenchmark {
         }
         return md.toString();
     }
+
+    /** The launcher's OpenMP setting (scripts/stealbench), reported in the header and kept from the peer. */
+    static final String SPIN_COUNT = "GOMP_SPINCOUNT";
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
@@ -150,10 +154,17 @@ public final class EngineBenchmark {
         return cmd;
     }
 
-    private static List<String> exec(List<String> cmd, int timeoutMinutes) throws IOException, InterruptedException {
+    /**
+     * Runs a worker or the peer. StealBench's workers inherit the launcher's environment, its OpenMP
+     * spin count included ({@code scripts/stealbench}); the peer runs with its own library's default.
+     */
+    private static List<String> exec(List<String> cmd, int timeoutMinutes, boolean peer) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.putIfAbsent("OMP_NUM_THREADS", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        if (peer) {
+            env.remove(SPIN_COUNT);
+        }
         Process proc = pb.start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
