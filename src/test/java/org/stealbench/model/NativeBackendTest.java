@@ -17,6 +17,14 @@ class NativeBackendTest {
     }
 
     @Test
+    void setsAShortOpenMpSpinUnlessTheEnvironmentHasOne() {
+        NativeBackend.configure();
+        // in the C environment libgomp reads when ND4J loads it: the short spin, or what the user exported
+        String expected = System.getenv(NativeBackend.SPIN_COUNT_ENV) != null ? System.getenv(NativeBackend.SPIN_COUNT_ENV) : NativeBackend.SPIN_COUNT;
+        assertEquals(expected, NativeBackend.openMpSpinCount());
+    }
+
+    @Test
     void loadsTheBuildItChoseAndComputes() {
         String ext = NativeBackend.configure();
         Map<String, String> info = NativeBackend.describe();

@@ -85,8 +85,8 @@ public final class EngineBenchmark {
         md.append("Command: `scripts/stealbench bench --suite engine`. Machine: ").append(BenchmarkReport.machine())
                 .append(". Date: ").append(LocalDate.now()).append(". Device: ").append(org.stealbench.model.NativeBackend.decision().device()).append(" (")
                 .append(org.stealbench.model.NativeBackend.decision().reason()).append("). StealBench native build: ")
-                .append(NativeBackend.buildName()).append(", ").append(SPIN_COUNT).append("=")
-                .append(System.getenv().getOrDefault(SPIN_COUNT, "unset (libgomp's default)")).append("; peer: PyTorch ").append(torch)
+                .append(NativeBackend.buildName()).append(", ").append(NativeBackend.SPIN_COUNT_ENV).append("=")
+                .append(java.util.Objects.requireNonNullElse(NativeBackend.openMpSpinCount(), "unset")).append("; peer: PyTorch ").append(torch)
                 .append(" (Debian python3-torch with OpenBLAS), 2 threads, libgomp's default spin count.\n\n");
         md.append("Protocol (the peer's): random 3x32x32 inputs and targets, Adam lr 1e-3, 3 warm-up steps, then the median of "
                 + "5 windows of 10 steps (workload (e): 1x32x32 inputs, the demo copy's network and loss). Each workload runs in a fresh "
@@ -127,9 +127,6 @@ public final class EngineBenchmark {
         return md.toString();
     }
 
-    /** The launcher's OpenMP setting (scripts/stealbench), reported in the header and kept from the peer. */
-    static final String SPIN_COUNT = "GOMP_SPINCOUNT";
-
     private static String fmt(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
     }
@@ -155,15 +152,15 @@ public final class EngineBenchmark {
     }
 
     /**
-     * Runs a worker or the peer. StealBench's workers inherit the launcher's environment, its OpenMP
-     * spin count included ({@code scripts/stealbench}); the peer runs with its own library's default.
+     * Runs a worker or the peer. StealBench's workers set their OpenMP spin count themselves
+     * ({@link NativeBackend#configure}); the peer runs with its own library's default.
      */
     private static List<String> exec(List<String> cmd, int timeoutMinutes, boolean peer) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.putIfAbsent("OMP_NUM_THREADS", String.valueOf(Runtime.getRuntime().availableProcessors()));
         if (peer) {
-            env.remove(SPIN_COUNT);
+            env.remove(NativeBackend.SPIN_COUNT_ENV);
         }
         Process proc = pb.start();
         List<String> lines = new ArrayList<>();
