@@ -74,19 +74,9 @@ public final class BatchNorm extends Layer {
         boolean fused = fusable(x2d, y2d);
         if (!training && fused) {
             // per-channel scale and shift from the running statistics, in Java; one native pass
-            float[] rm = BatchNormKernels.read(runningMean.value);
-            float[] rv = BatchNormKernels.read(runningVar.value);
-            float[] g = affine ? BatchNormKernels.read(gamma.value) : null;
-            float[] b = affine ? BatchNormKernels.read(beta.value) : null;
-            float[] scale = new float[rm.length];
-            float[] shift = new float[rm.length];
-            for (int j = 0; j < rm.length; j++) {
-                double sc = (affine ? g[j] : 1.0) / Math.sqrt(rv[j] + EPS);
-                scale[j] = (float) sc;
-                shift[j] = (float) ((affine ? b[j] : 0) - rm[j] * sc);
-            }
+            float[][] ss = evalScaleShift();
             input2d = null;
-            return affine(x2d, scale, shift, y, y2d);
+            return affine(x2d, ss[0], ss[1], y, y2d);
         }
         if (!training) {
             INDArray inv = Transforms.pow(runningVar.value.add(EPS), -0.5, false);
@@ -210,6 +200,29 @@ public final class BatchNorm extends Layer {
         meanF = mu;
         invStdF = inv;
         return affine(x2d, scale, shift, y, y2d);
+    }
+
+    /**
+     * Evaluation mode as y = x*scale + shift per channel, from the running statistics: {scale, shift},
+     * or null where the parameters are not plain float32 host arrays. A convolution before this
+     * layer can fold them into its weights and bias ({@link Sequential}).
+     */
+    float[][] evalScaleShift() {
+        if (!BatchNormKernels.applies(runningMean.value, runningVar.value) || affine && !BatchNormKernels.applies(gamma.value, beta.value)) {
+            return null;
+        }
+        float[] rm = BatchNormKernels.read(runningMean.value);
+        float[] rv = BatchNormKernels.read(runningVar.value);
+        float[] g = affine ? BatchNormKernels.read(gamma.value) : null;
+        float[] b = affine ? BatchNormKernels.read(beta.value) : null;
+        float[] scale = new float[rm.length];
+        float[] shift = new float[rm.length];
+        for (int j = 0; j < rm.length; j++) {
+            double sc = (affine ? g[j] : 1.0) / Math.sqrt(rv[j] + EPS);
+            scale[j] = (float) sc;
+            shift[j] = (float) ((affine ? b[j] : 0) - rm[j] * sc);
+        }
+        return new float[][] {scale, shift};
     }
 
     /** Whether this call takes the float32 kernels: every array it touches is a plain float32 array in host memory. */

@@ -9,7 +9,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -23,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * positions and parts. ND4J has no such fused op on the CPU (its
  * {@code batchnorm_bp} took 200 ms for a 128x32x32x64 tensor); decision 0013 has the measurements.
  *
- * <p>Only for contiguous c-order FLOAT arrays ({@link #applies}); the float64 path (gradient
+ * <p>Only for row-major contiguous FLOAT arrays ({@link #applies}); the float64 path (gradient
  * checks) stays on libnd4j's ops and is the reference these kernels are tested against.
  */
 final class BatchNormKernels {
@@ -51,10 +50,23 @@ final class BatchNormKernels {
             return false;
         }
         for (INDArray a : arrays) {
-            if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a)
-                    || a.length() > Integer.MAX_VALUE - BLOCK) {
+            if (a.dataType() != DataType.FLOAT || !rowMajorContiguous(a) || a.length() > Integer.MAX_VALUE - BLOCK) {
                 return false;
             }
+        }
+        return true;
+    }
+
+    /** Elements laid out row-major without gaps (the stride of a dimension of size 1 does not matter). */
+    private static boolean rowMajorContiguous(INDArray a) {
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
         }
         return true;
     }

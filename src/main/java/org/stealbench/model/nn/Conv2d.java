@@ -70,6 +70,38 @@ public final class Conv2d extends Layer {
         return y;
     }
 
+    /**
+     * Evaluation-mode forward pass with a per-output-channel affine map folded in (a batch norm
+     * after this layer): weights times {@code scale}, bias {@code scale*b + shift}, one convolution
+     * where there were a convolution and a full-size pass.
+     */
+    INDArray forwardFolded(INDArray x, float[] scale, float[] shift) {
+        long[] s = x.shape();
+        INDArray y = buffer("y", s[0], out(s[1]), out(s[2]), outC);
+        INDArray scaleArr = buffer("foldScale", outC);
+        BatchNormKernels.write(scaleArr, scale);
+        INDArray wf = buffer("foldW", w.shape);
+        // [kH, kW, inC, outC]: the output channel is the last dimension
+        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp(w.value, scaleArr, wf, 3));
+        float[] bias = shift.clone();
+        if (this.bias) {
+            float[] b0 = BatchNormKernels.read(b.value);
+            for (int j = 0; j < bias.length; j++) {
+                bias[j] += scale[j] * b0[j];
+            }
+        }
+        INDArray bf = buffer("foldB", outC);
+        BatchNormKernels.write(bf, bias);
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addIntegerArguments(intArgs()).addInputs(x, wf, bf).addOutputs(y).build());
+        input = null;
+        return y;
+    }
+
+    /** Whether {@link #forwardFolded} can run here: the weights (and bias) are plain float32 host arrays. */
+    boolean foldable() {
+        return BatchNormKernels.applies(w.value) && (!bias || BatchNormKernels.applies(b.value));
+    }
+
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
         INDArray gx = gradientBuffer(input.shape());

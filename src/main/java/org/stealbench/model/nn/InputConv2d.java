@@ -53,6 +53,12 @@ public final class InputConv2d extends Layer {
         return y;
     }
 
+    /** Evaluation mode with a following batch norm folded in ({@link Conv2d#forwardFolded}). */
+    INDArray forwardFolded(INDArray x, float[] scale, float[] shift) {
+        cols2d = null;
+        return conv.forwardFolded(x, scale, shift);
+    }
+
     /** [k, k, C, k*k*C] with a single 1 per output channel: convolving with it yields im2col. */
     private INDArray identityKernel() {
         if (identity == null || identity.dataType() != Precision.type()) {

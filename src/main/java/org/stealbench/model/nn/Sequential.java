@@ -41,7 +41,16 @@ public final class Sequential extends Layer {
     @Override
     public INDArray forward(INDArray x, boolean training) {
         INDArray h = x;
-        for (Layer l : layers) {
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            if (!training && i + 1 < layers.size() && layers.get(i + 1) instanceof BatchNorm bn) {
+                INDArray folded = folded(l, bn, h);
+                if (folded != null) {
+                    h = folded;
+                    i++;
+                    continue;
+                }
+            }
             if (Profiler.enabled() && Profiler.isLeaf(l)) {
                 long t = System.nanoTime();
                 h = l.forward(h, training);
@@ -51,6 +60,28 @@ public final class Sequential extends Layer {
             }
         }
         return h;
+    }
+
+    /**
+     * Evaluation mode: a convolution and the batch norm after it as one convolution with the batch
+     * norm's scale and shift folded into its weights and bias (about a sixth of the small CNN's
+     * evaluation pass was batch norm); null where they cannot be folded (not float32 host arrays).
+     */
+    private static INDArray folded(Layer l, BatchNorm bn, INDArray h) {
+        Conv2d conv = l instanceof Conv2d c ? c : l instanceof InputConv2d ic ? ic.conv : null;
+        if (conv == null || !conv.foldable()) {
+            return null;
+        }
+        float[][] ss = bn.evalScaleShift();
+        if (ss == null) {
+            return null;
+        }
+        long t = System.nanoTime();
+        INDArray y = l instanceof InputConv2d ic ? ic.forwardFolded(h, ss[0], ss[1]) : conv.forwardFolded(h, ss[0], ss[1]);
+        if (Profiler.enabled()) {
+            Profiler.record(l.getClass().getSimpleName() + "+BatchNorm (folded)", false, System.nanoTime() - t);
+        }
+        return y;
     }
 
     @Override

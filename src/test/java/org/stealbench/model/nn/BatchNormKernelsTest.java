@@ -36,10 +36,40 @@ class BatchNormKernelsTest {
     }
 
     @Test
+    void evaluationWithBatchNormFoldedIntoConvolutionsEqualsTheFloat64Network() {
+        // float32 folds each convolution's batch norm into its weights and bias in evaluation mode; float64 does not
+        java.util.function.Supplier<Layer> build = () -> new Sequential(new InputConv2d(1, 4, 3, 1, false), new BatchNorm(4), new Relu(),
+                new Conv2d(4, 6, 3, 1, 1, true), new BatchNorm(6), new MaxPool2d(2), new Conv2d(6, 5, 3, 2, 1, false), new BatchNorm(5, false));
+        long[] one = {1, 8, 8};
+        Nd4j.getRandom().setSeed(9);
+        DataType before = Precision.set(DataType.FLOAT);
+        try (Network f = new Network(build.get(), one, 4); Network d = inDouble(() -> new Network(build.get(), one, 4))) {
+            f.params().values().assign(Nd4j.rand(DataType.FLOAT, f.params().values().shape()).muli(2).subi(0.7));
+            d.params().values().assign(f.params().values().castTo(DataType.DOUBLE));
+            INDArray x = Nd4j.rand(DataType.FLOAT, 16, 1, 8, 8);
+            for (int step = 0; step < 3; step++) {
+                // training passes move the running statistics away from 0 and 1
+                INDArray xs = x.mul(step + 1);
+                f.forward(xs, true);
+                inDouble(() -> d.forward(xs.castTo(DataType.DOUBLE), true));
+            }
+            close(d.params().state(), f.params().state(), 2e-6, "running statistics");
+            INDArray probe = Nd4j.rand(DataType.FLOAT, 7, 1, 8, 8);
+            close(inDouble(() -> d.forward(probe.castTo(DataType.DOUBLE), false)), f.forward(probe, false), 2e-5, "folded evaluation output");
+        } finally {
+            Precision.set(before);
+        }
+    }
+
+    @Test
     void onlyPlainFloatArraysTakeTheKernels() {
         assertTrue(BatchNormKernels.applies(Nd4j.create(DataType.FLOAT, 4, 3)));
         assertFalse(BatchNormKernels.applies(Nd4j.create(DataType.DOUBLE, 4, 3)));
         assertFalse(BatchNormKernels.applies(Nd4j.create(DataType.FLOAT, 3, 4).transpose()));
+        // a row of a matrix is contiguous; a column is not
+        INDArray m = Nd4j.create(DataType.FLOAT, 3, 4);
+        assertTrue(BatchNormKernels.applies(m.getRow(1)));
+        assertFalse(BatchNormKernels.applies(m.getColumn(1)));
     }
 
     private static void compare(long[] shape, boolean affine, boolean inputGrad) {
