@@ -145,8 +145,10 @@ public final class MemoryBenchmark {
 
     /**
      * Appends {@code what} with this process's memory and the engine's open arrays, then its memory again after a full
-     * collection (and half a second for JavaCPP's deallocator thread to free the native memory of what was collected):
-     * what the process retains, without the garbage a collection had not yet reached when the run ended.
+     * collection, half a second for JavaCPP's deallocator thread to free the native memory of what was collected, and
+     * {@code malloc_trim}, the sequence every run ends with ({@link org.stealbench.model.NativeBackend#releaseMemory}):
+     * what the process retains, without the garbage a collection had not yet reached when the run ended. (Without the
+     * trim, what this collection freed stayed in glibc's arenas and the reading moved by 100-300 MiB from run to run.)
      */
     public static void appendLine(Path file, String what) throws IOException {
         var m = ProcessMemory.self();
@@ -156,6 +158,7 @@ public final class MemoryBenchmark {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        org.stealbench.model.NativeBackend.trimNativeHeap();
         var g = ProcessMemory.self();
         Runtime rt = Runtime.getRuntime();
         Files.writeString(file, String.format(Locale.ROOT, "%s pss_mib=%.0f rss_mib=%.0f engine_arrays_mib=%.1f pss_gc_mib=%.0f rss_gc_mib=%.0f "
@@ -188,10 +191,10 @@ public final class MemoryBenchmark {
 
     private static String memoryTable(List<Line> lines, boolean phases) {
         StringBuilder md = new StringBuilder(phases
-                ? "| run | seconds | training s | evaluating s | PSS after MiB | RSS after MiB | engine arrays open MiB | PSS after a full GC MiB "
-                        + "| RSS after a full GC MiB |\n|---|---|---|---|---|---|---|---|---|\n"
-                : "| run | state | seconds | PSS after MiB | RSS after MiB | engine arrays open MiB | PSS after a full GC MiB "
-                        + "| RSS after a full GC MiB |\n|---|---|---|---|---|---|---|---|\n");
+                ? "| run | seconds | training s | evaluating s | PSS after MiB | RSS after MiB | engine arrays open MiB | PSS after GC + trim MiB "
+                        + "| RSS after GC + trim MiB |\n|---|---|---|---|---|---|---|---|---|\n"
+                : "| run | state | seconds | PSS after MiB | RSS after MiB | engine arrays open MiB | PSS after GC + trim MiB "
+                        + "| RSS after GC + trim MiB |\n|---|---|---|---|---|---|---|---|\n");
         for (Line l : lines) {
             if (!l.fields().containsKey("run")) {
                 continue;
@@ -219,7 +222,7 @@ public final class MemoryBenchmark {
                 double last = runs.get(runs.size() - 1).number(field);
                 double change = (last - second) / second;
                 md.append(String.format(Locale.ROOT, field.equals("pss_gc_mib")
-                                ? "Flat (retained, after a full GC): after run %d, %.0f MiB PSS against %.0f MiB after run 2 (%+.1f%%; target "
+                                ? "Flat (retained, after a full GC and malloc_trim): after run %d, %.0f MiB PSS against %.0f MiB after run 2 (%+.1f%%; target "
                                 + "within 10%%: %s). "
                                 : "Right after each run, before a collection: %d: %.0f MiB against %.0f MiB (%+.1f%%%s). ",
                         runs.size(), last, second, 100 * change, field.equals("pss_gc_mib") ? (Math.abs(change) <= 0.10 ? "met" : "not met") : ""));
