@@ -17,6 +17,12 @@ class NativeBackendTest {
     }
 
     @Test
+    void glibcTakesTheAllocatorSettingsThatKeepFreedMemoryForReuse() {
+        // Debian's glibc: mallopt accepts the mmap threshold (at most 32 MiB), trim threshold and top pad
+        assertTrue(NativeBackend.keepFreedNativeMemory());
+    }
+
+    @Test
     void setsAShortOpenMpSpinUnlessTheEnvironmentHasOne() {
         NativeBackend.configure();
         // in the C environment libgomp reads when ND4J loads it: the short spin, or what the user exported
