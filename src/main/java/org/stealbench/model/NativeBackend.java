@@ -78,7 +78,7 @@ public final class NativeBackend {
      */
     private static void shortOpenMpSpin() {
         try {
-            com.sun.jna.NativeLibrary.getInstance("c").getFunction("setenv").invokeInt(new Object[] {SPIN_COUNT_ENV, SPIN_COUNT, 0});
+            libc("setenv").invokeInt(new Object[] {SPIN_COUNT_ENV, SPIN_COUNT, 0});
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             // no C library to reach: libgomp keeps its default
         }
@@ -99,9 +99,9 @@ public final class NativeBackend {
      * freed, so every step faulted the same pages in again: a demo theft took 813,000 minor page
      * faults and 10.9 s of system time. With an mmap threshold of 32 MiB, a 1 GiB trim threshold and
      * a 256 MiB top pad it took 225,000-254,000 and 9-10 s, and trained in 21.1-21.6 s against 23.1
-     * (decision 0021). Memory is still given
-     * back at the end of every run ({@link #releaseMemory}'s malloc_trim). A value the user set with
-     * glibc's environment variables ({@code MALLOC_MMAP_THRESHOLD_} and the others) wins.
+     * (decision 0021). Memory is still given back at the end of every run ({@link #releaseMemory}'s
+     * malloc_trim). A value the user set with glibc's environment variables
+     * ({@code MALLOC_MMAP_THRESHOLD_} and the others) wins.
      *
      * @return whether glibc took every value (false on other C libraries)
      */
@@ -118,7 +118,7 @@ public final class NativeBackend {
             return true;
         }
         try {
-            return com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallopt").invokeInt(new Object[] {param, (int) value}) == 1;
+            return libc("mallopt").invokeInt(new Object[] {param, (int) value}) == 1;
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return false;
         }
@@ -127,7 +127,7 @@ public final class NativeBackend {
     /** The spin count in this process's C environment (what libgomp read), or null when unset. */
     public static String openMpSpinCount() {
         try {
-            return com.sun.jna.NativeLibrary.getInstance("c").getFunction("getenv").invokeString(new Object[] {SPIN_COUNT_ENV}, false);
+            return libc("getenv").invokeString(new Object[] {SPIN_COUNT_ENV}, false);
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return System.getenv(SPIN_COUNT_ENV);
         }
@@ -302,10 +302,15 @@ public final class NativeBackend {
         return t;
     });
 
+    /** A C library function through JNA (throws UnsatisfiedLinkError where there is none). */
+    private static com.sun.jna.Function libc(String name) {
+        return com.sun.jna.NativeLibrary.getInstance("c").getFunction(name);
+    }
+
     /** glibc's malloc_trim(0) through JNA: free pages of every arena back to the system; true if it ran (not on other C libraries). */
     public static boolean trimNativeHeap() {
         try {
-            com.sun.jna.NativeLibrary.getInstance("c").getFunction("malloc_trim").invokeInt(new Object[] {0});
+            libc("malloc_trim").invokeInt(new Object[] {0});
             return true;
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return false; // not glibc (musl, macOS): nothing to trim this way

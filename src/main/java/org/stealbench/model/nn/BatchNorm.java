@@ -178,28 +178,20 @@ public final class BatchNorm extends Layer {
         double[] ssd = BatchNormKernels.squaredDeviations(x2d, mu);
         float[] rm = BatchNormKernels.read(runningMean.value);
         float[] rv = BatchNormKernels.read(runningVar.value);
-        float[] g = affine ? BatchNormKernels.read(gamma.value) : null;
-        float[] b = affine ? BatchNormKernels.read(beta.value) : null;
-        float[] inv = new float[c];
-        float[] scale = new float[c];
-        float[] shift = new float[c];
+        double[] var = new double[c];
         double unbiased = (double) m / Math.max(1, m - 1);
         for (int j = 0; j < c; j++) {
-            double var = ssd[j] / m;
+            var[j] = ssd[j] / m;
             rm[j] = (float) ((1 - MOMENTUM) * rm[j] + MOMENTUM * mu[j]);
-            rv[j] = (float) ((1 - MOMENTUM) * rv[j] + MOMENTUM * var * unbiased);
-            double iv = 1 / Math.sqrt(var + EPS);
-            inv[j] = (float) iv;
-            double sc = affine ? iv * g[j] : iv;
-            scale[j] = (float) sc;
-            shift[j] = (float) ((affine ? b[j] : 0) - mu[j] * sc);
+            rv[j] = (float) ((1 - MOMENTUM) * rv[j] + MOMENTUM * var[j] * unbiased);
         }
         BatchNormKernels.write(runningMean.value, rm);
         BatchNormKernels.write(runningVar.value, rv);
+        float[][] ss = scaleShift(mu, var);
         input2d = x2d;
         meanF = mu;
-        invStdF = inv;
-        return affine(x2d, scale, shift, y, y2d);
+        invStdF = ss[2];
+        return affine(x2d, ss[0], ss[1], y, y2d);
     }
 
     /**
@@ -208,27 +200,45 @@ public final class BatchNorm extends Layer {
      * layer can fold them into its weights and bias ({@link Sequential}).
      */
     float[][] evalScaleShift() {
-        if (!BatchNormKernels.applies(runningMean.value, runningVar.value) || affine && !BatchNormKernels.applies(gamma.value, beta.value)) {
+        if (!plainParameters()) {
             return null;
         }
-        float[] rm = BatchNormKernels.read(runningMean.value);
         float[] rv = BatchNormKernels.read(runningVar.value);
+        double[] var = new double[rv.length];
+        for (int j = 0; j < rv.length; j++) {
+            var[j] = rv[j];
+        }
+        return scaleShift(BatchNormKernels.read(runningMean.value), var);
+    }
+
+    /**
+     * {scale, shift, 1/std} per channel for y = x*scale + shift: scale = gamma/sqrt(var + eps),
+     * shift = beta - mean*scale (gamma 1 and beta 0 without affine parameters).
+     */
+    private float[][] scaleShift(float[] mean, double[] var) {
         float[] g = affine ? BatchNormKernels.read(gamma.value) : null;
         float[] b = affine ? BatchNormKernels.read(beta.value) : null;
-        float[] scale = new float[rm.length];
-        float[] shift = new float[rm.length];
-        for (int j = 0; j < rm.length; j++) {
-            double sc = (affine ? g[j] : 1.0) / Math.sqrt(rv[j] + EPS);
+        float[] scale = new float[mean.length];
+        float[] shift = new float[mean.length];
+        float[] inv = new float[mean.length];
+        for (int j = 0; j < mean.length; j++) {
+            double iv = 1 / Math.sqrt(var[j] + EPS);
+            double sc = affine ? iv * g[j] : iv;
+            inv[j] = (float) iv;
             scale[j] = (float) sc;
-            shift[j] = (float) ((affine ? b[j] : 0) - rm[j] * sc);
+            shift[j] = (float) ((affine ? b[j] : 0) - mean[j] * sc);
         }
-        return new float[][] {scale, shift};
+        return new float[][] {scale, shift, inv};
+    }
+
+    /** Whether the parameters and running statistics are plain float32 arrays in host memory. */
+    private boolean plainParameters() {
+        return BatchNormKernels.applies(runningMean.value, runningVar.value) && (!affine || BatchNormKernels.applies(gamma.value, beta.value));
     }
 
     /** Whether this call takes the float32 kernels: every array it touches is a plain float32 array in host memory. */
     private boolean fusable(INDArray x2d, INDArray y2d) {
-        return BatchNormKernels.applies(x2d, y2d, runningMean.value, runningVar.value)
-                && (!affine || BatchNormKernels.applies(gamma.value, beta.value));
+        return BatchNormKernels.applies(x2d, y2d) && plainParameters();
     }
 
     /** y = x*scale + shift per channel, the vectors written into this layer's buffers first. */
