@@ -44,7 +44,7 @@ public final class NativeBackend {
         if (chosen != null) {
             return chosen;
         }
-        shortOpenMpSpin();
+        shortSpins();
         keepFreedNativeMemory();
         String requested = requestedBackend(System.getProperty(BACKEND_PROPERTY), System.getenv("STEALBENCH_BACKEND"), settingsFile());
         boolean cuda = DeviceChoice.cudaOnClassPath();
@@ -67,20 +67,33 @@ public final class NativeBackend {
     public static final String SPIN_COUNT_ENV = "GOMP_SPINCOUNT";
     /** The spin count set unless the environment has one (decision 0021). */
     static final String SPIN_COUNT = "3000";
+    /** The environment variable OpenBLAS reads its idle threads' busy-wait from (2^n cycles, n from 4 to 30). */
+    public static final String BLAS_WAIT_ENV = "OPENBLAS_THREAD_TIMEOUT";
+    /** The shortest busy-wait OpenBLAS allows: 2^4 cycles (decision 0022). */
+    static final String BLAS_WAIT = "4";
 
     /**
-     * libnd4j's OpenMP threads spin after every op before they sleep (libgomp's default: 300,000 spins,
-     * about a millisecond); on two cores they then take a core from the Java code that runs between
-     * ops (batch norm's kernels, the loss, the optimiser): the demo copy's training step was 6-11%
-     * faster with a short spin. libgomp reads the variable once, when ND4J loads it, so it is set in
-     * the C environment here, before that; a value the user set wins. Every entry point (launcher,
-     * application image, tests, Spark executors, benchmark workers) calls {@link #configure} first.
+     * The native libraries' worker threads wait for work by spinning before they sleep, and on two
+     * cores a spinning thread takes a core from the threads with work. libgomp (libnd4j's OpenMP
+     * runtime) spins 300,000 times after every op by default, about a millisecond: the demo copy's
+     * training step was 6-11% faster with 3,000 (decision 0021). OpenBLAS's idle thread calls
+     * sched_yield in a loop for 2^28 cycles (about 0.1 s) after every matrix product, longer than a
+     * training step, so it never slept: 30,000 calls a second and 8-9 s of a demo theft's 10-11 s of
+     * system time; with 2^4 cycles the theft takes 2 s of system time (decision 0022). Both
+     * libraries read their variable once, when ND4J loads them, so it is set in the C environment
+     * here, before that; a value the user set wins. Every entry point (launcher, application image,
+     * tests, Spark executors, benchmark workers) calls {@link #configure} first.
      */
-    private static void shortOpenMpSpin() {
+    private static void shortSpins() {
+        setenvUnlessSet(SPIN_COUNT_ENV, SPIN_COUNT);
+        setenvUnlessSet(BLAS_WAIT_ENV, BLAS_WAIT);
+    }
+
+    private static void setenvUnlessSet(String name, String value) {
         try {
-            libc("setenv").invokeInt(new Object[] {SPIN_COUNT_ENV, SPIN_COUNT, 0});
+            libc("setenv").invokeInt(new Object[] {name, value, 0});
         } catch (UnsatisfiedLinkError | RuntimeException e) {
-            // no C library to reach: libgomp keeps its default
+            // no C library to reach: the library keeps its default
         }
     }
 
@@ -126,10 +139,15 @@ public final class NativeBackend {
 
     /** The spin count in this process's C environment (what libgomp read), or null when unset. */
     public static String openMpSpinCount() {
+        return cEnvironment(SPIN_COUNT_ENV);
+    }
+
+    /** A variable of this process's C environment (what the native libraries read), or null when unset. */
+    public static String cEnvironment(String name) {
         try {
-            return libc("getenv").invokeString(new Object[] {SPIN_COUNT_ENV}, false);
+            return libc("getenv").invokeString(new Object[] {name}, false);
         } catch (UnsatisfiedLinkError | RuntimeException e) {
-            return System.getenv(SPIN_COUNT_ENV);
+            return System.getenv(name);
         }
     }
 

@@ -23,11 +23,13 @@ class NativeBackendTest {
     }
 
     @Test
-    void setsAShortOpenMpSpinUnlessTheEnvironmentHasOne() {
+    void setsShortOpenMpAndOpenBlasSpinsUnlessTheEnvironmentHasThem() {
         NativeBackend.configure();
         // in the C environment libgomp reads when ND4J loads it: the short spin, or what the user exported
         String expected = System.getenv(NativeBackend.SPIN_COUNT_ENV) != null ? System.getenv(NativeBackend.SPIN_COUNT_ENV) : NativeBackend.SPIN_COUNT;
         assertEquals(expected, NativeBackend.openMpSpinCount());
+        String blas = System.getenv(NativeBackend.BLAS_WAIT_ENV) != null ? System.getenv(NativeBackend.BLAS_WAIT_ENV) : NativeBackend.BLAS_WAIT;
+        assertEquals(blas, NativeBackend.cEnvironment(NativeBackend.BLAS_WAIT_ENV));
     }
 
     @Test

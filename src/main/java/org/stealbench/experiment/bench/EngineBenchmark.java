@@ -86,8 +86,11 @@ public final class EngineBenchmark {
                 .append(". Date: ").append(LocalDate.now()).append(". Device: ").append(org.stealbench.model.NativeBackend.decision().device()).append(" (")
                 .append(org.stealbench.model.NativeBackend.decision().reason()).append("). StealBench native build: ")
                 .append(NativeBackend.buildName()).append(", ").append(NativeBackend.SPIN_COUNT_ENV).append("=")
-                .append(java.util.Objects.requireNonNullElse(NativeBackend.openMpSpinCount(), "unset")).append("; peer: PyTorch ").append(torch)
-                .append(" (Debian python3-torch with OpenBLAS), 2 threads, libgomp's default spin count.\n\n");
+                .append(java.util.Objects.requireNonNullElse(NativeBackend.openMpSpinCount(), "unset")).append(", ")
+                .append(NativeBackend.BLAS_WAIT_ENV).append("=")
+                .append(java.util.Objects.requireNonNullElse(NativeBackend.cEnvironment(NativeBackend.BLAS_WAIT_ENV), "unset"))
+                .append("; peer: PyTorch ").append(torch)
+                .append(" (Debian python3-torch with OpenBLAS), 2 threads, its libraries' default spin and busy-wait.\n\n");
         md.append("Protocol (the peer's): random 3x32x32 inputs and targets, Adam lr 1e-3, 3 warm-up steps, then the median of "
                 + "5 windows of 10 steps (workload (e): 1x32x32 inputs, the demo copy's network and loss). Each workload runs in a fresh "
                 + "process, StealBench then the peer, workload by workload. "
@@ -152,8 +155,8 @@ public final class EngineBenchmark {
     }
 
     /**
-     * Runs a worker or the peer. StealBench's workers set their OpenMP spin count themselves
-     * ({@link NativeBackend#configure}); the peer runs with its own library's default.
+     * Runs a worker or the peer. StealBench's workers set their OpenMP spin count and OpenBLAS's
+     * busy-wait themselves ({@link NativeBackend#configure}); the peer runs with its libraries' defaults.
      */
     private static List<String> exec(List<String> cmd, int timeoutMinutes, boolean peer) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -161,6 +164,7 @@ public final class EngineBenchmark {
         env.putIfAbsent("OMP_NUM_THREADS", String.valueOf(Runtime.getRuntime().availableProcessors()));
         if (peer) {
             env.remove(NativeBackend.SPIN_COUNT_ENV);
+            env.remove(NativeBackend.BLAS_WAIT_ENV);
         }
         Process proc = pb.start();
         List<String> lines = new ArrayList<>();

@@ -13,13 +13,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * semantics: batch statistics (biased variance) when training, running statistics (momentum
  * 0.1, unbiased variance) otherwise; learnable scale and shift unless {@code affine} is false.
  *
- * <p>The mean is one GEMM (ND4J's {@code sum(0)} on a tall matrix is 15 times slower), the
- * variance is taken from deviations from it (centring before squaring keeps float32 variances and
- * scale gradients accurate), and the backward pass is dx = a*dy + b*(x - mean) + c with
- * per-channel a, b, c, where libnd4j's own batchnorm_bp took 200 ms for a 128x32x32x64 tensor.
- * In float32 on host memory the full-size passes are {@link BatchNormKernels}' fused sweeps and
- * the per-channel arithmetic runs in Java (decision 0021); float64 (the gradient checks) runs on
- * libnd4j's ops, the reference the kernels are tested against.
+ * <p>The backward pass is dx = a*dy + b*(x - mean) + c with per-channel a, b, c, where libnd4j's
+ * own batchnorm_bp took 200 ms for a 128x32x32x64 tensor. In float32 on host memory the full-size
+ * passes are {@link BatchNormKernels}' fused sweeps (the mean and variance in one read of the input,
+ * shifted by a value of the batch so that float32 keeps the variance) and the per-channel
+ * arithmetic runs in Java (decisions 0021, 0022); float64 (the gradient checks) runs on libnd4j's
+ * ops, the reference the kernels are tested against: the mean as one GEMM (ND4J's {@code sum(0)}
+ * on a tall matrix is 15 times slower), the variance from deviations from it.
  */
 public final class BatchNorm extends Layer {
 
@@ -89,11 +89,11 @@ public final class BatchNorm extends Layer {
             input2d = null;
             return y;
         }
+        if (fused) {
+            return fusedForward(x2d, y, y2d, m);
+        }
         // Centre first: E[x^2] - E[x]^2 in float32 loses the variance when the mean is large.
         INDArray mu = Ops.columnSums(x2d, buffer("mean", channels), 1.0 / m);
-        if (fused) {
-            return fusedForward(x2d, y, y2d, mu, m);
-        }
         // the centred input lives in a scratch buffer for this call; backward centres again from the kept
         // input (the layer before's output, unchanged until the next forward pass): one pass more there,
         // one activation-sized buffer less per batch norm
@@ -167,15 +167,19 @@ public final class BatchNorm extends Layer {
     }
 
     /**
-     * The float32 forward pass: the mean as one GEMM, the squared deviations in one fused sweep, the
+     * The float32 forward pass: the mean and the squared deviations in one fused sweep, the
      * per-channel arithmetic (running statistics, scale, shift) in Java, y = x*scale + shift in one
-     * native pass: three calls into libnd4j where the float64 path makes about fifteen, most of
+     * native pass: one call into libnd4j where the float64 path makes about fifteen, most of
      * them on vectors of a few dozen values, where the call costs more than the work.
      */
-    private INDArray fusedForward(INDArray x2d, INDArray y, INDArray y2d, INDArray muArr, long m) {
+    private INDArray fusedForward(INDArray x2d, INDArray y, INDArray y2d, long m) {
         int c = (int) channels;
-        float[] mu = BatchNormKernels.read(muArr);
-        double[] ssd = BatchNormKernels.squaredDeviations(x2d, mu);
+        double[][] moments = BatchNormKernels.moments(x2d);
+        double[] ssd = moments[1];
+        float[] mu = new float[c];
+        for (int j = 0; j < c; j++) {
+            mu[j] = (float) moments[0][j];
+        }
         float[] rm = BatchNormKernels.read(runningMean.value);
         float[] rv = BatchNormKernels.read(runningVar.value);
         double[] var = new double[c];

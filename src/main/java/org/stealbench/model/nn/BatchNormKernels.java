@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Batch norm's per-channel passes over float32 [M, C] activations (NHWC flattened), each a
  * single sweep that does what took libnd4j three or four full-size ops with temporaries: the
- * sum of squared deviations (forward), the two sums of the backward pass, and the input gradient
+ * mean and the sum of squared deviations (forward), the two sums of the backward pass, and the input gradient
  * {@code dx = a*dy + b*(x - mean) + c}. Rows are split across the cores; each part copies a block
  * of rows that fits in the L2 cache into Java arrays (one bulk copy, which is a memcpy) and
  * works there, in loops the JIT vectorises. Sums are accumulated in float per position of the
@@ -71,25 +71,49 @@ final class BatchNormKernels {
         return true;
     }
 
-    /** Per channel, the sum over rows of (x - mean)^2, for a [M, C] matrix. */
-    static double[] squaredDeviations(INDArray x2d, float[] mean) {
+    /**
+     * Per channel, the mean and the sum of squared deviations from it over the rows of a [M, C]
+     * matrix, in one read of it: sums of {@code x - k} and its squares, with {@code k} the first
+     * row's value of the channel. Shifted by a value of the batch itself, the sums stay of the
+     * order of the spread and the variance keeps its digits in float32 whatever the mean (the
+     * unshifted E[x^2] - E[x]^2 loses them when the mean is large against the spread).
+     *
+     * @return {mean, sum of squared deviations}, each per channel
+     */
+    static double[][] moments(INDArray x2d) {
         int c = (int) x2d.size(1);
+        long m = x2d.size(0);
         FloatBuffer x = floats(x2d);
-        float[] mu = tile(mean, c);
-        List<double[]> parts = run(x2d.size(0), c, (from, to) -> {
-            float[] xb = new float[mu.length];
-            float[] acc = new float[mu.length];
-            for (long r = from; r < to; r += mu.length / c) {
-                int n = (int) Math.min(mu.length / c, to - r) * c;
+        float[] first = new float[c];
+        x.get(0, first, 0, c);
+        float[] k = tile(first, c);
+        List<double[]> parts = run(m, c, (from, to) -> {
+            float[] xb = new float[k.length];
+            float[] s1 = new float[k.length];
+            float[] s2 = new float[k.length];
+            for (long r = from; r < to; r += k.length / c) {
+                int n = (int) Math.min(k.length / c, to - r) * c;
                 x.get((int) (r * c), xb, 0, n);
                 for (int i = 0; i < n; i++) {
-                    float d = xb[i] - mu[i];
-                    acc[i] += d * d;
+                    float d = xb[i] - k[i];
+                    s1[i] += d;
+                    s2[i] += d * d;
                 }
             }
-            return channelSums(acc, c);
+            double[] both = new double[2 * c];
+            System.arraycopy(channelSums(s1, c), 0, both, 0, c);
+            System.arraycopy(channelSums(s2, c), 0, both, c, c);
+            return both;
         });
-        return sum(parts, c);
+        double[] all = sum(parts, 2 * c);
+        double[] mean = new double[c];
+        double[] ssd = new double[c];
+        for (int j = 0; j < c; j++) {
+            double shifted = all[j] / m;
+            mean[j] = first[j] + shifted;
+            ssd[j] = Math.max(0, all[c + j] - shifted * all[j]);
+        }
+        return new double[][] {mean, ssd};
     }
 
     /**

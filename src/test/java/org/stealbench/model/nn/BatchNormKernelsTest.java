@@ -1,5 +1,6 @@
 package org.stealbench.model.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,36 @@ class BatchNormKernelsTest {
             close(inDouble(() -> d.forward(probe.castTo(DataType.DOUBLE), false)), f.forward(probe, false), 2e-5, "folded evaluation output");
         } finally {
             Precision.set(before);
+        }
+    }
+
+    @Test
+    void oneSweepMomentsKeepTheVarianceOfAChannelFarFromZeroMean() {
+        // means of 1,000 and -250 against spreads of 0.05 and 2: unshifted float32 sums of squares lose the
+        // variance entirely here (1e6 against 0.0025 is below float32's resolution)
+        int m = 70_001;
+        float[] data = new float[m * 3];
+        double[] mean = {1000, -250, 0.5};
+        double[] sd = {0.05, 2, 1};
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < 3; j++) {
+                data[i * 3 + j] = (float) (mean[j] + sd[j] * r.nextGaussian());
+            }
+        }
+        double[][] got = BatchNormKernels.moments(Nd4j.create(data, new long[] {m, 3}, 'c'));
+        for (int j = 0; j < 3; j++) {
+            double mu = 0;
+            for (int i = 0; i < m; i++) {
+                mu += data[i * 3 + j];
+            }
+            mu /= m;
+            double ssd = 0;
+            for (int i = 0; i < m; i++) {
+                ssd += (data[i * 3 + j] - mu) * (data[i * 3 + j] - mu);
+            }
+            assertEquals(mu, got[0][j], 1e-6 * Math.abs(mu) + 1e-6, "mean of channel " + j);
+            assertEquals(ssd, got[1][j], 1e-4 * ssd, "squared deviations of channel " + j);
         }
     }
 
