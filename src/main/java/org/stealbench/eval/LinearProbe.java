@@ -151,13 +151,13 @@ public final class LinearProbe {
         INDArray w = Nd4j.create(DataType.DOUBLE, new long[] {d, classes}, 'c');
         INDArray scores = Nd4j.create(DataType.DOUBLE, new long[] {n, classes}, 'c');
         INDArray gw = Nd4j.create(DataType.DOUBLE, new long[] {d, classes}, 'c');
-        double[] wv = new double[d * classes];
         int nw = d * classes;
+        double[] z = new double[n * classes];
+        double[] e = new double[classes];
         return (th, grad) -> {
-            System.arraycopy(th, 0, wv, 0, nw);
-            w.data().setData(wv);
+            write(w, th, nw);
             Nd4j.gemm(x, w, scores, false, false, 1.0, 0.0);
-            double[] z = scores.data().asDouble();
+            read(scores, z, z.length);
             double ce = 0;
             java.util.Arrays.fill(grad, nw, nw + classes, 0);
             for (int i = 0; i < n; i++) {
@@ -170,21 +170,21 @@ public final class LinearProbe {
                 double sum = 0;
                 for (int k = 0; k < classes; k++) {
                     z[o + k] -= max;
-                    sum += Math.exp(z[o + k]);
+                    e[k] = Math.exp(z[o + k]);
+                    sum += e[k];
                 }
                 double logSum = Math.log(sum);
                 for (int k = 0; k < classes; k++) {
                     // cross-entropy = log(sum exp) - the true class's logit (all shifted by the row max)
                     ce += y[o + k] * (logSum - z[o + k]);
-                    double g = (Math.exp(z[o + k] - logSum) - y[o + k]) / n;
+                    double g = (e[k] / sum - y[o + k]) / n;
                     z[o + k] = g;
                     grad[nw + k] += g;
                 }
             }
-            scores.data().setData(z);
+            write(scores, z, z.length);
             Nd4j.gemm(x, scores, gw, true, false, 1.0, 0.0);
-            double[] gwv = gw.data().asDouble();
-            System.arraycopy(gwv, 0, grad, 0, nw);
+            read(gw, grad, nw);
             double sq = 0;
             for (int j = 0; j < th.length; j++) {
                 grad[j] += WEIGHT_DECAY * th[j];
@@ -192,6 +192,27 @@ public final class LinearProbe {
             }
             return ce / n + 0.5 * WEIGHT_DECAY * sq;
         };
+    }
+
+    /** Host memory (the CPU backend): the objective copies its arrays' values in bulk, not element by element. */
+    private static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
+
+    /** The first {@code len} values of {@code src} into the (c-order, double) array's memory. */
+    private static void write(INDArray a, double[] src, int len) {
+        if (HOST_MEMORY) {
+            a.data().asNioDouble().put(0, src, 0, len);
+        } else {
+            a.data().setData(java.util.Arrays.copyOf(src, len));
+        }
+    }
+
+    /** The (c-order, double) array's first {@code len} values into {@code dst}. */
+    private static void read(INDArray a, double[] dst, int len) {
+        if (HOST_MEMORY) {
+            a.data().asNioDouble().get(0, dst, 0, len);
+        } else {
+            System.arraycopy(a.data().asDouble(), 0, dst, 0, len);
+        }
     }
 
     /** The last L-BFGS fit's convergence on this thread (for the probe benchmark and tests). */
