@@ -104,6 +104,8 @@ public final class NativeBackend {
     static final long MMAP_THRESHOLD = 32L << 20;
     static final long TRIM_THRESHOLD = 1L << 30;
     static final long TOP_PAD = 256L << 20;
+    /** glibc's initial trim threshold (128 KiB). */
+    static final long GLIBC_TRIM_THRESHOLD = 128L << 10;
 
     /**
      * Keeps freed native memory for reuse during a run instead of handing it straight back to the
@@ -310,8 +312,28 @@ public final class NativeBackend {
      * every arena back, on a daemon thread so the run's caller does not wait.
      */
     public static void releaseMemory() {
+        boolean relaxed = giveBackFreedNativeMemory();
         System.gc();
-        TRIM.schedule(NativeBackend::trimNativeHeap, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        TRIM.schedule(() -> {
+            trimNativeHeap();
+            if (relaxed) {
+                keepFreedNativeMemory();
+            }
+        }, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * glibc's own trim threshold and top pad again until the trim after a run's collection, which sets ours back
+     * ({@link #keepFreedNativeMemory}): while they hold, a free that leaves a large free block at the top of a
+     * thread's arena returns it to the system. {@code malloc_trim} does that for the main arena only, and the
+     * engine's threads allocate in their own, so the top of each (up to 64 MiB) stayed resident after a run, a
+     * different amount each time.
+     *
+     * @return whether glibc took the values (false where the user set them with glibc's variables, or on other C libraries)
+     */
+    static boolean giveBackFreedNativeMemory() {
+        return mallopt("MALLOC_TRIM_THRESHOLD_", M_TRIM_THRESHOLD, GLIBC_TRIM_THRESHOLD) && mallopt("MALLOC_TOP_PAD_", M_TOP_PAD, 0)
+                && System.getenv("MALLOC_TRIM_THRESHOLD_") == null && System.getenv("MALLOC_TOP_PAD_") == null;
     }
 
     private static final java.util.concurrent.ScheduledExecutorService TRIM = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {

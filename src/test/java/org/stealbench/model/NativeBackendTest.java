@@ -23,6 +23,18 @@ class NativeBackendTest {
     }
 
     @Test
+    void glibcTakesTheDefaultsForTheEndOfARunAndOursBack() {
+        // NativeBackend.releaseMemory: glibc's trim threshold and top pad while a run's buffers are freed, then ours
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("MALLOC_TRIM_THRESHOLD_") == null && System.getenv("MALLOC_TOP_PAD_") == null,
+                "the environment sets glibc's values itself");
+        try {
+            assertTrue(NativeBackend.giveBackFreedNativeMemory());
+        } finally {
+            assertTrue(NativeBackend.keepFreedNativeMemory());
+        }
+    }
+
+    @Test
     void setsShortOpenMpAndOpenBlasSpinsUnlessTheEnvironmentHasThem() {
         NativeBackend.configure();
         // in the C environment libgomp reads when ND4J loads it: the short spin, or what the user exported
