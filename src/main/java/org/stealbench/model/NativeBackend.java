@@ -309,7 +309,10 @@ public final class NativeBackend {
      * the system only from the top of the heap: after a run the process held 100-170 MiB more from
      * one run to the next with nothing of ours open. Half a second after the collection (ND4J's
      * deallocator thread frees the collected buffers), {@code malloc_trim(0)} hands the free pages of
-     * every arena back, on a daemon thread so the run's caller does not wait.
+     * every arena back, on a daemon thread so the run's caller does not wait. Until then glibc's own
+     * trim threshold and top pad hold ({@link #giveBackFreedNativeMemory}), so the tops of the threads'
+     * arenas, which {@code malloc_trim} leaves, go back as the last buffers are freed; the trim then
+     * sets the run-time values again (decision 0013).
      */
     public static void releaseMemory() {
         boolean relaxed = giveBackFreedNativeMemory();
@@ -332,8 +335,10 @@ public final class NativeBackend {
      * @return whether glibc took the values (false where the user set them with glibc's variables, or on other C libraries)
      */
     static boolean giveBackFreedNativeMemory() {
-        return mallopt("MALLOC_TRIM_THRESHOLD_", M_TRIM_THRESHOLD, GLIBC_TRIM_THRESHOLD) && mallopt("MALLOC_TOP_PAD_", M_TOP_PAD, 0)
-                && System.getenv("MALLOC_TRIM_THRESHOLD_") == null && System.getenv("MALLOC_TOP_PAD_") == null;
+        if (System.getenv("MALLOC_TRIM_THRESHOLD_") != null || System.getenv("MALLOC_TOP_PAD_") != null) {
+            return false;
+        }
+        return mallopt("MALLOC_TRIM_THRESHOLD_", M_TRIM_THRESHOLD, GLIBC_TRIM_THRESHOLD) & mallopt("MALLOC_TOP_PAD_", M_TOP_PAD, 0);
     }
 
     private static final java.util.concurrent.ScheduledExecutorService TRIM = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
