@@ -100,10 +100,7 @@ final class BatchNormKernels {
                     s2[i] += d * d;
                 }
             }
-            double[] both = new double[2 * c];
-            System.arraycopy(channelSums(s1, c), 0, both, 0, c);
-            System.arraycopy(channelSums(s2, c), 0, both, c, c);
-            return both;
+            return channelSums(s1, s2, c);
         });
         double[] all = sum(parts, 2 * c);
         double[] mean = new double[c];
@@ -140,10 +137,7 @@ final class BatchNormKernels {
                     sgx[i] += dy * (xb[i] - mu[i]);
                 }
             }
-            double[] both = new double[2 * c];
-            System.arraycopy(channelSums(sg, c), 0, both, 0, c);
-            System.arraycopy(channelSums(sgx, c), 0, both, c, c);
-            return both;
+            return channelSums(sg, sgx, c);
         });
         double[] all = sum(parts, 2 * c);
         System.arraycopy(all, 0, sumDy, 0, c);
@@ -192,6 +186,14 @@ final class BatchNormKernels {
             System.arraycopy(perChannel, 0, t, i, c);
         }
         return t;
+    }
+
+    /** Per-channel totals of two block-shaped accumulators, one after the other in one array. */
+    private static double[] channelSums(float[] a, float[] b, int c) {
+        double[] both = new double[2 * c];
+        System.arraycopy(channelSums(a, c), 0, both, 0, c);
+        System.arraycopy(channelSums(b, c), 0, both, c, c);
+        return both;
     }
 
     /** Per-channel totals of a block-shaped accumulator, in double. */
