@@ -106,6 +106,10 @@ public final class NativeBackend {
     static final long TOP_PAD = 256L << 20;
     /** glibc's initial trim threshold (128 KiB). */
     static final long GLIBC_TRIM_THRESHOLD = 128L << 10;
+    /** glibc's environment variables for the same parameters: a value the user set there wins. */
+    static final String MMAP_THRESHOLD_ENV = "MALLOC_MMAP_THRESHOLD_";
+    static final String TRIM_THRESHOLD_ENV = "MALLOC_TRIM_THRESHOLD_";
+    static final String TOP_PAD_ENV = "MALLOC_TOP_PAD_";
 
     /**
      * Keeps freed native memory for reuse during a run instead of handing it straight back to the
@@ -122,9 +126,9 @@ public final class NativeBackend {
      */
     static boolean keepFreedNativeMemory() {
         boolean all = true;
-        all &= mallopt("MALLOC_MMAP_THRESHOLD_", M_MMAP_THRESHOLD, MMAP_THRESHOLD);
-        all &= mallopt("MALLOC_TRIM_THRESHOLD_", M_TRIM_THRESHOLD, TRIM_THRESHOLD);
-        all &= mallopt("MALLOC_TOP_PAD_", M_TOP_PAD, TOP_PAD);
+        all &= mallopt(MMAP_THRESHOLD_ENV, M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+        all &= mallopt(TRIM_THRESHOLD_ENV, M_TRIM_THRESHOLD, TRIM_THRESHOLD);
+        all &= mallopt(TOP_PAD_ENV, M_TOP_PAD, TOP_PAD);
         return all;
     }
 
@@ -137,11 +141,6 @@ public final class NativeBackend {
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return false;
         }
-    }
-
-    /** The spin count in this process's C environment (what libgomp read), or null when unset. */
-    public static String openMpSpinCount() {
-        return cEnvironment(SPIN_COUNT_ENV);
     }
 
     /** A variable of this process's C environment (what the native libraries read), or null when unset. */
@@ -335,10 +334,10 @@ public final class NativeBackend {
      * @return whether glibc took the values (false where the user set them with glibc's variables, or on other C libraries)
      */
     static boolean giveBackFreedNativeMemory() {
-        if (System.getenv("MALLOC_TRIM_THRESHOLD_") != null || System.getenv("MALLOC_TOP_PAD_") != null) {
+        if (System.getenv(TRIM_THRESHOLD_ENV) != null || System.getenv(TOP_PAD_ENV) != null) {
             return false;
         }
-        return mallopt("MALLOC_TRIM_THRESHOLD_", M_TRIM_THRESHOLD, GLIBC_TRIM_THRESHOLD) & mallopt("MALLOC_TOP_PAD_", M_TOP_PAD, 0);
+        return mallopt(TRIM_THRESHOLD_ENV, M_TRIM_THRESHOLD, GLIBC_TRIM_THRESHOLD) & mallopt(TOP_PAD_ENV, M_TOP_PAD, 0);
     }
 
     private static final java.util.concurrent.ScheduledExecutorService TRIM = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {

@@ -25,7 +25,7 @@ class NativeBackendTest {
     @Test
     void glibcTakesTheDefaultsForTheEndOfARunAndOursBack() {
         // NativeBackend.releaseMemory: glibc's trim threshold and top pad while a run's buffers are freed, then ours
-        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("MALLOC_TRIM_THRESHOLD_") == null && System.getenv("MALLOC_TOP_PAD_") == null,
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(NativeBackend.TRIM_THRESHOLD_ENV) == null && System.getenv(NativeBackend.TOP_PAD_ENV) == null,
                 "the environment sets glibc's values itself");
         try {
             assertTrue(NativeBackend.giveBackFreedNativeMemory());
@@ -39,7 +39,7 @@ class NativeBackendTest {
         NativeBackend.configure();
         // in the C environment libgomp reads when ND4J loads it: the short spin, or what the user exported
         String expected = System.getenv(NativeBackend.SPIN_COUNT_ENV) != null ? System.getenv(NativeBackend.SPIN_COUNT_ENV) : NativeBackend.SPIN_COUNT;
-        assertEquals(expected, NativeBackend.openMpSpinCount());
+        assertEquals(expected, NativeBackend.cEnvironment(NativeBackend.SPIN_COUNT_ENV));
         String blas = System.getenv(NativeBackend.BLAS_WAIT_ENV) != null ? System.getenv(NativeBackend.BLAS_WAIT_ENV) : NativeBackend.BLAS_WAIT;
         assertEquals(blas, NativeBackend.cEnvironment(NativeBackend.BLAS_WAIT_ENV));
     }

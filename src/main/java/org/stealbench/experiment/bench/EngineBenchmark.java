@@ -86,7 +86,7 @@ public final class EngineBenchmark {
                 .append(". Date: ").append(LocalDate.now()).append(". Device: ").append(org.stealbench.model.NativeBackend.decision().device()).append(" (")
                 .append(org.stealbench.model.NativeBackend.decision().reason()).append("). StealBench native build: ")
                 .append(NativeBackend.buildName()).append(", ").append(NativeBackend.SPIN_COUNT_ENV).append("=")
-                .append(java.util.Objects.requireNonNullElse(NativeBackend.openMpSpinCount(), "unset")).append(", ")
+                .append(java.util.Objects.requireNonNullElse(NativeBackend.cEnvironment(NativeBackend.SPIN_COUNT_ENV), "unset")).append(", ")
                 .append(NativeBackend.BLAS_WAIT_ENV).append("=")
                 .append(java.util.Objects.requireNonNullElse(NativeBackend.cEnvironment(NativeBackend.BLAS_WAIT_ENV), "unset"))
                 .append("; peer: PyTorch ").append(torch)
