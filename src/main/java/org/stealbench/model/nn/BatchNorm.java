@@ -37,6 +37,10 @@ public final class BatchNorm extends Layer {
     /** The float32 path's batch mean and 1/std, kept on the heap for its backward pass (null after the float64 path). */
     private float[] meanF;
     private float[] invStdF;
+    /** After {@link #forwardPoolRelu}: its input, its output and the picks' deviations from the mean (null otherwise). */
+    private INDArray[] pooled;
+    /** After {@link #forwardPoolRelu}: the scale it applied (its signs say which way each channel pooled). */
+    private float[] pooledScale;
 
     public BatchNorm(long channels) {
         this(channels, true);
@@ -173,6 +177,15 @@ public final class BatchNorm extends Layer {
      * them on vectors of a few dozen values, where the call costs more than the work.
      */
     private INDArray fusedForward(INDArray x2d, INDArray y, INDArray y2d, long m) {
+        float[][] ss = batchStatistics(x2d, m);
+        return affine(x2d, ss[0], ss[1], y, y2d);
+    }
+
+    /**
+     * The float32 training pass's statistics: the batch's mean and variance in one sweep of the [M, C]
+     * input, the running statistics updated; keeps what backward needs and returns {scale, shift, 1/std}.
+     */
+    private float[][] batchStatistics(INDArray x2d, long m) {
         int c = (int) channels;
         double[][] moments = BatchNormKernels.moments(x2d);
         double[] ssd = moments[1];
@@ -195,7 +208,46 @@ public final class BatchNorm extends Layer {
         input2d = x2d;
         meanF = mu;
         invStdF = ss[2];
-        return affine(x2d, ss[0], ss[1], y, y2d);
+        pooled = null;
+        return ss;
+    }
+
+    /**
+     * Whether {@link #forwardPoolRelu} can take this training input: float32 host arrays, NHWC, at
+     * least one 2x2 window.
+     */
+    boolean poolReluFusable(INDArray x) {
+        return PoolReluKernels.applies(x) && plainParameters();
+    }
+
+    /**
+     * Training mode: this layer, then 2x2 max pooling with stride 2, then ReLU, in two sweeps of the
+     * input ({@link PoolReluKernels}); {@link #backwardPoolRelu} is its backward pass. The output is
+     * this layer's buffer, valid until its next forward call.
+     */
+    INDArray forwardPoolRelu(INDArray x) {
+        long m = x.length() / channels;
+        float[][] ss = batchStatistics(x.reshape('c', m, channels), m);
+        long[] shape = PoolReluKernels.pooledShape(x);
+        INDArray out = buffer("pooled", shape);
+        INDArray centred = buffer("pooledCentred", shape);
+        PoolReluKernels.forward(x, ss[0], ss[1], meanF, out, centred);
+        pooled = new INDArray[] {x, out, centred};
+        pooledScale = ss[0];
+        return out;
+    }
+
+    /** The backward pass of {@link #forwardPoolRelu}: {@code gy} is the gradient of its (pooled) output. */
+    INDArray backwardPoolRelu(INDArray gy, boolean needInputGrad) {
+        INDArray x = pooled[0];
+        INDArray g = BatchNormKernels.applies(gy) ? gy : gy.dup('c');
+        return fusedBackward(gy, x.length() / channels, needInputGrad,
+                (sumDy, sumDyXc) -> PoolReluKernels.backwardSums(g, pooled[1], pooled[2], sumDy, sumDyXc),
+                (a, b, c) -> {
+                    INDArray gx = gradientBuffer(x.shape());
+                    PoolReluKernels.inputGradient(x, pooledScale, g, pooled[1], meanF, a, b, c, gx);
+                    return gx;
+                });
     }
 
     /**
@@ -257,12 +309,22 @@ public final class BatchNorm extends Layer {
 
     /** The float32 backward pass: two fused sweeps (the sums, then dx), no full-size temporaries, no small ops. */
     private INDArray fusedBackward(INDArray gy, INDArray gy2d, long m, boolean needInputGrad) {
+        return fusedBackward(gy, m, needInputGrad, (sumDy, sumDyXc) -> BatchNormKernels.backwardSums(input2d, gy2d, meanF, sumDy, sumDyXc),
+                (a, b, c) -> {
+                    INDArray gx = gradientBuffer(gy.shape());
+                    BatchNormKernels.inputGradient(input2d, gy2d, meanF, a, b, c, gx.reshape('c', m, channels));
+                    return gx;
+                });
+    }
+
+    /** The float32 backward pass's per-channel arithmetic around its two sweeps (plain or after pooling and ReLU). */
+    private INDArray fusedBackward(INDArray gy, long m, boolean needInputGrad, java.util.function.BiConsumer<double[], double[]> sums,
+                                   InputGradient inputGradient) {
         int c = (int) channels;
-        float[] mu = meanF;
         float[] inv = invStdF;
         double[] sumDy = new double[c];
         double[] sumDyXc = new double[c];
-        BatchNormKernels.backwardSums(input2d, gy2d, mu, sumDy, sumDyXc);
+        sums.accept(sumDy, sumDyXc);
         float[] g = affine ? BatchNormKernels.read(gamma.value) : null;
         if (affine) {
             float[] dBeta = BatchNormKernels.read(beta.grad);
@@ -288,9 +350,13 @@ public final class BatchNorm extends Layer {
             b[j] = (float) (-aj * inv[j] * inv[j] * sumDyXc[j] / m);
             cc[j] = (float) (-aj * sumDy[j] / m);
         }
-        INDArray gx = gradientBuffer(gy.shape());
-        BatchNormKernels.inputGradient(input2d, gy2d, mu, a, b, cc, gx.reshape('c', m, channels));
+        INDArray gx = inputGradient.of(a, b, cc);
         consumed(gy);
         return gx;
+    }
+
+    /** dx of a float32 backward pass from its per-channel a, b and c. */
+    private interface InputGradient {
+        INDArray of(float[] a, float[] b, float[] c);
     }
 }

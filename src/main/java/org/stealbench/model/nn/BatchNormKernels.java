@@ -189,7 +189,7 @@ final class BatchNormKernels {
     }
 
     /** Per-channel totals of two block-shaped accumulators, one after the other in one array. */
-    private static double[] channelSums(float[] a, float[] b, int c) {
+    static double[] channelSums(float[] a, float[] b, int c) {
         double[] both = new double[2 * c];
         System.arraycopy(channelSums(a, c), 0, both, 0, c);
         System.arraycopy(channelSums(b, c), 0, both, c, c);
@@ -224,18 +224,21 @@ final class BatchNormKernels {
     }
 
     /** The array's elements as a buffer starting at its first element. */
-    private static FloatBuffer floats(INDArray a) {
+    static FloatBuffer floats(INDArray a) {
         FloatBuffer all = a.data().asNioFloat();
         int offset = (int) a.offset();
         return offset == 0 ? all : all.position(offset).slice();
     }
 
-    private interface Part<T> {
+    interface Part<T> {
         T rows(long from, long to);
     }
 
-    /** Runs {@code part} over row ranges that split [0, m), on the caller and the pool; results in order. */
-    private static <T> List<T> run(long m, int c, Part<T> part) {
+    /**
+     * Runs {@code part} over row ranges that split [0, m) (rows of {@code c} values), on the caller and the
+     * pool; results in order.
+     */
+    static <T> List<T> run(long m, int c, Part<T> part) {
         int parts = (int) Math.max(1, Math.min(PARTS, m * c / MIN_PER_PART));
         List<T> out = new ArrayList<>(parts);
         if (parts == 1) {
@@ -272,7 +275,7 @@ final class BatchNormKernels {
         return out;
     }
 
-    private static double[] sum(List<double[]> parts, int n) {
+    static double[] sum(List<double[]> parts, int n) {
         double[] s = new double[n];
         for (double[] p : parts) {
             for (int j = 0; j < n; j++) {

@@ -7,6 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Sequential extends Layer {
 
     private final List<Layer> layers;
+    /** The first indices of batch norm, pooling and ReLU triples the last training forward pass ran fused. */
+    private final java.util.BitSet fused = new java.util.BitSet();
 
     public Sequential(List<Layer> layers) {
         this.layers = List.copyOf(layers);
@@ -41,8 +43,19 @@ public final class Sequential extends Layer {
     @Override
     public INDArray forward(INDArray x, boolean training) {
         INDArray h = x;
+        fused.clear();
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
+            if (training && poolReluAfter(i, h)) {
+                long t = Profiler.enabled() ? System.nanoTime() : 0;
+                h = ((BatchNorm) l).forwardPoolRelu(h);
+                if (Profiler.enabled()) {
+                    Profiler.record(POOL_RELU, false, System.nanoTime() - t);
+                }
+                fused.set(i);
+                i += 2;
+                continue;
+            }
             if (!training && i + 1 < layers.size() && layers.get(i + 1) instanceof BatchNorm bn) {
                 INDArray folded = folded(l, bn, h);
                 if (folded != null) {
@@ -84,11 +97,37 @@ public final class Sequential extends Layer {
         return y;
     }
 
+    /** The first indices of the triples the last forward pass ran fused (tests). */
+    java.util.BitSet fusedInLastPass() {
+        return (java.util.BitSet) fused.clone();
+    }
+
+    /** The profiler's name for a fused batch norm, pooling and ReLU. */
+    private static final String POOL_RELU = "BatchNorm+MaxPool2d+Relu (fused)";
+
+    /**
+     * Whether layers i, i+1, i+2 are batch norm, 2x2 max pooling and ReLU that can run as one
+     * ({@link BatchNorm#forwardPoolRelu}: float32 host arrays), as in the small CNN's blocks.
+     */
+    private boolean poolReluAfter(int i, INDArray h) {
+        return i + 2 < layers.size() && layers.get(i) instanceof BatchNorm bn && layers.get(i + 1) instanceof MaxPool2d pool && pool.size == 2
+                && layers.get(i + 2) instanceof Relu && bn.poolReluFusable(h);
+    }
+
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
         INDArray g = gy;
         for (int i = layers.size() - 1; i >= 0; i--) {
             Layer l = layers.get(i);
+            if (i >= 2 && fused.get(i - 2)) {
+                long t = Profiler.enabled() ? System.nanoTime() : 0;
+                g = ((BatchNorm) layers.get(i - 2)).backwardPoolRelu(g, needInputGrad || i > 2);
+                if (Profiler.enabled()) {
+                    Profiler.record(POOL_RELU, true, System.nanoTime() - t);
+                }
+                i -= 2;
+                continue;
+            }
             if (Profiler.enabled() && Profiler.isLeaf(l)) {
                 long t = System.nanoTime();
                 g = l.backward(g, needInputGrad || i > 0);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.stealbench.model.NativeBackend;
 
 /**
@@ -57,6 +58,49 @@ class BatchNormKernelsTest {
             close(d.params().state(), f.params().state(), 2e-6, "running statistics");
             INDArray probe = Nd4j.rand(DataType.FLOAT, 7, 1, 8, 8);
             close(inDouble(() -> d.forward(probe.castTo(DataType.DOUBLE), false)), f.forward(probe, false), 2e-5, "folded evaluation output");
+        } finally {
+            Precision.set(before);
+        }
+    }
+
+    @Test
+    void batchNormPoolingAndReluFusedEqualTheThreeLayersInFloat64() {
+        // float32 runs batch norm, 2x2 pooling and ReLU as one (two sweeps); float64 runs the three layers on libnd4j's ops.
+        // Odd sizes (the pooling drops a row and a column: 9x7 -> 4x3, 7x5 -> 3x2), scales of both signs (the pick is then
+        // the window's smallest input), a zero corner (tied windows: exactly one value of each gets the gradient)
+        fusedPoolReluMatches(new long[] {6, 3, 9, 7}, 5);
+        fusedPoolReluMatches(new long[] {40, 2, 7, 5}, 24);
+    }
+
+    private static void fusedPoolReluMatches(long[] shape, int channels) {
+        java.util.function.Supplier<Layer> build = () -> new Sequential(new Conv2d((int) shape[1], channels, 3, 1, 1, false),
+                new BatchNorm(channels), new MaxPool2d(2), new Relu(), new Flatten(), new Linear(channels * (int) (shape[2] / 2) * (int) (shape[3] / 2), 3));
+        long[] one = java.util.Arrays.copyOfRange(shape, 1, 4);
+        Nd4j.getRandom().setSeed(11);
+        DataType before = Precision.set(DataType.FLOAT);
+        try (Network f = new Network(build.get(), one, 4); Network d = inDouble(() -> new Network(build.get(), one, 4))) {
+            f.params().values().assign(Nd4j.rand(DataType.FLOAT, f.params().values().shape()).muli(2).subi(0.6));
+            d.params().values().assign(f.params().values().castTo(DataType.DOUBLE));
+            INDArray x = Nd4j.randn(DataType.FLOAT, shape).addi(0.3);
+            x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 4), NDArrayIndex.interval(0, 4)).assign(0);
+            INDArray g = Nd4j.randn(DataType.FLOAT, shape[0], 3);
+            Sequential fs = (Sequential) f.root();
+            Sequential ds = (Sequential) d.root();
+            for (int step = 0; step < 2; step++) {
+                close(inDouble(() -> d.forward(x.castTo(DataType.DOUBLE), true)), f.forward(x, true), 2e-5, "output");
+                assertEquals(java.util.BitSet.valueOf(new long[] {2}), fs.fusedInLastPass(), "float32 ran layers 1-3 fused");
+                assertTrue(ds.fusedInLastPass().isEmpty(), "float64 ran the three layers");
+                f.params().zeroGrads();
+                d.params().zeroGrads();
+                INDArray gxf = fs.backward(g.dup(), true);
+                INDArray gxd = inDouble(() -> ds.backward(g.castTo(DataType.DOUBLE), true));
+                close(gxd, gxf, 2e-5, "input gradient");
+                close(d.params().grads(), f.params().grads(), 2e-5, "parameter gradients");
+                close(d.params().state(), f.params().state(), 2e-6, "running statistics");
+            }
+            BatchNorm bn = (BatchNorm) fs.layers().get(1);
+            float[] gamma = BatchNormKernels.read(bn.gamma.value);
+            assertTrue(java.util.stream.IntStream.range(0, channels).anyMatch(j -> gamma[j] < 0), "some channel's scale is negative");
         } finally {
             Precision.set(before);
         }
