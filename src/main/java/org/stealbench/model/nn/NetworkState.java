@@ -5,6 +5,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -14,11 +18,58 @@ public final class NetworkState {
     private NetworkState() {
     }
 
+    /**
+     * Writes {@code a} in ND4J's binary format ({@link Nd4j#write}, which {@link #readArray} reads):
+     * its shape information, then its data buffer's allocation mode, length, type and values,
+     * big-endian. ND4J writes the values one {@code writeFloat} at a time (a demo theft's per-epoch
+     * checkpoint, 1.1 million values, took about 30 ms that way); float32 and float64 arrays in host
+     * memory are written here in bulk, byte for byte the same (NaNs keep their bits, where ND4J's
+     * writer makes them all the one canonical NaN), others by ND4J.
+     */
     public static void writeArray(INDArray a, OutputStream out) throws IOException {
-        // ND4J writes value by value: unbuffered, each went through the zip stream's CRC and deflater alone
         DataOutputStream dos = new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
-        Nd4j.write(a, dos);
+        INDArray arr = a.isView() ? a.dup() : a;
+        DataBuffer data = arr.data();
+        if (data == null || !bulk(arr)) {
+            Nd4j.write(arr, dos);
+        } else {
+            arr.shapeInfoDataBuffer().write(dos);
+            dos.writeUTF(data.allocationMode().name());
+            dos.writeLong(data.length());
+            dos.writeUTF(data.dataType().name());
+            writeValues(data, dos);
+        }
         dos.flush();
+    }
+
+    /** Whether the array's values can be copied out in bulk: float32 or float64 in host memory, from its buffer's start, not empty. */
+    private static boolean bulk(INDArray a) {
+        DataType t = a.dataType();
+        return Nd4j.getEnvironment().isCPU() && (t == DataType.FLOAT || t == DataType.DOUBLE) && a.data().offset() == 0 && a.data().length() > 0
+                && a.data().dataType() == t;
+    }
+
+    /** The buffer's values, big-endian, through a heap chunk (one bulk copy out of native memory per chunk). */
+    private static void writeValues(DataBuffer data, DataOutputStream out) throws IOException {
+        long n = data.length();
+        int width = data.dataType() == DataType.FLOAT ? 4 : 8;
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.BIG_ENDIAN);
+        int per = chunk.capacity() / width;
+        ByteBuffer src = data.asNio().order(ByteOrder.nativeOrder());
+        for (long from = 0; from < n; from += per) {
+            int len = (int) Math.min(per, n - from);
+            chunk.clear();
+            if (width == 4) {
+                float[] v = new float[len];
+                src.asFloatBuffer().get((int) from, v, 0, len);
+                chunk.asFloatBuffer().put(v);
+            } else {
+                double[] v = new double[len];
+                src.asDoubleBuffer().get((int) from, v, 0, len);
+                chunk.asDoubleBuffer().put(v);
+            }
+            out.write(chunk.array(), 0, len * width);
+        }
     }
 
     public static INDArray readArray(InputStream in) throws IOException {
