@@ -25,6 +25,10 @@ import org.stealbench.model.NativeBackend;
  */
 public final class EngineBenchmark {
 
+    /** A worker's profile line: the layer's name (it may hold spaces: "BatchNorm+MaxPool2d+Relu (fused)"), ms forward, ms backward. */
+    static final Pattern PROFILE_LINE = Pattern.compile("PROFILE (.+) ([0-9.]+) ([0-9.]+)");
+
+
     private static final String PEER_SCRIPT = String.join("\n",
             "import sys, json, copy, resource, importlib.util",
             "spec = importlib.util.spec_from_file_location('torch_peer', sys.argv[1])",
@@ -115,9 +119,8 @@ public final class EngineBenchmark {
             List<String> prof = exec(javaCommand(w.key, true), 30, false);
             md.append("\nWhere the time goes, ").append(w.title).append(" (ms per step, by layer type):\n\n");
             md.append("| layer | forward | backward |\n|---|---|---|\n");
-            Pattern p = Pattern.compile("PROFILE (\\S+) ([0-9.]+) ([0-9.]+)");
             for (String line : prof) {
-                Matcher m = p.matcher(line);
+                Matcher m = PROFILE_LINE.matcher(line);
                 if (m.matches()) {
                     md.append("| ").append(m.group(1)).append(" | ").append(m.group(2)).append(" | ").append(m.group(3)).append(" |\n");
                 }
