@@ -37,10 +37,15 @@ public final class BatchNorm extends Layer {
     /** The float32 path's batch mean and 1/std, kept on the heap for its backward pass (null after the float64 path). */
     private float[] meanF;
     private float[] invStdF;
-    /** After {@link #forwardPoolRelu}: its input, its output and the picks' deviations from the mean (null otherwise). */
-    private INDArray[] pooled;
-    /** After {@link #forwardPoolRelu}: the scale it applied (its signs say which way each channel pooled). */
-    private float[] pooledScale;
+    /** What {@link #backwardPoolRelu} needs of the last {@link #forwardPoolRelu} (null after any other forward pass). */
+    private Pooled pooled;
+
+    /**
+     * A fused forward pass's input and output, the picks' deviations from the batch mean, and the
+     * scale it applied (its signs say which way each channel pooled).
+     */
+    private record Pooled(INDArray input, INDArray out, INDArray centred, float[] scale) {
+    }
 
     public BatchNorm(long channels) {
         this(channels, true);
@@ -232,20 +237,19 @@ public final class BatchNorm extends Layer {
         INDArray out = buffer("pooled", shape);
         INDArray centred = buffer("pooledCentred", shape);
         PoolReluKernels.forward(x, ss[0], ss[1], meanF, out, centred);
-        pooled = new INDArray[] {x, out, centred};
-        pooledScale = ss[0];
+        pooled = new Pooled(x, out, centred, ss[0]);
         return out;
     }
 
     /** The backward pass of {@link #forwardPoolRelu}: {@code gy} is the gradient of its (pooled) output. */
     INDArray backwardPoolRelu(INDArray gy, boolean needInputGrad) {
-        INDArray x = pooled[0];
+        Pooled p = pooled;
         INDArray g = BatchNormKernels.applies(gy) ? gy : gy.dup('c');
-        return fusedBackward(gy, x.length() / channels, needInputGrad,
-                (sumDy, sumDyXc) -> PoolReluKernels.backwardSums(g, pooled[1], pooled[2], sumDy, sumDyXc),
+        return fusedBackward(gy, p.input().length() / channels, needInputGrad,
+                (sumDy, sumDyXc) -> PoolReluKernels.backwardSums(g, p.out(), p.centred(), sumDy, sumDyXc),
                 (a, b, c) -> {
-                    INDArray gx = gradientBuffer(x.shape());
-                    PoolReluKernels.inputGradient(x, pooledScale, g, pooled[1], meanF, a, b, c, gx);
+                    INDArray gx = gradientBuffer(p.input().shape());
+                    PoolReluKernels.inputGradient(p.input(), p.scale(), g, p.out(), meanF, a, b, c, gx);
                     return gx;
                 });
     }

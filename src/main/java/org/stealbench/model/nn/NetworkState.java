@@ -56,17 +56,20 @@ public final class NetworkState {
         ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.BIG_ENDIAN);
         int per = chunk.capacity() / width;
         ByteBuffer src = data.asNio().order(ByteOrder.nativeOrder());
+        java.nio.FloatBuffer floatsIn = width == 4 ? src.asFloatBuffer() : null;
+        java.nio.FloatBuffer floatsOut = width == 4 ? chunk.asFloatBuffer() : null;
+        java.nio.DoubleBuffer doublesIn = width == 8 ? src.asDoubleBuffer() : null;
+        java.nio.DoubleBuffer doublesOut = width == 8 ? chunk.asDoubleBuffer() : null;
+        float[] f = width == 4 ? new float[per] : null;
+        double[] d = width == 8 ? new double[per] : null;
         for (long from = 0; from < n; from += per) {
             int len = (int) Math.min(per, n - from);
-            chunk.clear();
             if (width == 4) {
-                float[] v = new float[len];
-                src.asFloatBuffer().get((int) from, v, 0, len);
-                chunk.asFloatBuffer().put(v);
+                floatsIn.get((int) from, f, 0, len);
+                floatsOut.put(0, f, 0, len);
             } else {
-                double[] v = new double[len];
-                src.asDoubleBuffer().get((int) from, v, 0, len);
-                chunk.asDoubleBuffer().put(v);
+                doublesIn.get((int) from, d, 0, len);
+                doublesOut.put(0, d, 0, len);
             }
             out.write(chunk.array(), 0, len * width);
         }

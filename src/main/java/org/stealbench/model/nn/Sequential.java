@@ -47,11 +47,8 @@ public final class Sequential extends Layer {
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             if (training && poolReluAfter(i, h)) {
-                long t = Profiler.enabled() ? System.nanoTime() : 0;
-                h = ((BatchNorm) l).forwardPoolRelu(h);
-                if (Profiler.enabled()) {
-                    Profiler.record(POOL_RELU, false, System.nanoTime() - t);
-                }
+                INDArray in = h;
+                h = timed(POOL_RELU, false, () -> ((BatchNorm) l).forwardPoolRelu(in));
                 fused.set(i);
                 i += 2;
                 continue;
@@ -64,13 +61,8 @@ public final class Sequential extends Layer {
                     continue;
                 }
             }
-            if (Profiler.enabled() && Profiler.isLeaf(l)) {
-                long t = System.nanoTime();
-                h = l.forward(h, training);
-                Profiler.record(l.getClass().getSimpleName(), false, System.nanoTime() - t);
-            } else {
-                h = l.forward(h, training);
-            }
+            INDArray in = h;
+            h = Profiler.isLeaf(l) ? timed(l.getClass().getSimpleName(), false, () -> l.forward(in, training)) : l.forward(in, training);
         }
         return h;
     }
@@ -89,11 +81,18 @@ public final class Sequential extends Layer {
         if (ss == null) {
             return null;
         }
-        long t = System.nanoTime();
-        INDArray y = l instanceof InputConv2d ic ? ic.forwardFolded(h, ss[0], ss[1]) : conv.forwardFolded(h, ss[0], ss[1]);
-        if (Profiler.enabled()) {
-            Profiler.record(l.getClass().getSimpleName() + "+BatchNorm (folded)", false, System.nanoTime() - t);
+        return timed(l.getClass().getSimpleName() + "+BatchNorm (folded)", false,
+                () -> l instanceof InputConv2d ic ? ic.forwardFolded(h, ss[0], ss[1]) : conv.forwardFolded(h, ss[0], ss[1]));
+    }
+
+    /** {@code call}'s result, its time recorded under {@code what} when the profiler is on. */
+    private static INDArray timed(String what, boolean backward, java.util.function.Supplier<INDArray> call) {
+        if (!Profiler.enabled()) {
+            return call.get();
         }
+        long t = System.nanoTime();
+        INDArray y = call.get();
+        Profiler.record(what, backward, System.nanoTime() - t);
         return y;
     }
 
@@ -120,21 +119,16 @@ public final class Sequential extends Layer {
         for (int i = layers.size() - 1; i >= 0; i--) {
             Layer l = layers.get(i);
             if (i >= 2 && fused.get(i - 2)) {
-                long t = Profiler.enabled() ? System.nanoTime() : 0;
-                g = ((BatchNorm) layers.get(i - 2)).backwardPoolRelu(g, needInputGrad || i > 2);
-                if (Profiler.enabled()) {
-                    Profiler.record(POOL_RELU, true, System.nanoTime() - t);
-                }
+                BatchNorm bn = (BatchNorm) layers.get(i - 2);
+                INDArray out = g;
+                boolean need = needInputGrad || i > 2;
+                g = timed(POOL_RELU, true, () -> bn.backwardPoolRelu(out, need));
                 i -= 2;
                 continue;
             }
-            if (Profiler.enabled() && Profiler.isLeaf(l)) {
-                long t = System.nanoTime();
-                g = l.backward(g, needInputGrad || i > 0);
-                Profiler.record(l.getClass().getSimpleName(), true, System.nanoTime() - t);
-            } else {
-                g = l.backward(g, needInputGrad || i > 0);
-            }
+            INDArray out = g;
+            boolean need = needInputGrad || i > 0;
+            g = Profiler.isLeaf(l) ? timed(l.getClass().getSimpleName(), true, () -> l.backward(out, need)) : l.backward(out, need);
         }
         return g;
     }
