@@ -3,6 +3,7 @@ package org.stealbench.model.nn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * 2-D convolution, NHWC, weights [kH, kW, inC, outC], through libnd4j's conv2d / conv2d_bp
@@ -102,19 +103,53 @@ public final class Conv2d extends Layer {
         return BatchNormKernels.applies(w.value) && (!bias || BatchNormKernels.applies(b.value));
     }
 
+    /**
+     * The most bytes of input or output gradient one conv2d_bp call is given: larger batches go
+     * through in equal parts (decision 0024). libnd4j's oneDNN glue copies the input and the output
+     * gradient (twice) into oneDNN's blocked layout and the input gradient back, into temporaries it
+     * allocates on every call, as oneDNN does its Winograd scratchpad. Above glibc's mmap threshold
+     * (32 MiB at most) each of those is a fresh mapping whose pages fault in, zeroed, on every call:
+     * at ResNet-18's first stage (128 images, 64 channels at 32x32: 32 MiB each) the copies took 10 ms
+     * where a reused buffer takes 4, and the call 101-111 ms where four parts take 72-75. Parts of at
+     * most 8 MiB were never slower on the shapes measured (ResNet-18's, the small CNN's at 128 and 256
+     * images); the forward pass copies nothing (oneDNN convolves NHWC in place) and gains nothing.
+     */
+    static final long BACKWARD_PART_BYTES = 8L << 20;
+
+    /**
+     * Into how many equal parts a backward pass over {@code batch} images splits: the fewest (a power
+     * of two dividing the batch) whose input and output gradient are each at most {@code limit} bytes.
+     */
+    static int backwardParts(long batch, long bytesPerImage, long limit) {
+        int parts = 1;
+        while (bytesPerImage * (batch / parts) > limit && batch % (2L * parts) == 0) {
+            parts *= 2;
+        }
+        return parts;
+    }
+
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
         INDArray gx = gradientBuffer(input.shape());
+        long batch = input.size(0);
+        long perImage = Math.max(input.length(), gy.length()) / Math.max(1, batch) * input.dataType().width();
+        int parts = backwardParts(batch, perImage, BACKWARD_PART_BYTES);
         INDArray gw = buffer("gw", w.shape);
-        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(intArgs());
-        if (bias) {
-            INDArray gb = buffer("gb", outC);
-            Nd4j.exec(op.addInputs(input, w.value, b.value, gy).addOutputs(gx, gw, gb).build());
-            b.grad.addi(gb);
-        } else {
-            Nd4j.exec(op.addInputs(input, w.value, gy).addOutputs(gx, gw).build());
+        INDArray gb = bias ? buffer("gb", outC) : null;
+        long n = batch / parts;
+        for (int p = 0; p < parts; p++) {
+            INDArray xp = parts == 1 ? input : input.get(NDArrayIndex.interval(p * n, (p + 1) * n));
+            INDArray gyp = parts == 1 ? gy : gy.get(NDArrayIndex.interval(p * n, (p + 1) * n));
+            INDArray gxp = parts == 1 ? gx : gx.get(NDArrayIndex.interval(p * n, (p + 1) * n));
+            DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(intArgs());
+            if (bias) {
+                Nd4j.exec(op.addInputs(xp, w.value, b.value, gyp).addOutputs(gxp, gw, gb).build());
+                b.grad.addi(gb);
+            } else {
+                Nd4j.exec(op.addInputs(xp, w.value, gyp).addOutputs(gxp, gw).build());
+            }
+            w.grad.addi(gw);
         }
-        w.grad.addi(gw);
         consumed(gy);
         if (!needInputGrad) {
             consumed(gx);
