@@ -128,6 +128,11 @@ public final class Conv2d extends Layer {
         return parts;
     }
 
+    /** Images {@code from} to {@code from + n} of {@code a} (a contiguous view along the batch), or {@code a} when in one part. */
+    private static INDArray part(INDArray a, int parts, long from, long n) {
+        return parts == 1 ? a : a.get(NDArrayIndex.interval(from, from + n));
+    }
+
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
         INDArray gx = gradientBuffer(input.shape());
@@ -138,9 +143,9 @@ public final class Conv2d extends Layer {
         INDArray gb = bias ? buffer("gb", outC) : null;
         long n = batch / parts;
         for (int p = 0; p < parts; p++) {
-            INDArray xp = parts == 1 ? input : input.get(NDArrayIndex.interval(p * n, (p + 1) * n));
-            INDArray gyp = parts == 1 ? gy : gy.get(NDArrayIndex.interval(p * n, (p + 1) * n));
-            INDArray gxp = parts == 1 ? gx : gx.get(NDArrayIndex.interval(p * n, (p + 1) * n));
+            INDArray xp = part(input, parts, p * n, n);
+            INDArray gyp = part(gy, parts, p * n, n);
+            INDArray gxp = part(gx, parts, p * n, n);
             DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(intArgs());
             if (bias) {
                 Nd4j.exec(op.addInputs(xp, w.value, b.value, gyp).addOutputs(gxp, gw, gb).build());
