@@ -57,6 +57,8 @@ class ImportVictimTest {
         Label status = robot.lookup("#statusLabel").queryAs(Label.class);
         assertTrue(status.getText().contains("a Keras MultiLayerNetwork") && status.getText().contains("10-d"), status.getText());
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> wb.form().victimInfoProperty().get().contains("DL4J MultiLayerNetwork"));
+        // the look-up sets the victim's info, then its dataset, in one FX task: let it finish before reading the rest
+        WaitForAsyncUtils.waitForFxEvents();
         String info = wb.form().victimInfoProperty().get();
         assertTrue(info.contains("1x12x12 in, 10-d out") && info.contains("4,000 images of digits") && info.contains("no watermark"), info);
         assertEquals("digits", wb.form().victimDatasetProperty().get());
