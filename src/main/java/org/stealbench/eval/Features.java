@@ -11,27 +11,65 @@ import org.stealbench.model.ImageEncoder;
 /**
  * Frozen-encoder features of a dataset, cached per (encoder, dataset) while both are alive, so a
  * probe, a kNN and a fidelity measure on the same images extract them once. Images are adapted
- * to the encoder's input shape first.
+ * to the encoder's input shape first. Encoders that stay the same between runs (a victim read from
+ * its file) may also keep their features on disk ({@link #keepOnDisk}, {@link FeatureStore}).
  */
 public final class Features implements AutoCloseable {
 
     private static final int BATCH = 250;
     private final Map<ImageEncoder, Map<ImageDataset, INDArray>> cache = new WeakHashMap<>();
+    private final FeatureStore store;
+    private final Map<ImageEncoder, String> onDisk = new WeakHashMap<>();
+
+    /** Features kept in memory only. */
+    public Features() {
+        this(null);
+    }
+
+    /** @param store where {@link #keepOnDisk} encoders' features are kept between runs; null for none */
+    public Features(FeatureStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Keeps {@code encoder}'s features in the store under {@code identity}, which must name the
+     * encoder's weights exactly (its file's SHA-256, say); nothing happens without a store.
+     */
+    public synchronized void keepOnDisk(ImageEncoder encoder, String identity) {
+        if (store != null) {
+            onDisk.put(encoder, identity);
+        }
+    }
 
     public synchronized INDArray of(ImageEncoder encoder, ImageDataset ds) {
-        return cache.computeIfAbsent(encoder, k -> new WeakHashMap<>())
-                .computeIfAbsent(ds, k -> encoder.represent(fit(encoder, ds), BATCH));
+        return cache.computeIfAbsent(encoder, k -> new WeakHashMap<>()).computeIfAbsent(ds, k -> {
+            String identity = onDisk.get(encoder);
+            ImageDataset fitted = fit(encoder, ds);
+            return identity == null ? encoder.represent(fitted, BATCH) : store.represent(encoder, identity, fitted, BATCH);
+        });
+    }
+
+    /** Frees {@code encoder}'s cached features (before the encoder itself is closed, say). */
+    public synchronized void release(ImageEncoder encoder) {
+        Map<ImageDataset, INDArray> m = cache.remove(encoder);
+        if (m != null) {
+            m.values().forEach(Features::closeArray);
+        }
+        onDisk.remove(encoder);
     }
 
     /** Frees every cached feature array at once; the cache is empty afterwards. */
     @Override
     public synchronized void close() {
-        cache.values().forEach(m -> m.values().forEach(a -> {
-            if (!a.wasClosed()) {
-                a.close();
-            }
-        }));
+        cache.values().forEach(m -> m.values().forEach(Features::closeArray));
         cache.clear();
+        onDisk.clear();
+    }
+
+    private static void closeArray(INDArray a) {
+        if (!a.wasClosed()) {
+            a.close();
+        }
     }
 
     /** {@code ds} in the encoder's input shape (padding, resizing or channel conversion as needed). */

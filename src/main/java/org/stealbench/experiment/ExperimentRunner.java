@@ -27,6 +27,7 @@ import org.stealbench.data.Roles;
 import org.stealbench.data.format.DataFiles;
 import org.stealbench.eval.DownstreamTask;
 import org.stealbench.eval.EncoderEvaluation;
+import org.stealbench.eval.FeatureStore;
 import org.stealbench.eval.Features;
 import org.stealbench.eval.Fidelity;
 import org.stealbench.eval.LinearProbe;
@@ -106,6 +107,41 @@ public final class ExperimentRunner {
         return new org.stealbench.api.http.HttpEncoderApi(java.net.URI.create(cfg.api()), byClient);
     }
 
+    /**
+     * A feature cache for one run that keeps the victim's features in the user's {@link FeatureStore}
+     * (named by the victim file's SHA-256): every theft of a victim evaluates against its features
+     * on the same protocol images, so only the first computes them.
+     */
+    static Features victimFeatures(ImageEncoder victim, Path file) {
+        FeatureStore store = FeatureStore.standard();
+        Features cache = new Features(store);
+        if (store != null && Files.isRegularFile(file)) {
+            cache.keepOnDisk(victim, "victim file sha-256 " + sha256(file));
+        }
+        return cache;
+    }
+
+    private static String sha256(Path file) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            digestFile(md, file);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("could not read the victim file " + file, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void digestFile(MessageDigest md, Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+    }
+
     public static Path victimFile(ExperimentConfig cfg, DatasetRegistry registry) {
         return cfg.victim().equals(ExperimentConfig.BUNDLED)
                 ? registry.roots().sampleData().resolve("victim-fashion-mnist/victim.zip")
@@ -134,12 +170,7 @@ public final class ExperimentRunner {
             md.update(cfg.toJson().getBytes(StandardCharsets.UTF_8));
             Path victim = victimFile(cfg, registry);
             if (Files.isRegularFile(victim)) {
-                try (InputStream in = Files.newInputStream(victim)) {
-                    byte[] buf = new byte[1 << 16];
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        md.update(buf, 0, n);
-                    }
-                }
+                digestFile(md, victim);
             }
             // and of the query images: the same dataset id may hold other images (a rebuilt sample, another source)
             md.update(queries.rawPixels());
@@ -254,7 +285,7 @@ public final class ExperimentRunner {
         owned.push(victim);
         listener.on(ExperimentEvent.VictimCost.of(savedVictim.provenance()));
         StealConfig sc = cfg.stealConfig();
-        Features cache = new Features();
+        Features cache = victimFeatures(victim, victimFile(cfg, registry));
         owned.push(cache);
         List<org.stealbench.api.Defense> chain = defenses(cfg, victim, protocol, cache);
         ImageDataset honestImages = chain.isEmpty() ? null : protocol.honest(protocol.victimDataset());
@@ -361,9 +392,10 @@ public final class ExperimentRunner {
         double cka = Fidelity.linearCka(stolenHeld, victimHeld);
         double floor;
         try (Encoder random = new Encoder(stolen.stolen().spec(), cfg.seed() + 777)) {
-            INDArray randomHeld = random.represent(Features.fit(random, heldOut), 250);
-            floor = Fidelity.meanCosine(randomHeld, victimHeld);
-            randomHeld.close();
+            // made again from its spec and seed in every run: its features are the same each time
+            cache.keepOnDisk(random, "random encoder " + random.spec() + " seed " + (cfg.seed() + 777));
+            floor = Fidelity.meanCosine(cache.of(random, heldOut), victimHeld);
+            cache.release(random);
         }
         double plugIn = Double.NaN;
         double agreement = Double.NaN;

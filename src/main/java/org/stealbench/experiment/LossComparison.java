@@ -26,7 +26,8 @@ public final class LossComparison {
 
     /** The victim's downstream accuracy on {@code base}'s tasks (the table's first row). */
     public static List<EncoderEvaluation.TaskResult> victimRow(ExperimentConfig base, DatasetRegistry registry) {
-        try (var victim = EncoderIO.open(ExperimentRunner.victimFile(base, registry)).encoder(); Features cache = new Features()) {
+        java.nio.file.Path file = ExperimentRunner.victimFile(base, registry);
+        try (var victim = EncoderIO.open(file).encoder(); Features cache = ExperimentRunner.victimFeatures(victim, file)) {
             return EncoderEvaluation.evaluate(victim, Protocol.of(base, registry).tasks(base.tasks()), cache, base.seed());
         }
     }

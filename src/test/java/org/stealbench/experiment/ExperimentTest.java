@@ -287,6 +287,48 @@ class ExperimentTest {
 
 
     @Test
+    void theVictimsFeaturesReadFromTheCacheGiveTheResultsComputingThemGives() throws Exception {
+        Path victim = tinyVictim();
+        DatasetRegistry reg = registry();
+        ExperimentConfig cfg = tinyTheft(victim, "mse", 2);
+        Path dir = tmp.resolve("feature-cache");
+        String old = System.getProperty(org.stealbench.eval.FeatureStore.DIR_PROPERTY);
+        List<List<String>> summaries = new ArrayList<>();
+        try {
+            for (String cache : new String[] {"off", dir.toString(), dir.toString()}) {
+                System.setProperty(org.stealbench.eval.FeatureStore.DIR_PROPERTY, cache);
+                if (Files.isDirectory(dir)) {
+                    // written by the run before; the next run must read (and so touch) them
+                    try (var files = Files.list(dir)) {
+                        for (Path f : files.toList()) {
+                            Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+                        }
+                    }
+                }
+                ExperimentResult r = ExperimentRunner.run(cfg, reg, ExperimentListener.NONE, new Cancellation(), tmp.resolve("r-" + summaries.size()));
+                assertEquals("COMPLETED", r.status());
+                summaries.add(Files.readString(r.folder().resolve("summary.csv")).lines().filter(l -> !l.contains("seconds")).toList());
+            }
+        } finally {
+            if (old == null) {
+                System.clearProperty(org.stealbench.eval.FeatureStore.DIR_PROPERTY);
+            } else {
+                System.setProperty(org.stealbench.eval.FeatureStore.DIR_PROPERTY, old);
+            }
+        }
+        assertEquals(summaries.get(0), summaries.get(1), "computing and storing the features changes nothing");
+        assertEquals(summaries.get(0), summaries.get(2), "reading them changes nothing");
+        try (var files = Files.list(dir)) {
+            List<Path> stored = files.toList();
+            // the victim on its held-out images and its task's probe images, the random encoder on the held-out images
+            assertEquals(3, stored.size(), stored.toString());
+            for (Path f : stored) {
+                assertTrue(Files.getLastModifiedTime(f).toMillis() > 1_000_000, f + " was read by the third run");
+            }
+        }
+    }
+
+    @Test
     void aResumedRunWritesEveryEpochOnceExactlyAsAnUninterruptedOne() throws Exception {
         Path victim = tinyVictim();
         DatasetRegistry reg = registry();

@@ -61,8 +61,13 @@ public final class MemoryBenchmark {
 
         // (1) fresh processes, end to end
         md.append("### The demo theft in a fresh process (`scripts/stealbench steal`)\n\n");
-        md.append("| run | wall s (process) | loading s | querying s | training s | evaluating s | peak PSS MiB | peak RSS MiB |\n");
-        md.append("|---|---|---|---|---|---|---|---|\n");
+        // the suite's own feature cache, empty at first: the first theft computes the victim's features as on a new machine
+        Path featureCache = work.resolve("feature-cache");
+        Map<String, String> env = Map.of(org.stealbench.eval.FeatureStore.DIR_ENV, featureCache.toString());
+        md.append("The suite's feature cache starts empty: the first run computes the victim's features (as a new user's first theft does), "
+                + "the later runs read them (docs/decisions/0025-victim-feature-cache.md).\n\n");
+        md.append("| run | victim's features | wall s (process) | loading s | querying s | training s | evaluating s | peak PSS MiB | peak RSS MiB |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
         double worstWall = 0;
         double worstEval = 0;
         double worstRss = 0;
@@ -70,7 +75,8 @@ public final class MemoryBenchmark {
             Path results = work.resolve("fresh-" + i);
             Sampler s = new Sampler();
             long t0 = System.nanoTime();
-            int exit = runAndSample(List.of(launcher.toString(), "steal", "--results", results.toString()), Map.of(), work.resolve("fresh-" + i + ".log"),
+            String cached = cachedFeatures(featureCache) ? "cached" : "computed";
+            int exit = runAndSample(List.of(launcher.toString(), "steal", "--results", results.toString()), env, work.resolve("fresh-" + i + ".log"),
                     s, 15);
             double wall = (System.nanoTime() - t0) / 1e9;
             if (exit != 0) {
@@ -80,7 +86,7 @@ public final class MemoryBenchmark {
             worstWall = Math.max(worstWall, wall);
             worstEval = Math.max(worstEval, phases.getOrDefault("evaluating", Double.NaN));
             worstRss = Math.max(worstRss, s.peakRss);
-            md.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f |%n", i, wall, phases.get("loading"),
+            md.append(String.format(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f |%n", i, cached, wall, phases.get("loading"),
                     phases.get("querying"), phases.get("training"), phases.get("evaluating"), s.peakPss, s.peakRss));
             log.accept(String.format(Locale.ROOT, "fresh theft %d: %.1f s, peak PSS %.0f MiB, RSS %.0f MiB", i, wall, s.peakPss, s.peakRss));
         }
@@ -93,7 +99,7 @@ public final class MemoryBenchmark {
         Path lines = work.resolve("worker.txt");
         Sampler ws = new Sampler();
         int exit = runAndSample(List.of(launcher.toString(), "bench", "--suite", "memory-worker", "--repeats", Integer.toString(runs), "--report",
-                lines.toString()), Map.of(), work.resolve("worker.log"), ws, 10 + runs * 3);
+                lines.toString()), env, work.resolve("worker.log"), ws, 10 + runs * 3);
         if (exit != 0) {
             throw new IllegalStateException("the memory worker failed (exit " + exit + "); log: " + work.resolve("worker.log"));
         }
@@ -115,8 +121,9 @@ public final class MemoryBenchmark {
         }
         cmd.add(launcher.toString());
         Sampler gs = new Sampler();
-        exit = runAndSample(cmd, Map.of("STEALBENCH_EXTRA_OPTS", "-Dstealbench.autorun=" + workbenchEpochs + " -Dstealbench.autorun.runs=" + runs
-                + " -Dstealbench.memoryReport=" + wbLines + " -Dstealbench.results=" + work.resolve("workbench-results")), work.resolve("workbench.log"),
+        exit = runAndSample(cmd, Map.of(org.stealbench.eval.FeatureStore.DIR_ENV, featureCache.toString(), "STEALBENCH_EXTRA_OPTS",
+                "-Dstealbench.autorun=" + workbenchEpochs + " -Dstealbench.autorun.runs=" + runs + " -Dstealbench.memoryReport=" + wbLines
+                        + " -Dstealbench.results=" + work.resolve("workbench-results")), work.resolve("workbench.log"),
                 gs, 10 + runs * 4);
         List<Line> wb = read(wbLines);
         if (wb.stream().noneMatch(l -> l.fields().containsKey("idle"))) {
@@ -127,6 +134,16 @@ public final class MemoryBenchmark {
         md.append(flatness(wb, gs, idle.number("pss_mib"), "the workbench"));
         log.accept("work files in " + work);
         return md.toString();
+    }
+
+    /** Whether the feature cache holds any file yet. */
+    private static boolean cachedFeatures(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".features"));
+        }
     }
 
     /** The worker: {@code runs} demo thefts in this JVM, a line per run appended to {@code report}. */
