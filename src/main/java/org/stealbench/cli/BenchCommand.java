@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     Path independent;
 
     @Option(names = "--workloads", defaultValue = "a,b,c1,c2,d,e", split = ",",
-            description = "Engine workloads: a, b, c1, c2, d (the peer's), e (the demo copy's network, no peer) (default: ${DEFAULT-VALUE}).")
+            description = "Engine workloads: a, b, c1, c2, d (the peer's), e (the demo copy's network and stealing loss) (default: ${DEFAULT-VALUE}).")
     java.util.List<String> workloads;
 
     @Option(names = "--peer", paramLabel = "FILE",

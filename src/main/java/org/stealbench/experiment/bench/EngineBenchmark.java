@@ -34,12 +34,13 @@ public final class EngineBenchmark {
             "spec = importlib.util.spec_from_file_location('torch_peer', sys.argv[1])",
             "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)",
             "w = sys.argv[2]",
-            "table = {'a': (m.mse, 128, 64), 'b': (m.infonce, 128, 64), 'c1': (m.mse, 256, 64), 'c2': (m.infonce, 256, 64), 'd': (m.mse, 128, 512)}",
+            "table = {'a': (m.mse, 128, 64), 'b': (m.infonce, 128, 64), 'c1': (m.mse, 256, 64), 'c2': (m.infonce, 256, 64), 'd': (m.mse, 128, 512),",
+            "         'e': (m.stealing_infonce, 256, 128)}",
             "fn, B, dout = table[w]",
-            "model = m.resnet18_cifar()[0] if w == 'd' else m.small_cnn()",
+            "model = m.resnet18_cifar()[0] if w == 'd' else m.demo_cnn() if w == 'e' else m.small_cnn()",
             "out = {}",
             "for cl in (False, True):",
-            "    ips, ms, times = m.measure(copy.deepcopy(model), fn, B, dout, channels_last=cl)",
+            "    ips, ms, times = m.measure(copy.deepcopy(model), fn, B, dout, channels_last=cl, channels=1 if w == 'e' else 3)",
             "    out['cl' if cl else 'default'] = [ips, ms]",
             "out['maxrss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0",
             "out['torch'] = m.torch.__version__",
@@ -66,7 +67,7 @@ public final class EngineBenchmark {
             double pd = Double.NaN;
             double pc = Double.NaN;
             double prss = Double.NaN;
-            if (havePeer && w.hasPeer()) {
+            if (havePeer) {
                 log.accept("PyTorch peer " + w.title + " ...");
                 List<String> p = exec(List.of("/usr/bin/python3", "-c", PEER_SCRIPT, peer.toString(), w.key), 60, true);
                 Matcher pm = find(p, "PEER \\{\"default\": \\[([0-9.]+), [0-9.]+\\], \"cl\": \\[([0-9.]+), [0-9.]+\\], "
@@ -96,7 +97,7 @@ public final class EngineBenchmark {
                 .append("; peer: PyTorch ").append(torch)
                 .append(" (Debian python3-torch with OpenBLAS), 2 threads, its libraries' default spin and busy-wait.\n\n");
         md.append("Protocol (the peer's): random 3x32x32 inputs and targets, Adam lr 1e-3, 3 warm-up steps, then the median of "
-                + "5 windows of 10 steps (workload (e): 1x32x32 inputs, the demo copy's network and loss). Each workload runs in a fresh "
+                + "5 windows of 10 steps (workload (e): 1x32x32 inputs, the demo copy's network and loss on both sides). Each workload runs in a fresh "
                 + "process, StealBench then the peer, workload by workload. "
                 + "The peer's figure is its faster layout (default or channels_last). Peak RSS is the whole process's "
                 + "(JVM with its heap, or Python with torch).\n\n");
