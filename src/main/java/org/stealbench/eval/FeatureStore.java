@@ -198,7 +198,7 @@ public final class FeatureStore {
             if (type == 4) {
                 float[] v = new float[(int) values];
                 body.asFloatBuffer().get(v);
-                return Nd4j.create(v, new long[] {rows, cols}, 'c');
+                return org.stealbench.model.nn.Ops.floats(v, rows, cols);
             }
             double[] v = new double[(int) values];
             body.asDoubleBuffer().get(v);

@@ -91,12 +91,13 @@ public final class Encoder implements ImageEncoder {
      * current precision.
      */
     public INDArray input(float[] images, int n) {
-        float[] x = images.clone();
+        float[] x = images;
         Normalization norm = spec.normalization();
         if (norm != null) {
+            x = images.clone();
             norm.apply(x, n, spec.height(), spec.width());
         }
-        INDArray a = Nd4j.create(x, new long[] {n, spec.channels(), spec.height(), spec.width()}, 'c');
+        INDArray a = org.stealbench.model.nn.Ops.floats(x, n, spec.channels(), spec.height(), spec.width());
         if (a.dataType() == Precision.type()) {
             return a;
         }

@@ -19,6 +19,30 @@ public final class Ops {
     private Ops() {
     }
 
+    /** Host memory (the CPU backend): arrays' values can be copied in bulk through their NIO view. */
+    private static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
+
+    /**
+     * A new c-order float32 array of {@code shape} holding {@code values}, copied in bulk.
+     * {@code Nd4j.create(float[], shape)} copies value by value through its indexer: 0.9-1.5 ms for
+     * a batch of 250 1x32x32 images once compiled, 17 ms before, against 0.1 ms in bulk.
+     */
+    public static INDArray floats(float[] values, long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        if (n != values.length) {
+            throw new IllegalArgumentException(values.length + " values for shape " + java.util.Arrays.toString(shape));
+        }
+        if (!HOST_MEMORY) {
+            return Nd4j.create(values, shape, 'c');
+        }
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        a.data().asNioFloat().put(0, values, 0, values.length);
+        return a;
+    }
+
     private static INDArray ones(INDArray x2d) {
         long m = x2d.size(0);
         DataType t = x2d.dataType();

@@ -85,7 +85,7 @@ public final class ParamSet {
             System.arraycopy(v, 0, flat, (int) off, v.length);
             off += v.length;
         }
-        INDArray arr = NativeArrays.adopt(Nd4j.createFromArray(flat).castTo(Precision.type()));
+        INDArray arr = NativeArrays.adopt(Ops.floats(flat, flat.length).castTo(Precision.type()));
         off = 0;
         for (Param p : ps) {
             p.value = view(arr, off, p);
