@@ -162,11 +162,12 @@ public final class FeatureStore {
             if (fresh.dataType() != stored.dataType()) {
                 return false;
             }
-            return close(stored, fresh, n);
+            return firstRowsAgree(stored, fresh, n);
         }
     }
 
-    private static boolean close(INDArray stored, INDArray fresh, int n) {
+    /** Whether the first {@code n} stored rows equal {@code fresh} within {@link #TOLERANCE}. */
+    private static boolean firstRowsAgree(INDArray stored, INDArray fresh, int n) {
         try (INDArray rows = stored.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n),
                      org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
              INDArray diff = rows.sub(fresh)) {
