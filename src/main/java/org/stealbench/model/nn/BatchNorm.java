@@ -42,9 +42,9 @@ public final class BatchNorm extends Layer {
 
     /**
      * A fused forward pass's input and output, the picks' deviations from the batch mean, and the
-     * scale it applied (its signs say which way each channel pooled).
+     * signs of its scales (which way each channel pooled).
      */
-    private record Pooled(INDArray input, INDArray out, INDArray centred, float[] scale) {
+    private record Pooled(INDArray input, INDArray out, INDArray centred, float[] sign) {
     }
 
     public BatchNorm(long channels) {
@@ -191,8 +191,18 @@ public final class BatchNorm extends Layer {
      * input, the running statistics updated; keeps what backward needs and returns {scale, shift, 1/std}.
      */
     private float[][] batchStatistics(INDArray x2d, long m) {
+        float[][] ss = statistics(BatchNormKernels.moments(x2d), m);
+        input2d = x2d;
+        return ss;
+    }
+
+    /**
+     * The float32 training pass's per-channel arithmetic on the batch's {mean, sum of squared deviations}
+     * over {@code m} values a channel: the running statistics updated; keeps what backward needs and
+     * returns {scale, shift, 1/std}.
+     */
+    private float[][] statistics(double[][] moments, long m) {
         int c = (int) channels;
-        double[][] moments = BatchNormKernels.moments(x2d);
         double[] ssd = moments[1];
         float[] mu = new float[c];
         for (int j = 0; j < c; j++) {
@@ -210,7 +220,6 @@ public final class BatchNorm extends Layer {
         BatchNormKernels.write(runningMean.value, rm);
         BatchNormKernels.write(runningVar.value, rv);
         float[][] ss = scaleShift(mu, var);
-        input2d = x2d;
         meanF = mu;
         invStdF = ss[2];
         pooled = null;
@@ -232,12 +241,16 @@ public final class BatchNorm extends Layer {
      */
     INDArray forwardPoolRelu(INDArray x) {
         long m = x.length() / channels;
-        float[][] ss = batchStatistics(x.reshape('c', m, channels), m);
         long[] shape = PoolReluKernels.pooledShape(x);
         INDArray out = buffer("pooled", shape);
         INDArray centred = buffer("pooledCentred", shape);
-        PoolReluKernels.forward(x, ss[0], ss[1], meanF, out, centred);
-        pooled = new Pooled(x, out, centred, ss[0]);
+        // the picks need only the scales' signs (gamma's: the scale is gamma over a positive deviation), so they
+        // come out of the statistics' sweep, and the second sweep is at pooled size
+        float[] sign = PoolReluKernels.signs(affine ? BatchNormKernels.read(gamma.value) : new float[(int) channels]);
+        float[][] ss = statistics(PoolReluKernels.momentsAndPicks(x, sign, centred), m);
+        PoolReluKernels.activate(centred, ss[0], ss[1], sign, meanF, out);
+        input2d = null;
+        pooled = new Pooled(x, out, centred, sign);
         return out;
     }
 
@@ -249,7 +262,7 @@ public final class BatchNorm extends Layer {
                 (sumDy, sumDyXc) -> PoolReluKernels.backwardSums(g, p.out(), p.centred(), sumDy, sumDyXc),
                 (a, b, c) -> {
                     INDArray gx = gradientBuffer(p.input().shape());
-                    PoolReluKernels.inputGradient(p.input(), p.scale(), g, p.out(), meanF, a, b, c, gx);
+                    PoolReluKernels.inputGradient(p.input(), p.sign(), g, p.out(), meanF, a, b, c, gx);
                     return gx;
                 });
     }

@@ -42,44 +42,119 @@ final class PoolReluKernels {
         return new long[] {x.size(0), x.size(1) / 2, x.size(2) / 2, x.size(3)};
     }
 
+    /** Pooled rows a sweep's part adds into its float accumulators before moving them to double: 32 or 48 values a place. */
+    private static final int FLUSH_UNITS = 16;
+
     /**
-     * out = max(0, scale * pick + shift) and centred = pick - mean, pick being the window's value of x
-     * with the largest scale * x (the first such). {@code out} and {@code centred} have the pooled shape.
+     * The forward pass's first sweep, its only full-size one: the batch's per-channel mean and sum of
+     * squared deviations ({mean, ssd}, as {@link BatchNormKernels#moments}: shifted by the first pixel's
+     * values, so a channel far from zero mean keeps its variance), and each window's signed pick,
+     * {@code sign * x} at the window's largest {@code sign * x} (the first such), into {@code picks}
+     * (the pooled shape). {@code sign} is the sign of each channel's scale, known before the statistics
+     * (the scale is gamma over a positive deviation). Rows and columns the pooling drops count in the
+     * statistics.
      */
-    static void forward(INDArray x, float[] scale, float[] shift, float[] mean, INDArray out, INDArray centred) {
+    static double[][] momentsAndPicks(INDArray x, float[] sign, INDArray picks) {
         Geometry t = new Geometry(x);
-        float[] sign = signs(scale);
-        float[] mag = new float[t.c];
-        for (int j = 0; j < t.c; j++) {
-            mag[j] = Math.abs(scale[j]);
-        }
         float[] sr = repeat(sign, t.w);
-        float[] st = repeat(sign, t.wo);
-        float[] at = repeat(mag, t.wo);
-        float[] bt = repeat(shift, t.wo);
-        float[] mt = repeat(mean, t.wo);
         FloatBuffer xs = BatchNormKernels.floats(x);
-        FloatBuffer os = BatchNormKernels.floats(out);
-        FloatBuffer cs = BatchNormKernels.floats(centred);
-        BatchNormKernels.run(t.units(), 2 * t.row, (from, to) -> {
+        FloatBuffer ps = BatchNormKernels.floats(picks);
+        float[] first = new float[t.c];
+        xs.get(0, first, 0, t.c);
+        // the sums run on the signed rows: shifted by the signed first pixel, sum(d) is the sign times the
+        // plain shifted sum and sum(d * d) is the plain one
+        float[] shiftSigned = new float[t.c];
+        for (int j = 0; j < t.c; j++) {
+            shiftSigned[j] = sign[j] * first[j];
+        }
+        float[] kr = repeat(shiftSigned, t.w);
+        List<double[]> parts = BatchNormKernels.run(t.units(), 2 * t.row, (from, to) -> {
             Rows x4 = new Rows(t);
             float[] largest = new float[t.row];
             float[] pick = new float[t.pooledRow];
-            float[] ob = new float[t.pooledRow];
-            float[] cb = new float[t.pooledRow];
+            float[] extra = new float[t.row];
+            float[] s1 = new float[t.row];
+            float[] s2 = new float[t.row];
+            double[] total = new double[2 * t.c];
+            int pending = 0;
             for (long u = from; u < to; u++) {
-                x4.read(xs, t.firstInput(u), sr);
+                int start = t.firstInput(u);
+                x4.read(xs, start, sr);
+                deviations(x4.top, kr, s1, s2);
+                deviations(x4.bottom, kr, s1, s2);
+                if (t.inputRows(u) == 3) {
+                    xs.get(start + 2 * t.row, extra, 0, t.row);
+                    times(extra, sr, t.row);
+                    deviations(extra, kr, s1, s2);
+                }
                 // the window's largest signed value at its top-left place, for every place of the row (places in odd
                 // column pairs give values never used)
                 x4.windowMax(largest);
                 t.gather(largest, pick);
-                activate(pick, at, bt, st, mt, ob, cb);
-                int base = t.firstPooled(u);
-                os.put(base, ob, 0, t.pooledRow);
-                cs.put(base, cb, 0, t.pooledRow);
+                ps.put(t.firstPooled(u), pick, 0, t.pooledRow);
+                if (++pending == FLUSH_UNITS) {
+                    flush(s1, s2, total, t.c);
+                    pending = 0;
+                }
+            }
+            flush(s1, s2, total, t.c);
+            return total;
+        });
+        double[] all = BatchNormKernels.sum(parts, 2 * t.c);
+        long m = (long) t.n * t.h * t.w;
+        double[] mean = new double[t.c];
+        double[] ssd = new double[t.c];
+        for (int j = 0; j < t.c; j++) {
+            double shifted = all[j] / m;
+            mean[j] = first[j] + sign[j] * shifted;
+            ssd[j] = Math.max(0, all[t.c + j] - shifted * all[j]);
+        }
+        return new double[][] {mean, ssd};
+    }
+
+    /**
+     * The forward pass's second sweep, at pooled size: {@code pooled} holds the signed picks of
+     * {@link #momentsAndPicks} and gets the pick's deviation from the mean (x - mean, x = sign * pick);
+     * out = max(0, scale * x + shift) = max(0, |scale| * pick + shift).
+     */
+    static void activate(INDArray pooled, float[] scale, float[] shift, float[] sign, float[] mean, INDArray out) {
+        int c = (int) pooled.size(pooled.rank() - 1);
+        long rows = pooled.length() / c;
+        float[] mag = new float[c];
+        for (int j = 0; j < c; j++) {
+            mag[j] = Math.abs(scale[j]);
+        }
+        int block = Math.max(c, 16_384 / c * c);
+        int times = block / c;
+        float[] at = repeat(mag, times);
+        float[] bt = repeat(shift, times);
+        float[] st = repeat(sign, times);
+        float[] mt = repeat(mean, times);
+        FloatBuffer ps = BatchNormKernels.floats(pooled);
+        FloatBuffer os = BatchNormKernels.floats(out);
+        BatchNormKernels.run(rows, c, (from, to) -> {
+            float[] pb = new float[block];
+            float[] ob = new float[block];
+            float[] cb = new float[block];
+            for (long r = from; r < to; r += times) {
+                int len = (int) Math.min(times, to - r) * c;
+                int start = (int) (r * c);
+                ps.get(start, pb, 0, len);
+                activate(pb, at, bt, st, mt, ob, cb, len);
+                os.put(start, ob, 0, len);
+                ps.put(start, cb, 0, len);
             }
             return null;
         });
+    }
+
+    /** Signs of the channels' scales: +1 where gamma >= 0 (a scale of zero picks like a positive one), -1 below. */
+    static float[] signs(float[] gamma) {
+        float[] s = new float[gamma.length];
+        for (int j = 0; j < s.length; j++) {
+            s[j] = gamma[j] >= 0 ? 1f : -1f;
+        }
+        return s;
     }
 
     /**
@@ -117,12 +192,11 @@ final class PoolReluKernels {
     /**
      * dx = a*dy + b*(x - mean) + c per channel, dy being the output gradient (where the ReLU passed)
      * at each window's pick and zero elsewhere; the picks are found again from x, the same way
-     * ({@code scale} is the forward pass's). {@code dx} has x's shape and may not alias it.
+     * ({@code sign} is the forward pass's). {@code dx} has x's shape and may not alias it.
      */
-    static void inputGradient(INDArray x, float[] scale, INDArray g, INDArray out, float[] mean, float[] a, float[] b, float[] cc,
+    static void inputGradient(INDArray x, float[] sign, INDArray g, INDArray out, float[] mean, float[] a, float[] b, float[] cc,
                               INDArray dx) {
         Geometry t = new Geometry(x);
-        float[] sign = signs(scale);
         // b*x + (c - b*mean): one multiply-add per value, b*x as (b*sign)*(sign*x) on the signed rows
         float[] d = new float[t.c];
         float[] bSigned = new float[t.c];
@@ -234,8 +308,8 @@ final class PoolReluKernels {
     }
 
     /** out = max(0, |scale| * m + shift), centred = sign * m - mean (sign * m is the picked x: a sign flip is exact). */
-    private static void activate(float[] m, float[] mag, float[] shift, float[] sign, float[] mean, float[] out, float[] centred) {
-        for (int i = 0; i < m.length; i++) {
+    private static void activate(float[] m, float[] mag, float[] shift, float[] sign, float[] mean, float[] out, float[] centred, int n) {
+        for (int i = 0; i < n; i++) {
             out[i] = Math.max(0f, mag[i] * m[i] + shift[i]);
             centred[i] = sign[i] * m[i] - mean[i];
         }
@@ -313,12 +387,25 @@ final class PoolReluKernels {
         return Math.min(1f, d * 0x1p100f * 0x1p49f);
     }
 
-    private static float[] signs(float[] scale) {
-        float[] s = new float[scale.length];
-        for (int j = 0; j < s.length; j++) {
-            s[j] = scale[j] >= 0 ? 1f : -1f;
+    /** Sums of a row's deviations from the shift and of their squares, per place of the row. */
+    private static void deviations(float[] x, float[] shift, float[] s1, float[] s2) {
+        for (int i = 0; i < x.length; i++) {
+            float d = x[i] - shift[i];
+            s1[i] += d;
+            s2[i] += d * d;
         }
-        return s;
+    }
+
+    /** Adds a row's accumulators into per-channel doubles ({sum(d) for c channels, then sum(d * d)}) and clears them. */
+    private static void flush(float[] s1, float[] s2, double[] total, int c) {
+        for (int i = 0; i < s1.length; i += c) {
+            for (int j = 0; j < c; j++) {
+                total[j] += s1[i + j];
+                total[c + j] += s2[i + j];
+            }
+        }
+        java.util.Arrays.fill(s1, 0);
+        java.util.Arrays.fill(s2, 0);
     }
 
     /** A per-channel vector repeated {@code times} times (one row of an NHWC tensor for {@code times} = its width). */

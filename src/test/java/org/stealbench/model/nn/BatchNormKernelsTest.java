@@ -109,8 +109,11 @@ class BatchNormKernelsTest {
     @Test
     void oneSweepMomentsKeepTheVarianceOfAChannelFarFromZeroMean() {
         // means of 1,000 and -250 against spreads of 0.05 and 2: unshifted float32 sums of squares lose the
-        // variance entirely here (1e6 against 0.0025 is below float32's resolution)
-        int m = 70_001;
+        // variance entirely here (1e6 against 0.0025 is below float32's resolution). Both sweeps that take the
+        // moments: batch norm's own, and the pooled block's (on signed values; odd height and width, whose
+        // dropped row and column still count)
+        long[] shape = {70, 25, 41, 3};
+        int m = 70 * 25 * 41;
         float[] data = new float[m * 3];
         double[] mean = {1000, -250, 0.5};
         double[] sd = {0.05, 2, 1};
@@ -120,7 +123,10 @@ class BatchNormKernelsTest {
                 data[i * 3 + j] = (float) (mean[j] + sd[j] * r.nextGaussian());
             }
         }
-        double[][] got = BatchNormKernels.moments(Nd4j.create(data, new long[] {m, 3}, 'c'));
+        INDArray x = Nd4j.create(data, shape, 'c');
+        double[][] plain = BatchNormKernels.moments(x.reshape('c', m, 3));
+        INDArray picks = Nd4j.create(DataType.FLOAT, PoolReluKernels.pooledShape(x));
+        double[][] pooled = PoolReluKernels.momentsAndPicks(x, new float[] {1, -1, -1}, picks);
         for (int j = 0; j < 3; j++) {
             double mu = 0;
             for (int i = 0; i < m; i++) {
@@ -131,8 +137,11 @@ class BatchNormKernelsTest {
             for (int i = 0; i < m; i++) {
                 ssd += (data[i * 3 + j] - mu) * (data[i * 3 + j] - mu);
             }
-            assertEquals(mu, got[0][j], 1e-6 * Math.abs(mu) + 1e-6, "mean of channel " + j);
-            assertEquals(ssd, got[1][j], 1e-4 * ssd, "squared deviations of channel " + j);
+            for (double[][] got : new double[][][] {plain, pooled}) {
+                String which = got == plain ? "batch norm's sweep" : "the pooled block's sweep";
+                assertEquals(mu, got[0][j], 1e-6 * Math.abs(mu) + 1e-6, "mean of channel " + j + ", " + which);
+                assertEquals(ssd, got[1][j], 1e-4 * ssd, "squared deviations of channel " + j + ", " + which);
+            }
         }
     }
 
