@@ -102,13 +102,22 @@ final class BatchNormKernels {
             }
             return channelSums(s1, s2, c);
         });
-        double[] all = sum(parts, 2 * c);
+        return moments(sum(parts, 2 * c), first, null, m);
+    }
+
+    /**
+     * {mean, sum of squared deviations} per channel from the sums of deviations from a shift and of their
+     * squares ({@code sums}: c of each), over {@code m} values a channel; {@code sign} (null: all +1) says
+     * which channels were summed negated, shift included.
+     */
+    static double[][] moments(double[] sums, float[] shift, float[] sign, long m) {
+        int c = shift.length;
         double[] mean = new double[c];
         double[] ssd = new double[c];
         for (int j = 0; j < c; j++) {
-            double shifted = all[j] / m;
-            mean[j] = first[j] + shifted;
-            ssd[j] = Math.max(0, all[c + j] - shifted * all[j]);
+            double shifted = sums[j] / m;
+            mean[j] = shift[j] + (sign == null ? shifted : sign[j] * shifted);
+            ssd[j] = Math.max(0, sums[c + j] - shifted * sums[j]);
         }
         return new double[][] {mean, ssd};
     }
@@ -151,13 +160,9 @@ final class BatchNormKernels {
         FloatBuffer g = floats(gy2d);
         FloatBuffer o = floats(out2d);
         // a*dy + b*x + (c - b*mean): one multiply-add fewer per value
-        float[] d = new float[c];
-        for (int j = 0; j < c; j++) {
-            d[j] = cc[j] - b[j] * mean[j];
-        }
         float[] at = tile(a, c);
         float[] bt = tile(b, c);
-        float[] dt = tile(d, c);
+        float[] dt = tile(offsets(cc, b, mean), c);
         run(x2d.size(0), c, (from, to) -> {
             float[] xb = new float[at.length];
             float[] gb = new float[at.length];
@@ -173,6 +178,15 @@ final class BatchNormKernels {
             }
             return null;
         });
+    }
+
+    /** c - b * mean per channel: the constant of dx = a*dy + b*x + (c - b*mean). */
+    static float[] offsets(float[] cc, float[] b, float[] mean) {
+        float[] d = new float[cc.length];
+        for (int j = 0; j < d.length; j++) {
+            d[j] = cc[j] - b[j] * mean[j];
+        }
+        return d;
     }
 
     /**

@@ -63,11 +63,7 @@ final class PoolReluKernels {
         xs.get(0, first, 0, t.c);
         // the sums run on the signed rows: shifted by the signed first pixel, sum(d) is the sign times the
         // plain shifted sum and sum(d * d) is the plain one
-        float[] shiftSigned = new float[t.c];
-        for (int j = 0; j < t.c; j++) {
-            shiftSigned[j] = sign[j] * first[j];
-        }
-        float[] kr = repeat(shiftSigned, t.w);
+        float[] kr = repeat(product(sign, first), t.w);
         List<double[]> parts = BatchNormKernels.run(t.units(), 2 * t.row, (from, to) -> {
             Rows x4 = new Rows(t);
             float[] largest = new float[t.row];
@@ -100,16 +96,7 @@ final class PoolReluKernels {
             flush(s1, s2, total, t.c);
             return total;
         });
-        double[] all = BatchNormKernels.sum(parts, 2 * t.c);
-        long m = (long) t.n * t.h * t.w;
-        double[] mean = new double[t.c];
-        double[] ssd = new double[t.c];
-        for (int j = 0; j < t.c; j++) {
-            double shifted = all[j] / m;
-            mean[j] = first[j] + sign[j] * shifted;
-            ssd[j] = Math.max(0, all[t.c + j] - shifted * all[j]);
-        }
-        return new double[][] {mean, ssd};
+        return BatchNormKernels.moments(BatchNormKernels.sum(parts, 2 * t.c), first, sign, (long) t.n * t.h * t.w);
     }
 
     /**
@@ -120,10 +107,7 @@ final class PoolReluKernels {
     static void activate(INDArray pooled, float[] scale, float[] shift, float[] sign, float[] mean, INDArray out) {
         int c = (int) pooled.size(pooled.rank() - 1);
         long rows = pooled.length() / c;
-        float[] mag = new float[c];
-        for (int j = 0; j < c; j++) {
-            mag[j] = Math.abs(scale[j]);
-        }
+        float[] mag = magnitudes(scale);
         int block = Math.max(c, 16_384 / c * c);
         int times = block / c;
         float[] at = repeat(mag, times);
@@ -198,16 +182,10 @@ final class PoolReluKernels {
                               INDArray dx) {
         Geometry t = new Geometry(x);
         // b*x + (c - b*mean): one multiply-add per value, b*x as (b*sign)*(sign*x) on the signed rows
-        float[] d = new float[t.c];
-        float[] bSigned = new float[t.c];
-        for (int j = 0; j < t.c; j++) {
-            d[j] = cc[j] - b[j] * mean[j];
-            bSigned[j] = b[j] * sign[j];
-        }
         float[] sr = repeat(sign, t.w);
         float[] bt = repeat(b, t.w);
-        float[] bs = repeat(bSigned, t.w);
-        float[] dt = repeat(d, t.w);
+        float[] bs = repeat(product(b, sign), t.w);
+        float[] dt = repeat(BatchNormKernels.offsets(cc, b, mean), t.w);
         float[] at = repeat(a, t.wo);
         FloatBuffer xs = BatchNormKernels.floats(x);
         FloatBuffer gs = BatchNormKernels.floats(g);
@@ -385,6 +363,23 @@ final class PoolReluKernels {
      */
     private static float positive(float d) {
         return Math.min(1f, d * 0x1p100f * 0x1p49f);
+    }
+
+    /** a * b per channel. */
+    private static float[] product(float[] a, float[] b) {
+        float[] p = new float[a.length];
+        for (int j = 0; j < p.length; j++) {
+            p[j] = a[j] * b[j];
+        }
+        return p;
+    }
+
+    private static float[] magnitudes(float[] v) {
+        float[] m = new float[v.length];
+        for (int j = 0; j < m.length; j++) {
+            m[j] = Math.abs(v[j]);
+        }
+        return m;
     }
 
     /** Sums of a row's deviations from the shift and of their squares, per place of the row. */
