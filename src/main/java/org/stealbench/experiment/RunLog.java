@@ -59,7 +59,7 @@ public final class RunLog implements AutoCloseable {
     }
 
     /**
-     * For the console appender (logback.xml): a run's own messages at INFO and below go to its
+     * For the console appender ({@link LogSetup}): a run's own messages at INFO and below go to its
      * run.log only; the console shows them through the job's listeners (progress bar, live lines)
      * instead, and shows warnings and errors of runs as of everything else.
      */
