@@ -10,9 +10,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * about ten (normalise, pool, pool's backward, batch norm's two backward sweeps; decision 0023).
  *
  * <p>Batch norm is y = scale * x + shift per channel, monotone in x, so the window's largest y is
- * the image of the window's largest x where scale >= 0 and of its smallest x where scale < 0: the
- * forward pass pools {@code sign * x} and applies scale, shift and the ReLU to a quarter of the
- * values, writing the pooled output and the picked value's deviation from the batch mean. The
+ * the image of the window's largest x where scale >= 0 and of its smallest x where scale < 0, and
+ * the scale's sign is gamma's (the scale is gamma over a positive deviation). So the forward pass's
+ * one full-size sweep takes the batch's moments and pools {@code sign * x} together; a sweep at
+ * pooled size then applies scale, shift and the ReLU to the picks, writing the pooled output and
+ * the picked value's deviation from the batch mean. The
  * backward pass takes batch norm's two sums at pooled size (dy is zero outside the picks and where
  * the ReLU's output is zero), then, one pooled row at a time, finds each window's pick again (the
  * first largest, as the pooling layer picks) and writes dx = a*dy + b*(x - mean) + c: one read of x,
@@ -42,7 +44,7 @@ final class PoolReluKernels {
         return new long[] {x.size(0), x.size(1) / 2, x.size(2) / 2, x.size(3)};
     }
 
-    /** Pooled rows a sweep's part adds into its float accumulators before moving them to double: 32 or 48 values a place. */
+    /** Pooled rows a sweep's part adds into its float accumulators before moving them to double: at most 48 values a place. */
     private static final int FLUSH_UNITS = 16;
 
     /**
