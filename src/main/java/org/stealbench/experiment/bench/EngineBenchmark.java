@@ -134,6 +134,14 @@ public final class EngineBenchmark {
         return md.toString();
     }
 
+    /**
+     * Images per second of one workload's training step in a fresh worker (its median window), for
+     * suites that want to say how fast the machine was while they ran.
+     */
+    static double imagesPerSecond(EngineWorkload w) throws IOException, InterruptedException {
+        return Double.parseDouble(find(exec(javaCommand(w.key, false), 30, false), "RESULT \\S+ ([0-9.]+) ").group(1));
+    }
+
     private static String fmt(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
     }
