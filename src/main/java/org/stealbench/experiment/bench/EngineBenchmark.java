@@ -40,7 +40,7 @@ public final class EngineBenchmark {
             "model = m.resnet18_cifar()[0] if w == 'd' else m.demo_cnn() if w == 'e' else m.small_cnn()",
             "out = {}",
             "for cl in (False, True):",
-            "    ips, ms, times = m.measure(copy.deepcopy(model), fn, B, dout, channels_last=cl, channels=1 if w == 'e' else 3)",
+            "    ips, ms, times = m.measure(copy.deepcopy(model), fn, B, dout, channels_last=cl, channels=m.in_channels(model))",
             "    out['cl' if cl else 'default'] = [ips, ms]",
             "out['maxrss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0",
             "out['torch'] = m.torch.__version__",
@@ -63,7 +63,7 @@ public final class EngineBenchmark {
         for (EngineWorkload w : workloads) {
             log.accept("StealBench " + w.title + " ...");
             List<String> ours = exec(javaCommand(w.key, false), 30, false);
-            Matcher r = find(ours, "RESULT \\S+ ([0-9.]+) ([0-9.]+) ([0-9.NaN]+) (\\S+)");
+            Matcher r = find(ours, RESULT);
             double pd = Double.NaN;
             double pc = Double.NaN;
             double prss = Double.NaN;
@@ -139,8 +139,11 @@ public final class EngineBenchmark {
      * suites that want to say how fast the machine was while they ran.
      */
     static double imagesPerSecond(EngineWorkload w) throws IOException, InterruptedException {
-        return Double.parseDouble(find(exec(javaCommand(w.key, false), 30, false), "RESULT \\S+ ([0-9.]+) ").group(1));
+        return Double.parseDouble(find(exec(javaCommand(w.key, false), 30, false), RESULT).group(1));
     }
+
+    /** A worker's result line: workload, images/s, ms per step, peak RSS MiB, the windows' ms per step. */
+    private static final String RESULT = "RESULT \\S+ ([0-9.]+) ([0-9.]+) ([0-9.NaN]+) (\\S+)";
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);

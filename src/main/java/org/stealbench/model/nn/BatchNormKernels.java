@@ -233,7 +233,8 @@ final class BatchNormKernels {
         floats(v).put(0, values, 0, values.length);
     }
 
-    private static int block(int c) {
+    /** Values per block of a [M, C] sweep: whole rows, about {@link #BLOCK} values. */
+    static int block(int c) {
         return Math.max(c, BLOCK / c * c);
     }
 

@@ -110,7 +110,7 @@ final class PoolReluKernels {
         int c = (int) pooled.size(pooled.rank() - 1);
         long rows = pooled.length() / c;
         float[] mag = magnitudes(scale);
-        int block = Math.max(c, 16_384 / c * c);
+        int block = BatchNormKernels.block(c);
         int times = block / c;
         float[] at = repeat(mag, times);
         float[] bt = repeat(shift, times);
@@ -153,7 +153,7 @@ final class PoolReluKernels {
         FloatBuffer gs = BatchNormKernels.floats(g);
         FloatBuffer os = BatchNormKernels.floats(out);
         FloatBuffer cs = BatchNormKernels.floats(centred);
-        int block = Math.max(c, 16_384 / c * c);
+        int block = BatchNormKernels.block(c);
         List<double[]> parts = BatchNormKernels.run(rows, c, (from, to) -> {
             float[] gb = new float[block];
             float[] ob = new float[block];
