@@ -31,7 +31,8 @@ import org.stealbench.model.ImageEncoder;
  * victim read from its file, a random encoder made from its spec and seed. Every theft of one
  * victim evaluates the copy against the victim's features on the same protocol images (held-out
  * images, its task's probe images, the defender's own), so a fresh process reads them instead
- * of running the victim over them again.
+ * of running the victim over them again. The victim's linear probes on those images (the plug-in
+ * agreement's head, the honest user's undefended probe) are kept the same way ({@link #probe}).
  *
  * <p>A file is named by the SHA-256 of the encoder's identity (e.g. its file's SHA-256), the
  * images' shape and bytes, and the batch size. It is used only when the encoder's first batch,
@@ -139,6 +140,58 @@ public final class FeatureStore {
             LOG.warn("feature cache: could not write {} ({})", file, e.toString());
         }
         return out;
+    }
+
+    /**
+     * The linear probe (L-BFGS, {@link LinearProbe#fit}) on {@code features}, the features stored under
+     * {@code identity} of {@code images} at {@code batch}: read from disk when a head stored for the same
+     * encoder, images and labels is still the optimum on these features ({@link LinearProbe#isOptimum}:
+     * the same standardisation and a gradient within the fit's tolerance), else fitted and stored. A
+     * victim's probe on its task is the same in every theft of it (the plug-in agreement's head), and its
+     * fit took as long as the copy's probe on that task.
+     */
+    LinearProbe.Head probe(String identity, ImageDataset images, int batch, INDArray features, int classes) {
+        int[] labels = images.labels();
+        int d = (int) features.size(1);
+        long values = 2L * d + (long) d * classes + classes;
+        Path file = dir.resolve(key(identity + " linear probe, L-BFGS to " + LinearProbe.TOLERANCE + ", weight decay "
+                + LinearProbe.WEIGHT_DECAY + ", " + classes + " classes, labels " + labelDigest(labels), images, batch) + SUFFIX);
+        if (Files.isRegularFile(file)) {
+            INDArray stored = read(file, 1, values);
+            if (stored != null) {
+                LinearProbe.Head head = LinearProbe.Head.of(stored.toDoubleVector(), d, classes);
+                stored.close();
+                if (LinearProbe.isOptimum(head, features, labels, classes)) {
+                    touch(file);
+                    hits.incrementAndGet();
+                    return head;
+                }
+                head.close();
+            }
+            rejected.incrementAndGet();
+            LOG.info("feature cache: the probe head {} is not the optimum on {}; fitting it again", file.getFileName(), images.id());
+        }
+        LinearProbe.Head head = LinearProbe.fit(features, labels, classes, 0);
+        computed.incrementAndGet();
+        try (INDArray flat = Nd4j.createFromArray(new double[][] {head.flat()})) {
+            write(file, flat);
+            evict(file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("feature cache: could not write {} ({})", file, e.toString());
+        }
+        return head;
+    }
+
+    private static String labelDigest(int[] labels) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            ByteBuffer b = ByteBuffer.allocate(4 * labels.length);
+            b.asIntBuffer().put(labels);
+            md.update(b.array());
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The SHA-256 of the identity, the images (shape and bytes) and the batch size, in hex. */

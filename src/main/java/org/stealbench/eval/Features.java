@@ -20,6 +20,7 @@ public final class Features implements AutoCloseable {
     private final Map<ImageEncoder, Map<ImageDataset, INDArray>> cache = new WeakHashMap<>();
     private final FeatureStore store;
     private final Map<ImageEncoder, String> onDisk = new WeakHashMap<>();
+    private final Map<ImageEncoder, Map<ImageDataset, LinearProbe.Head>> heads = new WeakHashMap<>();
 
     /** Features kept in memory only. */
     public Features() {
@@ -49,20 +50,46 @@ public final class Features implements AutoCloseable {
         });
     }
 
-    /** Frees {@code encoder}'s cached features (before the encoder itself is closed, say). */
+    /**
+     * The linear probe (L-BFGS, {@link LinearProbe#fit}) on {@code encoder}'s features of {@code ds},
+     * kept as the features are: in memory while both live, and on disk for an encoder kept there
+     * ({@link FeatureStore#probe}). The cache owns the head: callers do not close it.
+     */
+    public synchronized LinearProbe.Head probe(ImageEncoder encoder, ImageDataset ds, int classes) {
+        Map<ImageDataset, LinearProbe.Head> m = heads.computeIfAbsent(encoder, k -> new WeakHashMap<>());
+        LinearProbe.Head head = m.get(ds);
+        if (head == null || head.bias().length() != classes) {
+            if (head != null) {
+                head.close();
+            }
+            INDArray x = of(encoder, ds);
+            String identity = onDisk.get(encoder);
+            head = identity == null ? LinearProbe.fit(x, ds.labels(), classes, 0) : store.probe(identity, fit(encoder, ds), BATCH, x, classes);
+            m.put(ds, head);
+        }
+        return head;
+    }
+
+    /** Frees {@code encoder}'s cached features and probes (before the encoder itself is closed, say). */
     public synchronized void release(ImageEncoder encoder) {
         Map<ImageDataset, INDArray> m = cache.remove(encoder);
         if (m != null) {
             m.values().forEach(Features::closeArray);
         }
+        Map<ImageDataset, LinearProbe.Head> h = heads.remove(encoder);
+        if (h != null) {
+            h.values().forEach(LinearProbe.Head::close);
+        }
         onDisk.remove(encoder);
     }
 
-    /** Frees every cached feature array at once; the cache is empty afterwards. */
+    /** Frees every cached feature array and probe at once; the cache is empty afterwards. */
     @Override
     public synchronized void close() {
         cache.values().forEach(m -> m.values().forEach(Features::closeArray));
         cache.clear();
+        heads.values().forEach(m -> m.values().forEach(LinearProbe.Head::close));
+        heads.clear();
         onDisk.clear();
     }
 

@@ -88,6 +88,88 @@ public final class LinearProbe {
         public int[] predict(INDArray x) {
             return Nd4j.argMax(scores(x), 1).toIntVector();
         }
+
+        /** Mean, deviation, weights (row-major) and bias in one double array, as {@link #of} reads them. */
+        double[] flat() {
+            int d = (int) mean.length();
+            int k = (int) bias.length();
+            double[] v = new double[2 * d + d * k + k];
+            System.arraycopy(mean.toDoubleVector(), 0, v, 0, d);
+            System.arraycopy(std.toDoubleVector(), 0, v, d, d);
+            System.arraycopy(weights.dup('c').data().asDouble(), 0, v, 2 * d, d * k);
+            System.arraycopy(bias.toDoubleVector(), 0, v, 2 * d + d * k, k);
+            return v;
+        }
+
+        /** The head {@link #flat} wrote, for {@code d}-dimensional features and {@code k} classes. */
+        static Head of(double[] v, int d, int k) {
+            if (v.length != 2 * d + d * k + k) {
+                throw new IllegalArgumentException(v.length + " values are not a head for " + d + "-d features and " + k + " classes");
+            }
+            return new Head(Nd4j.createFromArray(java.util.Arrays.copyOfRange(v, 0, d)),
+                    Nd4j.createFromArray(java.util.Arrays.copyOfRange(v, d, 2 * d)),
+                    Nd4j.create(java.util.Arrays.copyOfRange(v, 2 * d, 2 * d + d * k), new long[] {d, k}, 'c'),
+                    Nd4j.createFromArray(java.util.Arrays.copyOfRange(v, 2 * d + d * k, v.length)));
+        }
+
+        /** Frees the head's arrays. */
+        void close() {
+            for (INDArray a : new INDArray[] {mean, std, weights, bias}) {
+                if (!a.wasClosed()) {
+                    a.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether {@code head} is what {@link #fit} (L-BFGS) finds on these features and labels: the same
+     * standardisation (the training features' mean and deviation) and a weight and bias whose objective
+     * gradient is below {@link #TOLERANCE}, the L-BFGS fit's own stopping rule. The objective is strictly
+     * convex, so such a head is its optimum to within that tolerance, wherever it came from (a file).
+     */
+    static boolean isOptimum(Head head, INDArray trainX, int[] trainY, int classes) {
+        int d = (int) trainX.size(1);
+        if (head.mean().length() != d || head.bias().length() != classes || trainY.length != trainX.size(0)) {
+            return false;
+        }
+        Standardised s = standardise(trainX);
+        if (!same(head.mean(), s.mean) || !same(head.std(), s.std)) {
+            return false;
+        }
+        double[] theta = new double[(d + 1) * classes];
+        System.arraycopy(head.weights().dup('c').data().asDouble(), 0, theta, 0, d * classes);
+        System.arraycopy(head.bias().toDoubleVector(), 0, theta, d * classes, classes);
+        double[] grad = new double[theta.length];
+        double value = objective(s.x, CrossEntropyLoss.oneHot(trainY, classes, DataType.DOUBLE)).evaluate(theta, grad);
+        double worst = 0;
+        for (double g : grad) {
+            worst = Math.max(worst, Math.abs(g));
+        }
+        return Double.isFinite(value) && worst <= TOLERANCE;
+    }
+
+    /** Equal to the last bit's rounding (the same features give the same moments; a stored copy loses nothing). */
+    private static boolean same(INDArray stored, INDArray fresh) {
+        double[] a = stored.toDoubleVector();
+        double[] b = fresh.toDoubleVector();
+        for (int j = 0; j < a.length; j++) {
+            if (!(Math.abs(a[j] - b[j]) <= 1e-12 * Math.max(1, Math.abs(b[j])))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Training features in double, standardised, with the mean and deviation used. */
+    private record Standardised(INDArray x, INDArray mean, INDArray std) {
+    }
+
+    private static Standardised standardise(INDArray trainX) {
+        INDArray x = trainX.castTo(DataType.DOUBLE);
+        INDArray mean = x.mean(0);
+        INDArray std = x.std(0).addi(1e-6);
+        return new Standardised(x.subRowVector(mean).diviRowVector(std), mean, std);
     }
 
     /** Top-1 test accuracy of a probe fitted on ({@code trainX}, {@code trainY}) to its optimum. */
@@ -123,10 +205,10 @@ public final class LinearProbe {
      * coupled weight decay wd descends; from zero (the objective is strictly convex, so the start does not matter).
      */
     private static Head fitLbfgs(INDArray trainX, int[] trainY, int classes) {
-        INDArray x = trainX.castTo(DataType.DOUBLE);
-        INDArray mean = x.mean(0);
-        INDArray std = x.std(0).addi(1e-6);
-        x = x.subRowVector(mean).diviRowVector(std);
+        Standardised s = standardise(trainX);
+        INDArray x = s.x;
+        INDArray mean = s.mean;
+        INDArray std = s.std;
         int d = (int) x.size(1);
         INDArray oneHot = CrossEntropyLoss.oneHot(trainY, classes, DataType.DOUBLE);
         double[] theta = new double[(d + 1) * classes];

@@ -401,7 +401,8 @@ public final class ExperimentRunner {
         double agreement = Double.NaN;
         if (stolenHeld.size(1) == victimHeld.size(1)) {
             ImageDataset probeTrain = victimTask.train();
-            LinearProbe.Head head = LinearProbe.fit(cache.of(victim, probeTrain), probeTrain.labels(), probeTrain.numClasses(), cfg.seed());
+            // the victim's own probe: the same in every theft of this victim, so the cache keeps it (on disk too)
+            LinearProbe.Head head = cache.probe(victim, probeTrain, probeTrain.numClasses());
             int[] onStolen = head.predict(stolenHeld);
             plugIn = Metrics.accuracy(onStolen, heldOut.labels());
             agreement = Metrics.accuracy(onStolen, head.predict(victimHeld));

@@ -1,6 +1,5 @@
 package org.stealbench.experiment;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stealbench.api.ApiClient;
 import org.stealbench.api.EncoderApi;
 import org.stealbench.data.ImageDataset;
@@ -49,8 +48,8 @@ final class HonestUser {
             }
             accuracy = (double) correct / test.size(); // refused test images count as wrong
         }
-        INDArray clean = cache.of(victim, honestImages);
-        double undefended = Metrics.accuracy(LinearProbe.fit(clean, honestImages.labels(), classes, 1).predict(cache.of(victim, task.test())),
+        // on the victim's own representations: the same in every run on this victim, so the cache keeps the probe (on disk too)
+        double undefended = Metrics.accuracy(cache.probe(victim, honestImages, classes).predict(cache.of(victim, task.test())),
                 task.test().labels());
         return new Outcome(accuracy, undefended, client);
     }

@@ -2,6 +2,7 @@ package org.stealbench.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -141,5 +142,54 @@ class FeatureStoreTest {
                 assertEquals(1, store.hits());
             }
         }
+    }
+
+    @Test
+    void aProbeIsKeptBesideTheFeaturesAndReadOnlyWhileItIsTheOptimumOnThem() throws Exception {
+        ImageDataset images = shapes(120);
+        int classes = images.numClasses();
+        try (Encoder victim = new Encoder(SPEC, 7); Encoder other = new Encoder(SPEC, 8)) {
+            FeatureStore first = new FeatureStore(dir, 1 << 20);
+            try (Features cache = new Features(first)) {
+                cache.keepOnDisk(victim, "victim");
+                LinearProbe.Head head = cache.probe(victim, images, classes);
+                assertSame(head, cache.probe(victim, images, classes), "kept in memory");
+                assertSameHead(LinearProbe.fit(cache.of(victim, images), images.labels(), classes, 0), head);
+                assertEquals(2, first.computed(), "the features and the probe");
+                assertEquals(2, files(dir).size());
+            }
+            FeatureStore second = new FeatureStore(dir, 1 << 20); // another process
+            try (Features cache = new Features(second)) {
+                cache.keepOnDisk(victim, "victim");
+                LinearProbe.Head head = cache.probe(victim, images, classes);
+                assertEquals(2, second.hits());
+                assertEquals(0, second.computed());
+                assertSameHead(LinearProbe.fit(cache.of(victim, images), images.labels(), classes, 0), head);
+                cache.release(victim);
+                assertTrue(head.weights().wasClosed(), "released with the encoder's features");
+            }
+            // another encoder under the same identity: its features are computed again, and the stored probe, not their
+            // optimum, is fitted again
+            FeatureStore third = new FeatureStore(dir, 1 << 20);
+            try (Features cache = new Features(third)) {
+                cache.keepOnDisk(other, "victim");
+                LinearProbe.Head head = cache.probe(other, images, classes);
+                assertEquals(2, third.rejected());
+                assertEquals(2, third.computed());
+                assertSameHead(LinearProbe.fit(cache.of(other, images), images.labels(), classes, 0), head);
+            }
+            // an encoder not kept on disk: fitted, nothing written
+            try (Features cache = new Features(new FeatureStore(dir, 1 << 20))) {
+                assertSameHead(LinearProbe.fit(cache.of(victim, images), images.labels(), classes, 0), cache.probe(victim, images, classes));
+            }
+            assertEquals(2, files(dir).size());
+        }
+    }
+
+    private static void assertSameHead(LinearProbe.Head expected, LinearProbe.Head actual) {
+        assertEquals(expected.mean(), actual.mean());
+        assertEquals(expected.std(), actual.std());
+        assertEquals(expected.weights(), actual.weights());
+        assertEquals(expected.bias(), actual.bias());
     }
 }

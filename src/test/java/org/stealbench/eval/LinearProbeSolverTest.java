@@ -1,6 +1,7 @@
 package org.stealbench.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -94,5 +95,35 @@ class LinearProbeSolverTest {
         double atAdam = fa.evaluate(Nd4j.concat(0, adam.weights().ravel(), adam.bias()).castTo(DataType.DOUBLE).toDoubleVector(), g);
         // Adam's decaying steps stop short of the optimum: its end point is never lower than L-BFGS's
         assertTrue(atLbfgs <= atAdam, atLbfgs + " vs Adam's " + atAdam);
+    }
+
+    @Test
+    void aFittedHeadIsTheOptimumAndANudgedOrForeignOneIsNot() {
+        Nd4j.getRandom().setSeed(11);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 90, 6);
+        int[] y = new int[90];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i % 3;
+            x.putScalar(i, y[i], x.getDouble(i, y[i]) + 2); // separable enough to have a sharp optimum
+        }
+        LinearProbe.Head head = LinearProbe.fit(x, y, 3, 0);
+        assertTrue(LinearProbe.isOptimum(head, x, y, 3));
+        // written out and read back: the same head, still the optimum
+        LinearProbe.Head back = LinearProbe.Head.of(head.flat(), 6, 3);
+        assertEquals(head.weights(), back.weights());
+        assertEquals(head.std(), back.std());
+        assertTrue(LinearProbe.isOptimum(back, x, y, 3));
+        // one weight moved by 0.01: the gradient is far above the tolerance
+        double[] nudged = head.flat();
+        nudged[2 * 6 + 4] += 0.01;
+        assertFalse(LinearProbe.isOptimum(LinearProbe.Head.of(nudged, 6, 3), x, y, 3));
+        // other labels, or other features (another standardisation), or another class count: not this problem's optimum
+        int[] shifted = new int[90];
+        for (int i = 0; i < y.length; i++) {
+            shifted[i] = (y[i] + 1) % 3;
+        }
+        assertFalse(LinearProbe.isOptimum(head, x, shifted, 3));
+        assertFalse(LinearProbe.isOptimum(head, x.mul(1.5), y, 3));
+        assertFalse(LinearProbe.isOptimum(head, x, y, 4));
     }
 }
