@@ -320,8 +320,9 @@ class ExperimentTest {
         assertEquals(summaries.get(0), summaries.get(2), "reading them changes nothing");
         try (var files = Files.list(dir)) {
             List<Path> stored = files.toList();
-            // the victim on its held-out images and its task's probe images, the random encoder on the held-out images
-            assertEquals(3, stored.size(), stored.toString());
+            // the victim on its held-out images and its task's probe images, the random encoder on the held-out images, and the
+            // victim's probe on its task (the plug-in head)
+            assertEquals(4, stored.size(), stored.toString());
             for (Path f : stored) {
                 assertTrue(Files.getLastModifiedTime(f).toMillis() > 1_000_000, f + " was read by the third run");
             }
