@@ -137,9 +137,9 @@ public final class LinearProbe {
         if (!same(head.mean(), s.mean) || !same(head.std(), s.std)) {
             return false;
         }
-        double[] theta = new double[(d + 1) * classes];
-        System.arraycopy(head.weights().dup('c').data().asDouble(), 0, theta, 0, d * classes);
-        System.arraycopy(head.bias().toDoubleVector(), 0, theta, d * classes, classes);
+        // the flat layout ends with the weights (row-major) and the bias: the objective's theta
+        double[] flat = head.flat();
+        double[] theta = java.util.Arrays.copyOfRange(flat, 2 * d, flat.length);
         double[] grad = new double[theta.length];
         double value = objective(s.x, CrossEntropyLoss.oneHot(trainY, classes, DataType.DOUBLE)).evaluate(theta, grad);
         double worst = 0;
