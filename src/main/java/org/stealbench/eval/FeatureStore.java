@@ -145,8 +145,9 @@ public final class FeatureStore {
     /**
      * The linear probe (L-BFGS, {@link LinearProbe#fit}) on {@code features}, the features stored under
      * {@code identity} of {@code images} at {@code batch}: read from disk when a head stored for the same
-     * encoder, images and labels is still the optimum on these features ({@link LinearProbe#isOptimum}:
-     * the same standardisation and a gradient within the fit's tolerance), else fitted and stored. A
+     * encoder, images and labels still meets the fit's stopping rule on these features
+     * ({@link LinearProbe#isOptimum}: the same standardisation and a gradient within the fit's
+     * tolerance), else fitted, and stored when the fit reached that tolerance. A
      * victim's probe on its task is the same in every theft of it (the plug-in agreement's head), and its
      * fit took as long as the copy's probe on that task.
      */
@@ -161,18 +162,31 @@ public final class FeatureStore {
             if (stored != null) {
                 LinearProbe.Head head = LinearProbe.Head.of(stored.toDoubleVector(), d, classes);
                 stored.close();
-                if (LinearProbe.isOptimum(head, features, labels, classes)) {
+                boolean optimum = false;
+                try {
+                    optimum = LinearProbe.isOptimum(head, features, labels, classes);
+                } finally {
+                    if (!optimum) {
+                        head.close();
+                    }
+                }
+                if (optimum) {
                     touch(file);
                     hits.incrementAndGet();
                     return head;
                 }
-                head.close();
             }
             rejected.incrementAndGet();
             LOG.info("feature cache: the probe head {} is not the optimum on {}; fitting it again", file.getFileName(), images.id());
         }
         LinearProbe.Head head = LinearProbe.fit(features, labels, classes, 0);
         computed.incrementAndGet();
+        Lbfgs.Result fit = LinearProbe.lastLbfgs();
+        if (fit == null || !fit.converged()) {
+            // a later run would reject it (isOptimum asks for the fit's tolerance) and fit it again every time
+            LOG.info("feature cache: the probe on {} stopped short of its tolerance ({}); not stored", images.id(), fit);
+            return head;
+        }
         try (INDArray flat = Nd4j.createFromArray(new double[][] {head.flat()})) {
             write(file, flat);
             evict(file);

@@ -60,6 +60,8 @@ public final class Features implements AutoCloseable {
         LinearProbe.Head head = m.get(ds);
         if (head == null || head.bias().length() != classes) {
             if (head != null) {
+                // out of the cache before it is freed: a failed fit below must not leave a closed head there
+                m.remove(ds);
                 head.close();
             }
             INDArray x = of(encoder, ds);

@@ -96,7 +96,9 @@ public final class LinearProbe {
             double[] v = new double[2 * d + d * k + k];
             System.arraycopy(mean.toDoubleVector(), 0, v, 0, d);
             System.arraycopy(std.toDoubleVector(), 0, v, d, d);
-            System.arraycopy(weights.dup('c').data().asDouble(), 0, v, 2 * d, d * k);
+            try (INDArray w = weights.dup('c')) {
+                System.arraycopy(w.data().asDouble(), 0, v, 2 * d, d * k);
+            }
             System.arraycopy(bias.toDoubleVector(), 0, v, 2 * d + d * k, k);
             return v;
         }
@@ -123,10 +125,12 @@ public final class LinearProbe {
     }
 
     /**
-     * Whether {@code head} is what {@link #fit} (L-BFGS) finds on these features and labels: the same
-     * standardisation (the training features' mean and deviation) and a weight and bias whose objective
-     * gradient is below {@link #TOLERANCE}, the L-BFGS fit's own stopping rule. The objective is strictly
-     * convex, so such a head is its optimum to within that tolerance, wherever it came from (a file).
+     * Whether {@code head} passes for what {@link #fit} (L-BFGS) finds on these features and labels: the
+     * same standardisation (the training features' mean and deviation) and a weight and bias whose
+     * objective gradient is below {@link #TOLERANCE}, the L-BFGS fit's own stopping rule, wherever the
+     * head came from (a file). The objective is strictly convex (its weight decay bounds its curvature
+     * below), so such a head is within about sqrt(theta's length) * tolerance / weight decay of the
+     * optimum, as a fresh fit is.
      */
     static boolean isOptimum(Head head, INDArray trainX, int[] trainY, int classes) {
         int d = (int) trainX.size(1);
@@ -134,19 +138,26 @@ public final class LinearProbe {
             return false;
         }
         Standardised s = standardise(trainX);
-        if (!same(head.mean(), s.mean) || !same(head.std(), s.std)) {
-            return false;
+        try {
+            if (!same(head.mean(), s.mean) || !same(head.std(), s.std)) {
+                return false;
+            }
+            // the flat layout ends with the weights (row-major) and the bias: the objective's theta
+            double[] flat = head.flat();
+            double[] theta = java.util.Arrays.copyOfRange(flat, 2 * d, flat.length);
+            double[] grad = new double[theta.length];
+            double value;
+            try (INDArray oneHot = CrossEntropyLoss.oneHot(trainY, classes, DataType.DOUBLE); Objective f = objective(s.x, oneHot)) {
+                value = f.evaluate(theta, grad);
+            }
+            double worst = 0;
+            for (double g : grad) {
+                worst = Math.max(worst, Math.abs(g));
+            }
+            return Double.isFinite(value) && worst <= TOLERANCE;
+        } finally {
+            s.close();
         }
-        // the flat layout ends with the weights (row-major) and the bias: the objective's theta
-        double[] flat = head.flat();
-        double[] theta = java.util.Arrays.copyOfRange(flat, 2 * d, flat.length);
-        double[] grad = new double[theta.length];
-        double value = objective(s.x, CrossEntropyLoss.oneHot(trainY, classes, DataType.DOUBLE)).evaluate(theta, grad);
-        double worst = 0;
-        for (double g : grad) {
-            worst = Math.max(worst, Math.abs(g));
-        }
-        return Double.isFinite(value) && worst <= TOLERANCE;
     }
 
     /** Equal to the last bit's rounding (the same features give the same moments; a stored copy loses nothing). */
@@ -162,14 +173,25 @@ public final class LinearProbe {
     }
 
     /** Training features in double, standardised, with the mean and deviation used. */
-    private record Standardised(INDArray x, INDArray mean, INDArray std) {
+    /** Standardised double copies of training features, their mean and deviation; closing frees all three. */
+    private record Standardised(INDArray x, INDArray mean, INDArray std) implements AutoCloseable {
+        @Override
+        public void close() {
+            x.close();
+            mean.close();
+            std.close();
+        }
     }
 
     private static Standardised standardise(INDArray trainX) {
-        INDArray x = trainX.castTo(DataType.DOUBLE);
-        INDArray mean = x.mean(0);
-        INDArray std = x.std(0).addi(1e-6);
-        return new Standardised(x.subRowVector(mean).diviRowVector(std), mean, std);
+        INDArray cast = trainX.castTo(DataType.DOUBLE);
+        INDArray mean = cast.mean(0);
+        INDArray std = cast.std(0).addi(1e-6);
+        INDArray x = cast.subRowVector(mean).diviRowVector(std);
+        if (cast != trainX) {
+            cast.close();
+        }
+        return new Standardised(x, mean, std);
     }
 
     /** Top-1 test accuracy of a probe fitted on ({@code trainX}, {@code trainY}) to its optimum. */
@@ -206,37 +228,60 @@ public final class LinearProbe {
      */
     private static Head fitLbfgs(INDArray trainX, int[] trainY, int classes) {
         Standardised s = standardise(trainX);
-        INDArray x = s.x;
-        INDArray mean = s.mean;
-        INDArray std = s.std;
-        int d = (int) x.size(1);
-        INDArray oneHot = CrossEntropyLoss.oneHot(trainY, classes, DataType.DOUBLE);
+        int d = (int) s.x.size(1);
         double[] theta = new double[(d + 1) * classes];
-        Lbfgs.Result r = Lbfgs.minimize(objective(x, oneHot), theta, TOLERANCE, MAX_ITERATIONS);
-        LAST.set(r);
+        try (INDArray oneHot = CrossEntropyLoss.oneHot(trainY, classes, DataType.DOUBLE); Objective f = objective(s.x, oneHot)) {
+            LAST.set(Lbfgs.minimize(f, theta, TOLERANCE, MAX_ITERATIONS));
+        } finally {
+            // the head keeps the mean and deviation; the standardised copy is done with
+            s.x.close();
+        }
         INDArray w = Nd4j.create(java.util.Arrays.copyOf(theta, d * classes), new long[] {d, classes}, 'c');
         INDArray b = Nd4j.createFromArray(java.util.Arrays.copyOfRange(theta, d * classes, (d + 1) * classes));
-        return new Head(mean, std, w, b);
+        return new Head(s.mean, s.std, w, b);
     }
 
     /**
      * Mean cross-entropy of softmax(x W + b) against {@code oneHot} plus (wd / 2) |theta|^2, and its
      * gradient, over theta = (W [d, classes] row-major, then b). The two products with x run in BLAS
-     * on arrays kept between calls; the softmax over the [n, classes] scores runs in plain Java.
+     * on arrays kept between calls (a double copy of x among them, freed by {@link Objective#close});
+     * the softmax over the [n, classes] scores runs in plain Java.
      */
-    static Lbfgs.Objective objective(INDArray xs, INDArray oneHot) {
-        int n = (int) xs.size(0);
-        int d = (int) xs.size(1);
-        int classes = (int) oneHot.size(1);
-        INDArray x = xs.castTo(DataType.DOUBLE).dup('c');
-        double[] y = oneHot.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-        INDArray w = Nd4j.create(DataType.DOUBLE, new long[] {d, classes}, 'c');
-        INDArray scores = Nd4j.create(DataType.DOUBLE, new long[] {n, classes}, 'c');
-        INDArray gw = Nd4j.create(DataType.DOUBLE, new long[] {d, classes}, 'c');
-        int nw = d * classes;
-        double[] z = new double[n * classes];
-        double[] e = new double[classes];
-        return (th, grad) -> {
+    static Objective objective(INDArray xs, INDArray oneHot) {
+        return new Objective(xs, oneHot);
+    }
+
+    /** {@link #objective}'s function; its arrays are off-heap and freed by {@link #close}. */
+    static final class Objective implements Lbfgs.Objective, AutoCloseable {
+        private final int n;
+        private final int classes;
+        private final int nw;
+        private final INDArray x;
+        private final double[] y;
+        private final INDArray w;
+        private final INDArray scores;
+        private final INDArray gw;
+        private final double[] z;
+        private final double[] e;
+
+        Objective(INDArray xs, INDArray oneHot) {
+            n = (int) xs.size(0);
+            int d = (int) xs.size(1);
+            classes = (int) oneHot.size(1);
+            nw = d * classes;
+            x = doubleCopy(xs);
+            try (INDArray yc = doubleCopy(oneHot)) {
+                y = yc.data().asDouble();
+            }
+            w = Nd4j.create(DataType.DOUBLE, new long[] {d, classes}, 'c');
+            scores = Nd4j.create(DataType.DOUBLE, new long[] {n, classes}, 'c');
+            gw = Nd4j.create(DataType.DOUBLE, new long[] {d, classes}, 'c');
+            z = new double[n * classes];
+            e = new double[classes];
+        }
+
+        @Override
+        public double evaluate(double[] th, double[] grad) {
             write(w, th, nw);
             Nd4j.gemm(x, w, scores, false, false, 1.0, 0.0);
             read(scores, z, z.length);
@@ -273,7 +318,26 @@ public final class LinearProbe {
                 sq += th[j] * th[j];
             }
             return ce / n + 0.5 * WEIGHT_DECAY * sq;
-        };
+        }
+
+        @Override
+        public void close() {
+            for (INDArray a : new INDArray[] {x, w, scores, gw}) {
+                if (!a.wasClosed()) {
+                    a.close();
+                }
+            }
+        }
+
+        /** A c-order double copy of {@code a} (its own array, whatever type and order {@code a} has). */
+        private static INDArray doubleCopy(INDArray a) {
+            INDArray cast = a.castTo(DataType.DOUBLE);
+            INDArray copy = cast.dup('c');
+            if (cast != a) {
+                cast.close();
+            }
+            return copy;
+        }
     }
 
     /** Host memory (the CPU backend): the objective copies its arrays' values in bulk, not element by element. */

@@ -294,6 +294,9 @@ class ExperimentTest {
         Path dir = tmp.resolve("feature-cache");
         String old = System.getProperty(org.stealbench.eval.FeatureStore.DIR_PROPERTY);
         List<List<String>> summaries = new ArrayList<>();
+        // each stored file's identity (its inode) before the third run: a file written again is a new one (written
+        // aside, then moved into place), a file read is the same one, touched
+        java.util.Map<Path, Object> written = new java.util.HashMap<>();
         try {
             for (String cache : new String[] {"off", dir.toString(), dir.toString()}) {
                 System.setProperty(org.stealbench.eval.FeatureStore.DIR_PROPERTY, cache);
@@ -302,6 +305,7 @@ class ExperimentTest {
                     try (var files = Files.list(dir)) {
                         for (Path f : files.toList()) {
                             Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+                            written.put(f, Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
                         }
                     }
                 }
@@ -324,7 +328,9 @@ class ExperimentTest {
             // victim's probe on its task (the plug-in head)
             assertEquals(4, stored.size(), stored.toString());
             for (Path f : stored) {
-                assertTrue(Files.getLastModifiedTime(f).toMillis() > 1_000_000, f + " was read by the third run");
+                assertTrue(Files.getLastModifiedTime(f).toMillis() > 1_000_000, f + " was used by the third run");
+                assertEquals(written.get(f), Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                        f + " was read by the third run, not written again");
             }
         }
     }
