@@ -177,7 +177,7 @@ public final class FeatureStore {
                 }
             }
             rejected.incrementAndGet();
-            LOG.info("feature cache: the probe head {} is not the optimum on {}; fitting it again", file.getFileName(), images.id());
+            LOG.info("feature cache: the probe head {} does not meet the fit's stopping rule on {}; fitting it again", file.getFileName(), images.id());
         }
         LinearProbe.Head head = LinearProbe.fit(features, labels, classes, 0);
         computed.incrementAndGet();
