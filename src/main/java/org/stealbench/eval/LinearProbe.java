@@ -172,7 +172,6 @@ public final class LinearProbe {
         return true;
     }
 
-    /** Training features in double, standardised, with the mean and deviation used. */
     /** Standardised double copies of training features, their mean and deviation; closing frees all three. */
     private record Standardised(INDArray x, INDArray mean, INDArray std) implements AutoCloseable {
         @Override
