@@ -243,8 +243,10 @@ public final class LinearProbe {
     /**
      * Mean cross-entropy of softmax(x W + b) against {@code oneHot} plus (wd / 2) |theta|^2, and its
      * gradient, over theta = (W [d, classes] row-major, then b). The two products with x run in BLAS
-     * on arrays kept between calls (a double copy of x among them, freed by {@link Objective#close});
-     * the softmax over the [n, classes] scores runs in plain Java.
+     * on arrays kept between calls (freed by {@link Objective#close}); x itself is used as it is when it
+     * is a c-order double array of its own (the standardised copy a fit makes), else copied so. The
+     * caller keeps ownership of {@code xs} and must not change or free it while the objective is in use.
+     * The softmax over the [n, classes] scores runs in plain Java.
      */
     static Objective objective(INDArray xs, INDArray oneHot) {
         return new Objective(xs, oneHot);
@@ -256,6 +258,8 @@ public final class LinearProbe {
         private final int classes;
         private final int nw;
         private final INDArray x;
+        /** Whether {@link #x} is the objective's own copy (freed on close) or the caller's array. */
+        private final boolean ownsX;
         private final double[] y;
         private final INDArray w;
         private final INDArray scores;
@@ -268,9 +272,14 @@ public final class LinearProbe {
             int d = (int) xs.size(1);
             classes = (int) oneHot.size(1);
             nw = d * classes;
-            x = doubleCopy(xs);
-            try (INDArray yc = doubleCopy(oneHot)) {
-                y = yc.data().asDouble();
+            ownsX = !usableAsIs(xs);
+            x = ownsX ? doubleCopy(xs) : xs;
+            if (usableAsIs(oneHot)) {
+                y = oneHot.data().asDouble();
+            } else {
+                try (INDArray yc = doubleCopy(oneHot)) {
+                    y = yc.data().asDouble();
+                }
             }
             w = Nd4j.create(DataType.DOUBLE, new long[] {d, classes}, 'c');
             scores = Nd4j.create(DataType.DOUBLE, new long[] {n, classes}, 'c');
@@ -321,11 +330,17 @@ public final class LinearProbe {
 
         @Override
         public void close() {
-            for (INDArray a : new INDArray[] {x, w, scores, gw}) {
+            for (INDArray a : ownsX ? new INDArray[] {x, w, scores, gw} : new INDArray[] {w, scores, gw}) {
                 if (!a.wasClosed()) {
                     a.close();
                 }
             }
+        }
+
+        /** A c-order double array that is not a view: its buffer holds exactly its values, in order. */
+        private static boolean usableAsIs(INDArray a) {
+            return a.dataType() == DataType.DOUBLE && a.ordering() == 'c' && !a.isView()
+                    && a.data().length() == a.length() && a.offset() == 0;
         }
 
         /** A c-order double copy of {@code a} (its own array, whatever type and order {@code a} has). */

@@ -48,6 +48,42 @@ class LinearProbeSolverTest {
     }
 
     @Test
+    void probeObjectiveReadsTheCallersArrayOrACopyAlikeAndFreesOnlyItsOwn() {
+        Nd4j.getRandom().setSeed(11);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 30, 4);
+        int[] y = new int[30];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (i * 7) % 3;
+        }
+        INDArray oneHot = CrossEntropyLoss.oneHot(y, 3, DataType.DOUBLE);
+        double[] theta = Nd4j.randn(DataType.DOUBLE, 15).toDoubleVector();
+        double[] grad = new double[15];
+        double value;
+        try (LinearProbe.Objective f = LinearProbe.objective(x, oneHot)) {
+            value = f.evaluate(theta, grad);
+        }
+        assertFalse(x.wasClosed(), "the caller's array is the caller's to free");
+        assertFalse(oneHot.wasClosed());
+        // the same values as an f-order array, a view into a wider one and in float: each copied, same objective
+        INDArray wide = Nd4j.zeros(DataType.DOUBLE, 30, 6);
+        wide.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 5)).assign(x);
+        INDArray[] forms = {x.dup('f'), wide.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 5)),
+            x.castTo(DataType.FLOAT)};
+        for (INDArray form : forms) {
+            double[] g = new double[15];
+            try (LinearProbe.Objective f = LinearProbe.objective(form, oneHot.dup('f'))) {
+                double v = f.evaluate(theta, g);
+                double tol = form.dataType() == DataType.FLOAT ? 1e-5 : 1e-12;
+                assertEquals(value, v, tol);
+                for (int j = 0; j < g.length; j++) {
+                    assertEquals(grad[j], g[j], tol, "component " + j);
+                }
+            }
+            assertFalse(form.wasClosed());
+        }
+    }
+
+    @Test
     void lbfgsFindsTheMinimumOfAnIllConditionedQuadratic() {
         double[] scale = {1, 10, 100, 1000, 1e4};
         double[] centre = {3, -2, 0.5, 7, -1};
