@@ -40,9 +40,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console);
-        // importing a victim: ModelGuesser warns about every format it tried before the one that loads, and Keras
-        // import about the training configuration an encoder does not need
-        context.getLogger("org.deeplearning4j.core.util.ModelGuesser").setLevel(Level.ERROR);
+        // importing a victim: Keras import warns about the training configuration an encoder does not need
         context.getLogger("org.deeplearning4j.nn.modelimport.keras").setLevel(Level.ERROR);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }

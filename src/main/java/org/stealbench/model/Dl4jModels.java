@@ -10,8 +10,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipFile;
-import org.deeplearning4j.core.util.ModelGuesser;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.modelimport.keras.KerasModel;
+import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelBuilder;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
@@ -30,8 +31,7 @@ import org.stealbench.model.nn.Dl4jExport;
  *
  * <p>And DL4J models as victims: {@link #importModel} takes a DL4J model file (a
  * MultiLayerNetwork or ComputationGraph written by ModelSerializer, with or without a normaliser)
- * or a Keras HDF5 file (through DL4J's Keras import), found by DL4J's {@link ModelGuesser}, tries
- * it on images of the declared shape and writes an encoder file that carries the model's bytes
+ * or a Keras HDF5 file (through DL4J's Keras import, Sequential or functional), tries it on images of the declared shape and writes an encoder file that carries the model's bytes
  * untouched, how images reach it ({@link Dl4jEncoder.Input}) and the caller's provenance (what it
  * was trained on); {@link EncoderIO#open} reads it back as a {@link Dl4jEncoder}.
  */
@@ -157,11 +157,45 @@ public final class Dl4jModels {
 
     private static Model guess(Path file, String format) {
         try {
-            return ModelGuesser.loadModelGuess(file.toString());
+            return format.equals("keras") ? keras(file) : serialized(file);
         } catch (Exception e) {
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new IllegalArgumentException(file.getFileName() + ": DL4J cannot load this " + (format.equals("keras") ? "Keras" : "DL4J")
                     + " model (" + m.lines().findFirst().orElse(m) + ")", e);
+        }
+    }
+
+    /** A ModelSerializer zip: a MultiLayerNetwork, else a ComputationGraph (without the updater: an encoder only runs forward). */
+    private static Model serialized(Path file) throws IOException {
+        try {
+            return ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
+        } catch (Exception notMultiLayer) {
+            try {
+                return ModelSerializer.restoreComputationGraph(file.toFile(), false);
+            } catch (Exception notGraph) {
+                notGraph.addSuppressed(notMultiLayer);
+                throw notGraph;
+            }
+        }
+    }
+
+    /**
+     * A Keras HDF5 model: a Sequential one as a MultiLayerNetwork, a functional one as a ComputationGraph, read
+     * once and its file closed on every path. DL4J's ModelGuesser tried the functional import first and, on a
+     * Sequential model, left that attempt's HDF5 file open; HDF5 is not thread-safe and JavaCPP frees a
+     * forgotten file on its own thread when the collector finds it, and the JVM died in HDF5 (at exit or
+     * mid-run) about once in twenty test runs. The training configuration is not required: a victim only runs forward.
+     */
+    private static Model keras(Path file) throws Exception {
+        // reads the model's configuration, or closes the file and throws
+        KerasModelBuilder b = new KerasModel().modelBuilder().modelHdf5Filename(file.toString()).enforceTrainingConfig(false);
+        try {
+            String kind = new com.fasterxml.jackson.databind.ObjectMapper().readTree(b.getModelJson()).path("class_name").asText();
+            // both build methods close the builder's file when they return
+            return kind.equals("Sequential") ? b.buildSequential().getMultiLayerNetwork() : b.buildModel().getComputationGraph();
+        } catch (Exception | Error e) {
+            b.close();
+            throw e;
         }
     }
 
@@ -175,7 +209,7 @@ public final class Dl4jModels {
                 return null;
             }
         }
-        Normalizer<?> n = ModelGuesser.loadNormalizer(file.toString());
+        Normalizer<?> n = ModelSerializer.restoreNormalizerFromFile(file.toFile());
         if (n != null && !(n instanceof DataNormalization)) {
             throw new IllegalArgumentException(file.getFileName() + ": its normaliser (" + n.getClass().getSimpleName()
                     + ") does not transform feature arrays");

@@ -31,7 +31,7 @@ class LogSetupTest {
                 "a run's INFO goes to its run.log only");
         assertEquals(FilterReply.NEUTRAL, console.getFilterChainDecision(event(root, Level.WARN, Map.of(RunLog.MDC_KEY, "run"))),
                 "a run's warnings reach the console too");
-        assertEquals(Level.ERROR, fresh.getLogger("org.deeplearning4j.core.util.ModelGuesser").getLevel());
+        assertEquals(Level.ERROR, fresh.getLogger("org.deeplearning4j.nn.modelimport.keras").getLevel());
         fresh.stop();
     }
 
