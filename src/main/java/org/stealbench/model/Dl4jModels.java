@@ -31,9 +31,10 @@ import org.stealbench.model.nn.Dl4jExport;
  *
  * <p>And DL4J models as victims: {@link #importModel} takes a DL4J model file (a
  * MultiLayerNetwork or ComputationGraph written by ModelSerializer, with or without a normaliser)
- * or a Keras HDF5 file (through DL4J's Keras import, Sequential or functional), tries it on images of the declared shape and writes an encoder file that carries the model's bytes
- * untouched, how images reach it ({@link Dl4jEncoder.Input}) and the caller's provenance (what it
- * was trained on); {@link EncoderIO#open} reads it back as a {@link Dl4jEncoder}.
+ * or a Keras HDF5 file (through DL4J's Keras import, Sequential or functional), tries it on images
+ * of the declared shape and writes an encoder file that carries the model's bytes untouched, how
+ * images reach it ({@link Dl4jEncoder.Input}) and the caller's provenance (what it was trained on);
+ * {@link EncoderIO#open} reads it back as a {@link Dl4jEncoder}.
  */
 public final class Dl4jModels {
 
@@ -93,7 +94,7 @@ public final class Dl4jModels {
         Dl4jEncoder.Input settled;
         String type;
         int rep;
-        try (Dl4jEncoder e = new Dl4jEncoder(guess(model, format), normalizer(model, format), input)) {
+        try (Dl4jEncoder e = new Dl4jEncoder(loadModel(model, format), normalizer(model, format), input)) {
             settled = e.input();
             type = e.network().getClass().getSimpleName();
             rep = e.repDim();
@@ -138,7 +139,7 @@ public final class Dl4jModels {
             try (InputStream in = zip.getInputStream(entry)) {
                 Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            return new Dl4jEncoder(guess(tmp, format), normalizer(tmp, format), input);
+            return new Dl4jEncoder(loadModel(tmp, format), normalizer(tmp, format), input);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -155,7 +156,7 @@ public final class Dl4jModels {
         throw new IllegalArgumentException(file + " is neither a DL4J model (a zip written by ModelSerializer) nor a Keras HDF5 file");
     }
 
-    private static Model guess(Path file, String format) {
+    private static Model loadModel(Path file, String format) {
         try {
             return format.equals("keras") ? keras(file) : serialized(file);
         } catch (Exception e) {

@@ -1,5 +1,11 @@
 package org.stealbench.experiment;
 
+import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_ALL;
+import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_ATTR;
+import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_DATASET;
+import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_FILE;
+import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_GROUP;
+import static org.bytedeco.hdf5.global.hdf5.H5Fget_obj_count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -239,9 +245,7 @@ class Dl4jVictimTest {
      * one for good in a static field from its first use).
      */
     private static long openHdf5Objects() {
-        int kinds = org.bytedeco.hdf5.global.hdf5.H5F_OBJ_FILE | org.bytedeco.hdf5.global.hdf5.H5F_OBJ_GROUP
-                | org.bytedeco.hdf5.global.hdf5.H5F_OBJ_DATASET | org.bytedeco.hdf5.global.hdf5.H5F_OBJ_ATTR;
-        return org.bytedeco.hdf5.global.hdf5.H5Fget_obj_count(org.bytedeco.hdf5.global.hdf5.H5F_OBJ_ALL, kinds);
+        return H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_FILE | H5F_OBJ_GROUP | H5F_OBJ_DATASET | H5F_OBJ_ATTR);
     }
 
     @Test
