@@ -47,8 +47,10 @@ class WorkbenchFixesTest {
 
         // validation decorations (ControlsFX): a budget over what the stealing data offers marks the field, with the reason
         robot.interact(() -> wb.form().queriesProperty().set(20_000));
-        WaitForAsyncUtils.waitForFxEvents();
         var validation = wb.panel().validation();
+        // what the stealing data offers arrives from a background look-up, which can still be under way
+        // here (the form is valid while it is unknown): the mark must come when it arrives
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, validation::isInvalid);
         assertTrue(validation.isInvalid(), "the budget field is marked");
         var errors = validation.getValidationResult().getErrors();
         assertEquals(1, errors.size(), errors.toString());
