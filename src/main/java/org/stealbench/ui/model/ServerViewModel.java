@@ -156,13 +156,14 @@ public final class ServerViewModel {
                 fx.execute(() -> {
                     server = s;
                     busy.set(false);
-                    running.set(true);
                     url.set(s.url());
                     clients.setAll(now);
                     int[] chw = s.inputShape();
                     status.set(String.format(Locale.ROOT, "Serving %s on %s: %dx%dx%d images in, %d-d representations out; defences: %s. "
                             + "Accounting in %s.", victim.equals(ExperimentConfig.BUNDLED) ? "the bundled victim" : victim, s.url(), chw[0], chw[1],
                             chw[2], s.outputDim(), chain.isEmpty() ? "none" : String.join(", ", chain), db));
+                    // last: whoever watches 'running' finds the address, clients and status already there
+                    running.set(true);
                 });
             } catch (RuntimeException e) {
                 String why = e.getMessage() != null ? e.getMessage() : e.toString();
@@ -187,9 +188,9 @@ public final class ServerViewModel {
             fx.execute(() -> {
                 server = null;
                 busy.set(false);
-                running.set(false);
                 url.set("");
                 status.set("Stopped. The accounting stays in " + db + " (scripts/stealbench serve accounts --db " + db + ").");
+                running.set(false);
             });
         });
     }
