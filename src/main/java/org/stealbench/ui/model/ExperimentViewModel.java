@@ -12,6 +12,7 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.StringBinding;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -57,6 +58,8 @@ public final class ExperimentViewModel {
     private final StringProperty stealingDataset = new SimpleStringProperty(ExperimentParameters.STEALING_DATASET.defaultValue());
     private final IntegerProperty capacity = new SimpleIntegerProperty(-1);
     private final StringProperty capacityError = new SimpleStringProperty("");
+    /** True from a data look-up's start until its answer arrives (the form says so; it does not wait for it). */
+    private final BooleanProperty checkingData = new SimpleBooleanProperty(false);
     private final IntegerProperty queries = new SimpleIntegerProperty(ExperimentParameters.QUERIES.defaultValue().intValue());
     private final StringProperty loss = new SimpleStringProperty(ExperimentParameters.LOSS.defaultValue());
     private final StringProperty architecture = new SimpleStringProperty(ExperimentParameters.ARCHITECTURE.defaultValue());
@@ -84,7 +87,8 @@ public final class ExperimentViewModel {
         problems = Bindings.createStringBinding(this::computeProblems, victim, victimInfo, stealingDataset, capacity, capacityError, queries,
                 loss, architecture, epochs, requery, tasks, victimRepDim, dataProblems, defenses, sybils);
         valid = Bindings.createBooleanBinding(() -> problems.get().isEmpty(), problems);
-        budgetNote = Bindings.createStringBinding(this::computeBudgetNote, queries, victimTrainingImages, epochs, requery, capacity, loss);
+        budgetNote = Bindings.createStringBinding(this::computeBudgetNote, queries, victimTrainingImages, epochs, requery, capacity, loss,
+                checkingData, stealingDataset);
         lossExplanation = Bindings.createStringBinding(() -> {
             try {
                 String text = StealingLoss.of(loss.get()).explanation();
@@ -176,6 +180,7 @@ public final class ExperimentViewModel {
         List<String> t = List.copyOf(tasks);
         capacity.set(-1);
         capacityError.set("");
+        checkingData.set(true);
         inBackground(() -> {
             int c = -1;
             String err = "";
@@ -214,6 +219,7 @@ public final class ExperimentViewModel {
                     capacity.set(fc);
                     capacityError.set(fe);
                     dataProblems.set(fm);
+                    checkingData.set(false);
                 }
             });
         });
@@ -332,6 +338,11 @@ public final class ExperimentViewModel {
         }
         sb.append(String.format(Locale.ROOT, "; %d %s = %,d sample passes", epochs.get(), epochs.get() == 1 ? "epoch" : "epochs",
                 (long) epochs.get() * n));
+        if (checkingData.get()) {
+            sb.append(String.format(Locale.ROOT, "; checking how many query images %s offers...", stealingDataset.get()));
+        } else if (capacity.get() >= 0) {
+            sb.append(String.format(Locale.ROOT, "; %s offers %,d query images", stealingDataset.get(), capacity.get()));
+        }
         return sb.toString();
     }
 
@@ -405,6 +416,11 @@ public final class ExperimentViewModel {
 
     public StringProperty stealingDatasetProperty() {
         return stealingDataset;
+    }
+
+    /** True while the look-up of what the stealing dataset offers (and whether the tasks' data is here) is under way. */
+    public ReadOnlyBooleanProperty checkingDataProperty() {
+        return checkingData;
     }
 
     public IntegerProperty capacityProperty() {

@@ -93,11 +93,38 @@ class ViewModelTest {
             form.epochsProperty().set(1);
             return null;
         });
-        assertTrue(fx(() -> form.budgetNoteBinding().get()).endsWith("; 1 epoch = 2,000 sample passes"), fx(() -> form.budgetNoteBinding().get()));
+        assertTrue(fx(() -> form.budgetNoteBinding().get()).endsWith("; 1 epoch = 2,000 sample passes; fashion-mnist offers 10,500 query images"),
+                fx(() -> form.budgetNoteBinding().get()));
         fx(() -> {
             form.epochsProperty().set(32);
             return null;
         });
+
+        // while the look-up of another stealing dataset is under way the note says so, and the answer replaces it
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        background.submit(() -> {
+            hold.await();
+            return null;
+        });
+        fx(() -> {
+            form.stealingDatasetProperty().set("mnist");
+            return null;
+        });
+        assertTrue(fx(() -> form.checkingDataProperty().get()));
+        assertTrue(fx(() -> form.budgetNoteBinding().get()).endsWith("; checking how many query images mnist offers..."),
+                fx(() -> form.budgetNoteBinding().get()));
+        hold.countDown();
+        settle();
+        assertFalse(fx(() -> form.checkingDataProperty().get()));
+        int mnist = fx(() -> form.capacityProperty().get());
+        assertTrue(mnist > 0, "mnist offers query images: " + mnist);
+        assertTrue(fx(() -> form.budgetNoteBinding().get()).endsWith(String.format(java.util.Locale.ROOT, "; mnist offers %,d query images", mnist)),
+                fx(() -> form.budgetNoteBinding().get()));
+        fx(() -> {
+            form.stealingDatasetProperty().set("fashion-mnist");
+            return null;
+        });
+        settle();
 
         fx(() -> {
             form.queriesProperty().set(11_000);
