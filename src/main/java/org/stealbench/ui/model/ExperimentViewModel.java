@@ -12,9 +12,10 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.StringBinding;
 import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
@@ -59,7 +60,7 @@ public final class ExperimentViewModel {
     private final IntegerProperty capacity = new SimpleIntegerProperty(-1);
     private final StringProperty capacityError = new SimpleStringProperty("");
     /** True from a data look-up's start until its answer arrives (the form says so; it does not wait for it). */
-    private final BooleanProperty checkingData = new SimpleBooleanProperty(false);
+    private final ReadOnlyBooleanWrapper checkingData = new ReadOnlyBooleanWrapper(false);
     private final IntegerProperty queries = new SimpleIntegerProperty(ExperimentParameters.QUERIES.defaultValue().intValue());
     private final StringProperty loss = new SimpleStringProperty(ExperimentParameters.LOSS.defaultValue());
     private final StringProperty architecture = new SimpleStringProperty(ExperimentParameters.ARCHITECTURE.defaultValue());
@@ -420,7 +421,7 @@ public final class ExperimentViewModel {
 
     /** True while the look-up of what the stealing dataset offers (and whether the tasks' data is here) is under way. */
     public ReadOnlyBooleanProperty checkingDataProperty() {
-        return checkingData;
+        return checkingData.getReadOnlyProperty();
     }
 
     public IntegerProperty capacityProperty() {
