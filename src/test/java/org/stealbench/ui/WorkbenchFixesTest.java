@@ -49,8 +49,9 @@ class WorkbenchFixesTest {
         robot.interact(() -> wb.form().queriesProperty().set(20_000));
         var validation = wb.panel().validation();
         // what the stealing data offers arrives from a background look-up, which can still be under way
-        // here (the form is valid while it is unknown): the mark must come when it arrives
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, validation::isInvalid);
+        // here (the form is valid while it is unknown): the mark must be there once it has answered
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !wb.form().checkingDataProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
         assertTrue(validation.isInvalid(), "the budget field is marked");
         var errors = validation.getValidationResult().getErrors();
         assertEquals(1, errors.size(), errors.toString());

@@ -59,7 +59,7 @@ public final class ExperimentViewModel {
     private final StringProperty stealingDataset = new SimpleStringProperty(ExperimentParameters.STEALING_DATASET.defaultValue());
     private final IntegerProperty capacity = new SimpleIntegerProperty(-1);
     private final StringProperty capacityError = new SimpleStringProperty("");
-    /** True from a data look-up's start until its answer arrives (the form says so; it does not wait for it). */
+    /** True from a victim or data look-up's start until the data look-up answers (the form says so; it does not wait for it). */
     private final ReadOnlyBooleanWrapper checkingData = new ReadOnlyBooleanWrapper(false);
     private final IntegerProperty queries = new SimpleIntegerProperty(ExperimentParameters.QUERIES.defaultValue().intValue());
     private final StringProperty loss = new SimpleStringProperty(ExperimentParameters.LOSS.defaultValue());
@@ -121,6 +121,7 @@ public final class ExperimentViewModel {
     private void lookUpVictim(boolean firstTask) {
         String v = victim.get();
         victimInfo.set("reading the victim...");
+        checkingData.set(true); // what the stealing data offers depends on the victim's roles: known once lookUpData answers
         inBackground(() -> {
             String info;
             int images = 0;
@@ -419,7 +420,10 @@ public final class ExperimentViewModel {
         return stealingDataset;
     }
 
-    /** True while the look-up of what the stealing dataset offers (and whether the tasks' data is here) is under way. */
+    /**
+     * True while what the stealing dataset offers (and whether the tasks' data is here) is being looked up, the
+     * victim's look-up before it included.
+     */
     public ReadOnlyBooleanProperty checkingDataProperty() {
         return checkingData.getReadOnlyProperty();
     }
