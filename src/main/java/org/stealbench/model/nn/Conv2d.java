@@ -6,8 +6,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * 2-D convolution, NHWC, weights [kH, kW, inC, outC], through libnd4j's conv2d / conv2d_bp
- * (oneDNN on the AVX-512 build). Padding is explicit (PyTorch's {@code padding=}).
+ * 2-D convolution, NHWC, weights [kH, kW, inC, outC], through libnd4j's conv2d (oneDNN on the
+ * AVX-512 build); the backward pass through oneDNN directly where it applies
+ * ({@link OneDnnConvolution}), else libnd4j's conv2d_bp. Padding is explicit (PyTorch's {@code padding=}).
  */
 public final class Conv2d extends Layer {
 
@@ -133,8 +134,47 @@ public final class Conv2d extends Layer {
         return parts == 1 ? a : a.get(NDArrayIndex.interval(from, from + n));
     }
 
+    /** Whether the backward pass may take oneDNN directly (tests compare it with conv2d_bp by turning it off). */
+    boolean oneDnn = true;
+
+    /** oneDNN plans for the backward pass, most recently used first, at most {@link Layer#SHAPES}. */
+    private final java.util.List<OneDnnConvolution> plans = new java.util.ArrayList<>(SHAPES);
+
+    /** The plan for this input's shape, made (and the least recently used one closed) when new. */
+    private OneDnnConvolution plan(INDArray x) {
+        for (int i = 0; i < plans.size(); i++) {
+            OneDnnConvolution p = plans.get(i);
+            if (p.fits(x)) {
+                if (i > 0) {
+                    plans.remove(i);
+                    plans.add(0, p);
+                }
+                return p;
+            }
+        }
+        if (plans.size() == SHAPES) {
+            plans.remove(SHAPES - 1).close();
+        }
+        OneDnnConvolution p = new OneDnnConvolution(x.size(0), x.size(1), x.size(2), inC, outC, kernel, stride, pad, bias);
+        plans.add(0, p);
+        return p;
+    }
+
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
+        if (oneDnn && OneDnnConvolution.applies(input, w.value, gy) && (!bias || OneDnnConvolution.applies(b.value))) {
+            // oneDNN on our NHWC arrays: no copies into a blocked layout, no input gradient when none is wanted
+            INDArray gx = needInputGrad ? gradientBuffer(input.shape()) : null;
+            INDArray gw = buffer("gw", w.shape);
+            INDArray gb = bias ? buffer("gb", outC) : null;
+            plan(input).backward(input, w.value, gy, gx, gw, gb);
+            w.grad.addi(gw);
+            if (bias) {
+                b.grad.addi(gb);
+            }
+            consumed(gy);
+            return gx;
+        }
         INDArray gx = gradientBuffer(input.shape());
         long batch = input.size(0);
         long perImage = Math.max(input.length(), gy.length()) / Math.max(1, batch) * input.dataType().width();
@@ -161,5 +201,17 @@ public final class Conv2d extends Layer {
             return null;
         }
         return gx;
+    }
+
+    /** How many oneDNN plans this layer keeps (tests). */
+    int oneDnnPlans() {
+        return plans.size();
+    }
+
+    @Override
+    public void releaseBuffers() {
+        super.releaseBuffers();
+        plans.forEach(OneDnnConvolution::close);
+        plans.clear();
     }
 }

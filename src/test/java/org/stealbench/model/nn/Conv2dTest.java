@@ -1,6 +1,7 @@
 package org.stealbench.model.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +12,10 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.stealbench.model.NativeBackend;
 
-/** The convolution's backward pass in parts (decision 0024) against one conv2d_bp call over the whole batch. */
+/**
+ * The convolution's backward pass in parts (decision 0024) and through oneDNN directly (decision 0026),
+ * each against one conv2d_bp call over the whole batch.
+ */
 class Conv2dTest {
 
     @BeforeAll
@@ -57,16 +61,69 @@ class Conv2dTest {
      * another order differ by about 1e-5 relative; a part left out or counted twice, by about 0.5).
      */
     private static void compare(Conv2d conv, int batch, int size, double tolerance) {
+        conv.oneDnn = false;
+        compareWithOneCall(conv, batch, size, tolerance, true);
+    }
+
+    @Test
+    void oneDnnBackwardEqualsConv2dBp() {
+        // on the machines the project runs its tests on (linux-x86_64) the library must load: a build
+        // that lost it would quietly fall back to conv2d_bp and pass every comparison below
+        if ("amd64".equals(System.getProperty("os.arch")) && System.getProperty("os.name").startsWith("Linux")) {
+            assertTrue(OneDnnConvolution.available(), "oneDNN (org.bytedeco:dnnl) did not load");
+        }
+        // the demo copy's inner convolutions, ResNet-18's kinds (bias, stride 2, 1x1 shortcut), an odd size
+        compareWithOneCall(new Conv2d(32, 64, 3, 1, 1, false), 16, 16, 1e-4, true);
+        compareWithOneCall(new Conv2d(64, 128, 3, 1, 1, false), 32, 8, 1e-4, true);
+        compareWithOneCall(new Conv2d(16, 32, 3, 1, 1, true), 8, 13, 1e-4, true);
+        compareWithOneCall(new Conv2d(32, 64, 3, 2, 1, true), 8, 16, 1e-4, true);
+        compareWithOneCall(new Conv2d(32, 64, 1, 2, 0, false), 8, 16, 1e-4, true);
+        // no input gradient wanted: none returned, the weight gradient still right
+        compareWithOneCall(new Conv2d(32, 64, 3, 1, 1, true), 8, 16, 1e-4, false);
+    }
+
+    @Test
+    void oneDnnPlansFollowTheBatchSizeAndAreFreedWithTheBuffers() {
+        Conv2d conv = new Conv2d(8, 16, 3, 1, 1, true);
+        // three batch sizes in turn: at most two plans kept, each answer still right
+        for (int batch : new int[] {4, 6, 4, 2, 6}) {
+            compareWithOneCall(conv, batch, 10, 1e-4, true);
+            assertTrue(conv.oneDnnPlans() <= Layer.SHAPES, "plans kept: " + conv.oneDnnPlans());
+        }
+        assertEquals(OneDnnConvolution.available() ? Layer.SHAPES : 0, conv.oneDnnPlans());
+        conv.releaseBuffers();
+        assertEquals(0, conv.oneDnnPlans());
+        // and the layer works again after its buffers were freed
+        compareWithOneCall(conv, 4, 10, 1e-4, true);
+    }
+
+    /** Each layer's parameters, declared on its first comparison. */
+    private static final java.util.Map<Conv2d, ParamSet> PARAMS = new java.util.IdentityHashMap<>();
+
+    /**
+     * Backward pass of {@code conv} against one conv2d_bp call over the batch, both in the current
+     * precision, to within {@code tolerance} relative; without {@code inputGradient} the layer must return none.
+     */
+    private static void compareWithOneCall(Conv2d conv, int batch, int size, double tolerance, boolean inputGradient) {
         DataType type = Precision.type();
         Nd4j.getRandom().setSeed(5);
-        ParamSet params = new ParamSet();
-        conv.declare(params, new long[] {size, size, conv.inC});
-        params.allocate(3);
+        ParamSet params = PARAMS.computeIfAbsent(conv, c -> {
+            ParamSet p = new ParamSet();
+            // another layer's parameters first: the weights are a view at an offset into the flat vector, as in a network
+            p.declare("before", new long[] {7}, Param.Init.uniformFanIn(1));
+            c.declare(p, new long[] {size, size, c.inC});
+            p.allocate(3);
+            return p;
+        });
         INDArray x = Nd4j.rand(type, batch, size, size, conv.inC).subi(0.5);
         INDArray y = conv.forward(x, true);
         INDArray gy = Nd4j.rand(type, y.shape()).subi(0.5);
         params.zeroGrads();
-        INDArray gx = conv.backward(gy.dup(), true).dup();
+        INDArray gxOut = conv.backward(gy.dup(), inputGradient);
+        if (!inputGradient) {
+            assertNull(gxOut, "an input gradient nobody asked for");
+        }
+        INDArray gx = gxOut == null ? null : gxOut.dup();
 
         INDArray refGx = Nd4j.create(type, x.shape());
         INDArray refGw = Nd4j.create(type, conv.w.shape);
@@ -78,7 +135,9 @@ class Conv2dTest {
         } else {
             Nd4j.exec(op.addInputs(x, conv.w.value, gy).addOutputs(refGx, refGw).build());
         }
-        assertClose(refGx, gx, tolerance, "input gradient");
+        if (inputGradient) {
+            assertClose(refGx, gx, tolerance, "input gradient");
+        }
         assertClose(refGw, conv.w.grad, tolerance, "weight gradient");
     }
 
