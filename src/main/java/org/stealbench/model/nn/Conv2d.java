@@ -6,9 +6,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * 2-D convolution, NHWC, weights [kH, kW, inC, outC], through libnd4j's conv2d (oneDNN on the
- * AVX-512 build); the backward pass through oneDNN directly where it applies
- * ({@link OneDnnConvolution}), else libnd4j's conv2d_bp. Padding is explicit (PyTorch's {@code padding=}).
+ * 2-D convolution, NHWC, weights [kH, kW, inC, outC], through oneDNN directly where it applies
+ * ({@link OneDnnConvolution}: float32 host arrays), else libnd4j's conv2d / conv2d_bp (oneDNN 2.3 inside
+ * libnd4j on the AVX-512 build). Padding is explicit (PyTorch's {@code padding=}).
  */
 public final class Conv2d extends Layer {
 
@@ -61,6 +61,11 @@ public final class Conv2d extends Layer {
     public INDArray forward(INDArray x, boolean training) {
         long[] s = x.shape();
         INDArray y = buffer("y", s[0], out(s[1]), out(s[2]), outC);
+        input = training ? x : null;
+        if (oneDnn && OneDnnConvolution.applies(x, w.value, y) && (!bias || OneDnnConvolution.applies(b.value))) {
+            plan(x, bias).forward(x, w.value, bias ? b.value : null, y);
+            return y;
+        }
         DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d").addIntegerArguments(intArgs());
         if (bias) {
             op.addInputs(x, w.value, b.value);
@@ -68,7 +73,6 @@ public final class Conv2d extends Layer {
             op.addInputs(x, w.value);
         }
         Nd4j.exec(op.addOutputs(y).build());
-        input = training ? x : null;
         return y;
     }
 
@@ -94,8 +98,12 @@ public final class Conv2d extends Layer {
         }
         INDArray bf = buffer("foldB", outC);
         BatchNormKernels.write(bf, bias);
-        Nd4j.exec(DynamicCustomOp.builder("conv2d").addIntegerArguments(intArgs()).addInputs(x, wf, bf).addOutputs(y).build());
         input = null;
+        if (oneDnn && OneDnnConvolution.applies(x, wf, bf, y)) {
+            plan(x, true).forward(x, wf, bf, y);
+            return y;
+        }
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addIntegerArguments(intArgs()).addInputs(x, wf, bf).addOutputs(y).build());
         return y;
     }
 
@@ -134,17 +142,23 @@ public final class Conv2d extends Layer {
         return parts == 1 ? a : a.get(NDArrayIndex.interval(from, from + n));
     }
 
-    /** Whether the backward pass may take oneDNN directly (tests compare it with conv2d_bp by turning it off). */
+    /** Whether this layer may call oneDNN directly (tests compare it with libnd4j's ops by turning it off). */
     boolean oneDnn = true;
 
-    /** oneDNN plans for the backward pass, most recently used first, at most {@link Layer#SHAPES}. */
-    private final java.util.List<OneDnnConvolution> plans = new java.util.ArrayList<>(SHAPES);
+    /**
+     * How many oneDNN plans a layer keeps: a training batch size, a second one (SimCLR's 2N views and the
+     * watermark's N rotations), and evaluation's batches with a batch norm folded in (a bias).
+     */
+    static final int PLANS = SHAPES + 1;
 
-    /** The plan for this input's shape, made (and the least recently used one closed) when new. */
-    private OneDnnConvolution plan(INDArray x) {
+    /** oneDNN plans, most recently used first, at most {@link #PLANS}. */
+    private final java.util.List<OneDnnConvolution> plans = new java.util.ArrayList<>(PLANS);
+
+    /** The plan for this input's shape, with a bias or not, made (and the least recently used one closed) when new. */
+    private OneDnnConvolution plan(INDArray x, boolean withBias) {
         for (int i = 0; i < plans.size(); i++) {
             OneDnnConvolution p = plans.get(i);
-            if (p.fits(x)) {
+            if (p.fits(x, withBias)) {
                 if (i > 0) {
                     plans.remove(i);
                     plans.add(0, p);
@@ -152,10 +166,10 @@ public final class Conv2d extends Layer {
                 return p;
             }
         }
-        if (plans.size() == SHAPES) {
-            plans.remove(SHAPES - 1).close();
+        if (plans.size() == PLANS) {
+            plans.remove(PLANS - 1).close();
         }
-        OneDnnConvolution p = new OneDnnConvolution(x.size(0), x.size(1), x.size(2), inC, outC, kernel, stride, pad, bias);
+        OneDnnConvolution p = new OneDnnConvolution(x.size(0), x.size(1), x.size(2), inC, outC, kernel, stride, pad, withBias);
         plans.add(0, p);
         return p;
     }
@@ -167,7 +181,7 @@ public final class Conv2d extends Layer {
             INDArray gx = needInputGrad ? gradientBuffer(input.shape()) : null;
             INDArray gw = buffer("gw", w.shape);
             INDArray gb = bias ? buffer("gb", outC) : null;
-            plan(input).backward(input, w.value, gy, gx, gw, gb);
+            plan(input, bias).backward(input, w.value, gy, gx, gw, gb);
             w.grad.addi(gw);
             if (bias) {
                 b.grad.addi(gb);

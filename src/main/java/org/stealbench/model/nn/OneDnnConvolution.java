@@ -1,9 +1,11 @@
 package org.stealbench.model.nn;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
@@ -31,20 +33,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A convolution's backward pass on float32 NHWC host arrays through oneDNN 2.5 called directly
- * (JavaCPP's dnnl presets), instead of libnd4j's {@code conv2d_bp} (docs/decisions/0026).
+ * A convolution on float32 NHWC host arrays through oneDNN 2.5 called directly (JavaCPP's dnnl
+ * presets), instead of libnd4j's {@code conv2d} and {@code conv2d_bp} (docs/decisions/0026-onednn-direct.md).
  *
  * <p>libnd4j's glue lets oneDNN pick the layout of the activations for the backward primitives,
  * which is its blocked one, and copies the input and the output gradient into it (the gradient twice)
  * and the input gradient back, on every call: about a tenth of the demo copy's training step. The
  * oneDNN 2.3 inside libnd4j has no backward kernels for NHWC; the 2.5 of the presets does
  * ({@code jit:avx512_common} reads and writes NHWC directly), so here the activations stay in our layout
- * and only the weights (a few thousand values) are reordered. One plan per shape keeps its primitives and
- * memory descriptions; a call points them at the arrays and runs them. The weight and bias gradients are
- * written into the caller's buffers (not added): the caller adds them to the parameters' gradients.
+ * and only the weights (a few thousand values) are reordered. The forward pass runs the same kernel as
+ * libnd4j's ({@code brgconv}), without libnd4j's set-up of a new primitive on every call.
  *
- * <p>Used where {@link #applies} says so (the library loaded; float32, contiguous, host arrays); anything else takes {@code conv2d_bp}, as does the float64 path of the gradient checks.
- * {@code -Dstealbench.onednn=false} turns it off.
+ * <p>One plan per shape keeps its primitives and memory descriptions (the backward ones made on first
+ * use); a call points them at the arrays and runs them. The weight and bias gradients are written into
+ * the caller's buffers (not added): the caller adds them to the parameters' gradients. Used where
+ * {@link #applies} says so (the library loaded; float32, contiguous, host arrays); anything else takes
+ * libnd4j's ops, as does the float64 path of the gradient checks. {@code -Dstealbench.onednn=false}
+ * turns it off.
  */
 final class OneDnnConvolution implements AutoCloseable {
 
@@ -62,8 +67,8 @@ final class OneDnnConvolution implements AutoCloseable {
                 e = new engine(engine.kind.cpu, 0);
                 s = new stream(e);
             } catch (Throwable t) {
-                // no natives for this platform, or they do not load: conv2d_bp it is
-                LOG.info("oneDNN for the convolution's backward pass is not available here ({}); using libnd4j's conv2d_bp", t.toString());
+                // no natives for this platform, or they do not load: libnd4j's ops it is
+                LOG.info("oneDNN for the convolutions is not available here ({}); using libnd4j's conv2d and conv2d_bp", t.toString());
                 e = null;
                 s = null;
             }
@@ -85,88 +90,124 @@ final class OneDnnConvolution implements AutoCloseable {
     private final long batch;
     private final long height;
     private final long width;
+    private final int inC;
+    private final int outC;
+    private final int kernel;
     private final boolean bias;
     private final List<Pointer> owned = new ArrayList<>();
+    private final long[] strides;
+    private final long[] padding;
+    private final memory.desc srcDesc;
+    private final memory.desc dstDesc;
+    private final memory.desc anyWeights;
+    private final memory.desc biasDesc;
+    /** The arrays' memory: descriptions of our layouts, pointed at the arrays of each call. */
     private final memory src;
-    private final memory diffDst;
-    private final memory diffSrc;
+    private final memory dst;
     private final memory userWeights;
-    private final memory userDiffWeights;
-    private final memory diffBias;
-    private final primitive backwardWeights;
-    private final IntMemoryMap backwardWeightsArgs;
-    private final primitive diffWeightsToUser;
-    private final IntMemoryMap diffWeightsToUserArgs;
-    private final primitive backwardData;
-    private final IntMemoryMap backwardDataArgs;
-    private final primitive weightsToData;
-    private final IntMemoryMap weightsToDataArgs;
+    private final memory biasMemory;
+    private final convolution_forward.primitive_desc forwardPd;
+    /** Made on first use: a plan for evaluation never makes the backward primitives, nor one for a gradient the forward ones. */
+    private Step forward;
+    private Step backwardWeights;
+    private Step backwardData;
+    private memory diffDst;
+    private memory diffSrc;
+    private memory userDiffWeights;
+
+    /** A primitive with its arguments, and the reorder of the weights into (or out of) its layout. */
+    private record Step(primitive primitive, IntMemoryMap args, primitive weights, IntMemoryMap weightsArgs) {
+        void run(boolean weightsFirst) {
+            if (weightsFirst) {
+                weights.execute(STREAM, weightsArgs);
+                primitive.execute(STREAM, args);
+            } else {
+                primitive.execute(STREAM, args);
+                weights.execute(STREAM, weightsArgs);
+            }
+        }
+    }
 
     /**
      * A plan for {@code batch} images of {@code height x width x inC} through a {@code kernel x kernel}
-     * convolution to {@code outC} channels with this stride and (symmetric) padding; weights [kH, kW, inC,
-     * outC] (oneDNN's {@code hwio}).
+     * convolution to {@code outC} channels with this stride and (symmetric) padding, with a bias or not;
+     * weights [kH, kW, inC, outC] (oneDNN's {@code hwio}).
      */
     OneDnnConvolution(long batch, long height, long width, int inC, int outC, int kernel, int stride, int pad, boolean bias) {
         this.batch = batch;
         this.height = height;
         this.width = width;
+        this.inC = inC;
+        this.outC = outC;
+        this.kernel = kernel;
         this.bias = bias;
         long outH = (height + 2L * pad - kernel) / stride + 1;
         long outW = (width + 2L * pad - kernel) / stride + 1;
-        long[] strides = {stride, stride};
-        long[] padding = {pad, pad};
-        memory.desc srcDesc = own(desc(new long[] {batch, inC, height, width}, memory.format_tag.nhwc));
-        memory.desc dstDesc = own(desc(new long[] {batch, outC, outH, outW}, memory.format_tag.nhwc));
+        strides = new long[] {stride, stride};
+        padding = new long[] {pad, pad};
+        srcDesc = own(desc(new long[] {batch, inC, height, width}, memory.format_tag.nhwc));
+        dstDesc = own(desc(new long[] {batch, outC, outH, outW}, memory.format_tag.nhwc));
         long[] weightDims = {outC, inC, kernel, kernel};
-        memory.desc anyWeights = own(desc(weightDims, memory.format_tag.any));
+        anyWeights = own(desc(weightDims, memory.format_tag.any));
         memory.desc userWeightsDesc = own(desc(weightDims, memory.format_tag.hwio));
-        memory.desc biasDesc = own(bias ? desc(new long[] {outC}, memory.format_tag.x) : new memory.desc());
-
-        // the forward primitive's description is the backward ones' hint (it is not run here)
-        convolution_forward.primitive_desc forward = own(new convolution_forward.primitive_desc(own(new convolution_forward.desc(
-                prop_kind.forward_training, algorithm.convolution_direct, srcDesc, anyWeights, biasDesc, dstDesc, strides, padding, padding)),
-                ENGINE));
-        convolution_backward_weights.primitive_desc weightsPd = own(new convolution_backward_weights.primitive_desc(
-                own(new convolution_backward_weights.desc(algorithm.convolution_direct, srcDesc, anyWeights, biasDesc, dstDesc, strides,
-                        padding, padding)), ENGINE, forward));
-        convolution_backward_data.primitive_desc dataPd = own(new convolution_backward_data.primitive_desc(
-                own(new convolution_backward_data.desc(algorithm.convolution_direct, srcDesc, anyWeights, dstDesc, strides, padding,
-                        padding)), ENGINE, forward));
-
+        biasDesc = own(bias ? desc(new long[] {outC}, memory.format_tag.x) : new memory.desc());
         src = own(new memory(srcDesc, ENGINE, (Pointer) null));
+        dst = own(new memory(dstDesc, ENGINE, (Pointer) null));
+        userWeights = own(new memory(userWeightsDesc, ENGINE, (Pointer) null));
+        biasMemory = bias ? own(new memory(biasDesc, ENGINE, (Pointer) null)) : null;
+        // also the backward primitives' hint
+        forwardPd = own(new convolution_forward.primitive_desc(own(new convolution_forward.desc(prop_kind.forward_training,
+                algorithm.convolution_direct, srcDesc, anyWeights, biasDesc, dstDesc, strides, padding, padding)), ENGINE));
+    }
+
+    /** Memory oneDNN allocates in a primitive's own weight layout (a few thousand values). */
+    private memory primitiveMemory(memory.desc d) {
+        return own(new memory(own(d), ENGINE));
+    }
+
+    private IntMemoryMap map(Object... pairs) {
+        IntMemoryMap m = own(new IntMemoryMap());
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((Integer) pairs[i], (memory) pairs[i + 1]);
+        }
+        return m;
+    }
+
+    private Step forwardStep() {
+        if (forward == null) {
+            memory weights = primitiveMemory(forwardPd.weights_desc());
+            IntMemoryMap args = bias ? map(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights, DNNL_ARG_BIAS, biasMemory, DNNL_ARG_DST, dst)
+                    : map(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights, DNNL_ARG_DST, dst);
+            forward = new Step(own(new convolution_forward(forwardPd)), args, own(new reorder(userWeights, weights)),
+                    map(DNNL_ARG_FROM, userWeights, DNNL_ARG_TO, weights));
+            LOG.debug("oneDNN convolution forward {}x{}x{}x{} -> {}: {}", batch, height, width, inC, outC, forwardPd.impl_info_str().getString());
+        }
+        return forward;
+    }
+
+    private void prepareBackward() {
+        if (backwardWeights != null) {
+            return;
+        }
         diffDst = own(new memory(dstDesc, ENGINE, (Pointer) null));
         diffSrc = own(new memory(srcDesc, ENGINE, (Pointer) null));
-        userWeights = own(new memory(userWeightsDesc, ENGINE, (Pointer) null));
-        userDiffWeights = own(new memory(userWeightsDesc, ENGINE, (Pointer) null));
-        diffBias = bias ? own(new memory(biasDesc, ENGINE, (Pointer) null)) : null;
-        // the primitives' own weight layouts, in memory oneDNN allocates (a few thousand values)
-        memory primitiveDiffWeights = own(new memory(own(weightsPd.diff_weights_desc()), ENGINE));
-        memory primitiveWeights = own(new memory(own(dataPd.weights_desc()), ENGINE));
-
-        backwardWeights = own(new convolution_backward_weights(weightsPd));
-        backwardWeightsArgs = own(new IntMemoryMap());
-        backwardWeightsArgs.put(DNNL_ARG_SRC, src);
-        backwardWeightsArgs.put(DNNL_ARG_DIFF_DST, diffDst);
-        backwardWeightsArgs.put(DNNL_ARG_DIFF_WEIGHTS, primitiveDiffWeights);
-        if (bias) {
-            backwardWeightsArgs.put(DNNL_ARG_DIFF_BIAS, diffBias);
-        }
-        diffWeightsToUser = own(new reorder(primitiveDiffWeights, userDiffWeights));
-        diffWeightsToUserArgs = own(new IntMemoryMap());
-        diffWeightsToUserArgs.put(DNNL_ARG_FROM, primitiveDiffWeights);
-        diffWeightsToUserArgs.put(DNNL_ARG_TO, userDiffWeights);
-
-        backwardData = own(new convolution_backward_data(dataPd));
-        backwardDataArgs = own(new IntMemoryMap());
-        backwardDataArgs.put(DNNL_ARG_DIFF_DST, diffDst);
-        backwardDataArgs.put(DNNL_ARG_WEIGHTS, primitiveWeights);
-        backwardDataArgs.put(DNNL_ARG_DIFF_SRC, diffSrc);
-        weightsToData = own(new reorder(userWeights, primitiveWeights));
-        weightsToDataArgs = own(new IntMemoryMap());
-        weightsToDataArgs.put(DNNL_ARG_FROM, userWeights);
-        weightsToDataArgs.put(DNNL_ARG_TO, primitiveWeights);
-        LOG.debug("oneDNN convolution backward for {}x{}x{}x{} -> {}: weights {}, data {}", batch, height, width, inC, outC,
+        userDiffWeights = own(new memory(own(desc(new long[] {outC, inC, kernel, kernel}, memory.format_tag.hwio)), ENGINE, (Pointer) null));
+        convolution_backward_weights.primitive_desc weightsPd = own(new convolution_backward_weights.primitive_desc(
+                own(new convolution_backward_weights.desc(algorithm.convolution_direct, srcDesc, anyWeights, biasDesc, dstDesc, strides,
+                        padding, padding)), ENGINE, forwardPd));
+        convolution_backward_data.primitive_desc dataPd = own(new convolution_backward_data.primitive_desc(
+                own(new convolution_backward_data.desc(algorithm.convolution_direct, srcDesc, anyWeights, dstDesc, strides, padding,
+                        padding)), ENGINE, forwardPd));
+        memory diffWeights = primitiveMemory(weightsPd.diff_weights_desc());
+        IntMemoryMap weightArgs = bias
+                ? map(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_DIFF_WEIGHTS, diffWeights, DNNL_ARG_DIFF_BIAS, biasMemory)
+                : map(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_DIFF_WEIGHTS, diffWeights);
+        backwardWeights = new Step(own(new convolution_backward_weights(weightsPd)), weightArgs, own(new reorder(diffWeights, userDiffWeights)),
+                map(DNNL_ARG_FROM, diffWeights, DNNL_ARG_TO, userDiffWeights));
+        memory weights = primitiveMemory(dataPd.weights_desc());
+        backwardData = new Step(own(new convolution_backward_data(dataPd)), map(DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_WEIGHTS, weights,
+                DNNL_ARG_DIFF_SRC, diffSrc), own(new reorder(userWeights, weights)), map(DNNL_ARG_FROM, userWeights, DNNL_ARG_TO, weights));
+        LOG.debug("oneDNN convolution backward {}x{}x{}x{} -> {}: weights {}, data {}", batch, height, width, inC, outC,
                 weightsPd.impl_info_str().getString(), dataPd.impl_info_str().getString());
     }
 
@@ -179,9 +220,21 @@ final class OneDnnConvolution implements AutoCloseable {
         return p;
     }
 
-    /** Whether this plan is for inputs of this shape. */
-    boolean fits(INDArray x) {
-        return x.size(0) == batch && x.size(1) == height && x.size(2) == width;
+    /** Whether this plan is for inputs of this shape, with a bias or without. */
+    boolean fits(INDArray x, boolean withBias) {
+        return x.size(0) == batch && x.size(1) == height && x.size(2) == width && withBias == bias;
+    }
+
+    /** {@code y = conv(x, w) (+ b)}, {@code b} null when the plan has no bias. */
+    void forward(INDArray x, INDArray w, INDArray b, INDArray y) {
+        src.set_data_handle(host(x));
+        userWeights.set_data_handle(host(w));
+        if (bias) {
+            biasMemory.set_data_handle(host(b));
+        }
+        dst.set_data_handle(host(y));
+        forwardStep().run(true);
+        STREAM._wait();
     }
 
     /**
@@ -189,19 +242,18 @@ final class OneDnnConvolution implements AutoCloseable {
      * and the input gradient into {@code gx} unless it is null.
      */
     void backward(INDArray x, INDArray w, INDArray gy, INDArray gx, INDArray gw, INDArray gb) {
+        prepareBackward();
         src.set_data_handle(host(x));
         diffDst.set_data_handle(host(gy));
         userDiffWeights.set_data_handle(host(gw));
         if (bias) {
-            diffBias.set_data_handle(host(gb));
+            biasMemory.set_data_handle(host(gb));
         }
-        backwardWeights.execute(STREAM, backwardWeightsArgs);
-        diffWeightsToUser.execute(STREAM, diffWeightsToUserArgs);
+        backwardWeights.run(false);
         if (gx != null) {
             userWeights.set_data_handle(host(w));
             diffSrc.set_data_handle(host(gx));
-            weightsToData.execute(STREAM, weightsToDataArgs);
-            backwardData.execute(STREAM, backwardDataArgs);
+            backwardData.run(true);
         }
         STREAM._wait();
     }

@@ -83,14 +83,42 @@ class Conv2dTest {
     }
 
     @Test
+    void oneDnnForwardEqualsConv2d() {
+        Nd4j.getRandom().setSeed(9);
+        for (Conv2d conv : new Conv2d[] {new Conv2d(32, 64, 3, 1, 1, false), new Conv2d(16, 32, 3, 1, 1, true), new Conv2d(16, 32, 3, 2, 1, true),
+                new Conv2d(16, 32, 1, 2, 0, false)}) {
+            ParamSet params = new ParamSet();
+            params.declare("before", new long[] {5}, Param.Init.uniformFanIn(1));
+            conv.declare(params, new long[] {13, 13, conv.inC});
+            params.allocate(3);
+            INDArray x = Nd4j.rand(DataType.FLOAT, 6, 13, 13, conv.inC).subi(0.5);
+            INDArray y = conv.forward(x, true).dup();
+            conv.oneDnn = false;
+            INDArray ref = conv.forward(x, true).dup();
+            assertClose(ref, y, 1e-5, "output of " + conv.inC + " -> " + conv.outC + ", stride " + conv.stride + ", bias " + conv.bias);
+            // evaluation with a batch norm's scale and shift folded in: a plan with a bias, whatever the layer has
+            float[] scale = new float[conv.outC];
+            float[] shift = new float[conv.outC];
+            for (int j = 0; j < scale.length; j++) {
+                scale[j] = j % 3 == 0 ? -0.5f - j * 0.01f : 1.5f + j * 0.02f;
+                shift[j] = 0.1f * j - 1f;
+            }
+            INDArray refFolded = conv.forwardFolded(x, scale, shift).dup();
+            conv.oneDnn = true;
+            assertClose(refFolded, conv.forwardFolded(x, scale, shift), 1e-5, "folded output, bias " + conv.bias);
+            conv.releaseBuffers();
+        }
+    }
+
+    @Test
     void oneDnnPlansFollowTheBatchSizeAndAreFreedWithTheBuffers() {
         Conv2d conv = new Conv2d(8, 16, 3, 1, 1, true);
-        // three batch sizes in turn: at most two plans kept, each answer still right
-        for (int batch : new int[] {4, 6, 4, 2, 6}) {
+        // four batch sizes in turn: at most PLANS plans kept (the least recently used one goes), each answer still right
+        for (int batch : new int[] {4, 6, 4, 2, 8, 6, 4}) {
             compareWithOneCall(conv, batch, 10, 1e-4, true);
-            assertTrue(conv.oneDnnPlans() <= Layer.SHAPES, "plans kept: " + conv.oneDnnPlans());
+            assertTrue(conv.oneDnnPlans() <= Conv2d.PLANS, "plans kept: " + conv.oneDnnPlans());
         }
-        assertEquals(OneDnnConvolution.available() ? Layer.SHAPES : 0, conv.oneDnnPlans());
+        assertEquals(OneDnnConvolution.available() ? Conv2d.PLANS : 0, conv.oneDnnPlans());
         conv.releaseBuffers();
         assertEquals(0, conv.oneDnnPlans());
         // and the layer works again after its buffers were freed
