@@ -209,10 +209,12 @@ class ExperimentTest {
         DatasetRegistry reg = registry();
         ExperimentConfig cfg = tinyTheft(victim, "infonce", 3);
         long before = org.stealbench.model.nn.NativeArrays.openBytes();
-        long[] during = {0};
+        long plansBefore = org.stealbench.model.nn.NativeArrays.openPlans();
+        long[] during = {0, 0};
         ExperimentResult done = ExperimentRunner.run(cfg, reg, e -> {
             if (e instanceof ExperimentEvent.Training t && t.event() instanceof TrainEvent.EpochEnd) {
                 during[0] = Math.max(during[0], org.stealbench.model.nn.NativeArrays.openBytes());
+                during[1] = Math.max(during[1], org.stealbench.model.nn.NativeArrays.openPlans());
             }
         }, new Cancellation(), tmp.resolve("done"), ExperimentRunner.Options.LIVE);
         assertEquals("COMPLETED", done.status());
@@ -220,6 +222,11 @@ class ExperimentTest {
         assertTrue(during[0] - before > 1_000_000, "bytes open while training: " + (during[0] - before));
         // ...and none of them once it has ended, without waiting for the garbage collector
         assertEquals(before, org.stealbench.model.nn.NativeArrays.openBytes(), "bytes left open by a finished run");
+        // the same for the oneDNN convolution plans, where the library runs the convolutions (linux-x86_64)
+        if ("amd64".equals(System.getProperty("os.arch"))) {
+            assertTrue(during[1] > plansBefore, "oneDNN plans open while training: " + (during[1] - plansBefore));
+        }
+        assertEquals(plansBefore, org.stealbench.model.nn.NativeArrays.openPlans(), "oneDNN plans left open by a finished run");
 
         // cancelled in the middle of an epoch, with live metrics, a bank and a checkpoint on disk
         Cancellation cancel = new Cancellation();
@@ -233,6 +240,7 @@ class ExperimentTest {
         assertEquals("CANCELLED", c.status());
         assertTrue(atCancel[0] - before > 1_000_000, "bytes open when cancelled: " + (atCancel[0] - before));
         assertEquals(before, org.stealbench.model.nn.NativeArrays.openBytes(), "bytes left open by a cancelled run");
+        assertEquals(plansBefore, org.stealbench.model.nn.NativeArrays.openPlans(), "oneDNN plans left open by a cancelled run");
     }
 
     @Test

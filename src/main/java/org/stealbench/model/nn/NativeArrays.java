@@ -53,6 +53,14 @@ public final class NativeArrays {
     }
 
     /** How many of the engine's arrays are open. */
+    /**
+     * The oneDNN convolution plans open (primitives, memory descriptions and oneDNN's copies of the weights,
+     * {@link OneDnnConvolution}): freed with their layer's buffers, as the arrays are.
+     */
+    public static long openPlans() {
+        return OneDnnConvolution.open();
+    }
+
     public static long openArrays() {
         return ARRAYS.get();
     }

@@ -82,6 +82,14 @@ final class OneDnnConvolution implements AutoCloseable {
         return ENGINE != null && BatchNormKernels.applies(arrays);
     }
 
+    /** Plans made and not yet closed, in this process. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How many plans are open ({@link NativeArrays#openPlans}). */
+    static int open() {
+        return OPEN.get();
+    }
+
     /** Whether oneDNN is loaded in this process (for tests and the log). */
     static boolean available() {
         return ENGINE != null;
@@ -134,6 +142,7 @@ final class OneDnnConvolution implements AutoCloseable {
      * weights [kH, kW, inC, outC] (oneDNN's {@code hwio}).
      */
     OneDnnConvolution(long batch, long height, long width, int inC, int outC, int kernel, int stride, int pad, boolean bias) {
+        OPEN.incrementAndGet();
         this.batch = batch;
         this.height = height;
         this.width = width;
@@ -272,6 +281,9 @@ final class OneDnnConvolution implements AutoCloseable {
     /** Frees the plan's primitives, descriptions and oneDNN's own weight buffers. */
     @Override
     public void close() {
+        if (!owned.isEmpty()) {
+            OPEN.decrementAndGet();
+        }
         for (int i = owned.size() - 1; i >= 0; i--) {
             owned.get(i).close();
         }

@@ -63,6 +63,7 @@ class NativeArraysTest {
     void anEncoderUsedForTrainingAndInferenceFreesEverythingWhenClosed() {
         NativeBackend.configure();
         long before = NativeArrays.openBytes();
+        long plans = NativeArrays.openPlans();
         Encoder e = new Encoder(EncoderSpec.of(Architecture.SMALL_CNN, 1, 16, 16, null).withWatermark(true), 3);
         e.trunk().forward(e.input(new float[8 * 256], 8), true);
         // inference pads its last batch to the batch size: 10 images in batches of 4 use one shape
@@ -80,5 +81,6 @@ class NativeArraysTest {
         assertTrue(NativeArrays.openBytes() > before);
         e.close();
         assertEquals(before, NativeArrays.openBytes(), "bytes left by a closed encoder");
+        assertEquals(plans, NativeArrays.openPlans(), "oneDNN plans left by a closed encoder");
     }
 }
