@@ -27,6 +27,7 @@ final class ConsoleProgress implements ExperimentListener {
     private final PrintStream err;
     private final String task;
     private ProgressBar bar;
+    private Deduplicating consumer;
     private String phase = "";
     private long totalSteps;
     private long firstStep;
@@ -77,6 +78,9 @@ final class ConsoleProgress implements ExperimentListener {
         err.print("\r\033[K");
         err.println(text);
         err.flush();
+        if (consumer != null) {
+            consumer.forget();
+        }
     }
 
     private long training(long stepsDone) {
@@ -87,8 +91,9 @@ final class ConsoleProgress implements ExperimentListener {
     /** Moves the bar forward to {@code permille} (never back; -1: stays) with the label {@code what}. */
     private void move(long permille, String what) {
         if (bar == null) {
+            consumer = new Deduplicating(err);
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(1000).setStyle(ProgressBarStyle.ASCII)
-                    .setConsumer(new ConsoleProgressBarConsumer(err)).hideEta().build();
+                    .setConsumer(consumer).hideEta().build();
         }
         if (permille > bar.getCurrent()) {
             bar.stepTo(permille);
@@ -101,6 +106,33 @@ final class ConsoleProgress implements ExperimentListener {
         if (bar != null) {
             bar.close();
             bar = null;
+        }
+    }
+
+    /**
+     * The console consumer, less a render identical to the one before it. The bar's refresh thread and its
+     * close each render the final state; on a terminal the second overwrites the first, but written to a
+     * file (output not a terminal) the "100% ... done" line came twice. A line printed above the bar
+     * ({@link #line}) clears it, so the next render is written whatever it holds.
+     */
+    static final class Deduplicating extends ConsoleProgressBarConsumer {
+        private String last;
+
+        Deduplicating(PrintStream out) {
+            super(out);
+        }
+
+        @Override
+        public synchronized void accept(String rendered) {
+            if (rendered.equals(last)) {
+                return;
+            }
+            last = rendered;
+            super.accept(rendered);
+        }
+
+        synchronized void forget() {
+            last = null;
         }
     }
 }
