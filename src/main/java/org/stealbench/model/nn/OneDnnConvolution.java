@@ -103,6 +103,7 @@ final class OneDnnConvolution implements AutoCloseable {
     private final int kernel;
     private final boolean bias;
     private final List<Pointer> owned = new ArrayList<>();
+    private boolean closed;
     private final long[] strides;
     private final long[] padding;
     private final memory.desc srcDesc;
@@ -154,19 +155,25 @@ final class OneDnnConvolution implements AutoCloseable {
         long outW = (width + 2L * pad - kernel) / stride + 1;
         strides = new long[] {stride, stride};
         padding = new long[] {pad, pad};
-        srcDesc = own(desc(new long[] {batch, inC, height, width}, memory.format_tag.nhwc));
-        dstDesc = own(desc(new long[] {batch, outC, outH, outW}, memory.format_tag.nhwc));
-        long[] weightDims = {outC, inC, kernel, kernel};
-        anyWeights = own(desc(weightDims, memory.format_tag.any));
-        memory.desc userWeightsDesc = own(desc(weightDims, memory.format_tag.hwio));
-        biasDesc = own(bias ? desc(new long[] {outC}, memory.format_tag.x) : new memory.desc());
-        src = own(new memory(srcDesc, ENGINE, (Pointer) null));
-        dst = own(new memory(dstDesc, ENGINE, (Pointer) null));
-        userWeights = own(new memory(userWeightsDesc, ENGINE, (Pointer) null));
-        biasMemory = bias ? own(new memory(biasDesc, ENGINE, (Pointer) null)) : null;
-        // also the backward primitives' hint
-        forwardPd = own(new convolution_forward.primitive_desc(own(new convolution_forward.desc(prop_kind.forward_training,
-                algorithm.convolution_direct, srcDesc, anyWeights, biasDesc, dstDesc, strides, padding, padding)), ENGINE));
+        try {
+            srcDesc = own(desc(new long[] {batch, inC, height, width}, memory.format_tag.nhwc));
+            dstDesc = own(desc(new long[] {batch, outC, outH, outW}, memory.format_tag.nhwc));
+            long[] weightDims = {outC, inC, kernel, kernel};
+            anyWeights = own(desc(weightDims, memory.format_tag.any));
+            memory.desc userWeightsDesc = own(desc(weightDims, memory.format_tag.hwio));
+            biasDesc = own(bias ? desc(new long[] {outC}, memory.format_tag.x) : new memory.desc());
+            src = own(new memory(srcDesc, ENGINE, (Pointer) null));
+            dst = own(new memory(dstDesc, ENGINE, (Pointer) null));
+            userWeights = own(new memory(userWeightsDesc, ENGINE, (Pointer) null));
+            biasMemory = bias ? own(new memory(biasDesc, ENGINE, (Pointer) null)) : null;
+            // also the backward primitives' hint
+            forwardPd = own(new convolution_forward.primitive_desc(own(new convolution_forward.desc(prop_kind.forward_training,
+                    algorithm.convolution_direct, srcDesc, anyWeights, biasDesc, dstDesc, strides, padding, padding)), ENGINE));
+        } catch (RuntimeException e) {
+            // oneDNN refused a description: free what was made, and the plan was never open
+            close();
+            throw e;
+        }
     }
 
     /** Memory oneDNN allocates in a primitive's own weight layout (a few thousand values). */
@@ -281,7 +288,8 @@ final class OneDnnConvolution implements AutoCloseable {
     /** Frees the plan's primitives, descriptions and oneDNN's own weight buffers. */
     @Override
     public void close() {
-        if (!owned.isEmpty()) {
+        if (!closed) {
+            closed = true;
             OPEN.decrementAndGet();
         }
         for (int i = owned.size() - 1; i >= 0; i--) {

@@ -111,6 +111,17 @@ class Conv2dTest {
     }
 
     @Test
+    void aPlanOneDnnRefusesIsNeverLeftOpen() {
+        if (!OneDnnConvolution.available()) {
+            return;
+        }
+        int open = OneDnnConvolution.open();
+        // a 5x5 kernel over a 2x2 image without padding: no output, oneDNN refuses the description
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> new OneDnnConvolution(2, 2, 2, 4, 8, 5, 1, 0, false));
+        assertEquals(open, OneDnnConvolution.open(), "plans open after a refused one");
+    }
+
+    @Test
     void oneDnnPlansFollowTheBatchSizeAndAreFreedWithTheBuffers() {
         Conv2d conv = new Conv2d(8, 16, 3, 1, 1, true);
         // four batch sizes in turn: at most PLANS plans kept (the least recently used one goes), each answer still right
