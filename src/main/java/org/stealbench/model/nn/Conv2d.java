@@ -62,7 +62,7 @@ public final class Conv2d extends Layer {
         long[] s = x.shape();
         INDArray y = buffer("y", s[0], out(s[1]), out(s[2]), outC);
         input = training ? x : null;
-        if (oneDnn && OneDnnConvolution.applies(x, w.value, y) && (!bias || OneDnnConvolution.applies(b.value))) {
+        if (direct(x, y)) {
             plan(x, bias).forward(x, w.value, bias ? b.value : null, y);
             return y;
         }
@@ -151,6 +151,11 @@ public final class Conv2d extends Layer {
      */
     static final int PLANS = SHAPES + 1;
 
+    /** Whether this call runs through oneDNN: turned on, and these arrays and the parameters are float32 host arrays. */
+    private boolean direct(INDArray activation, INDArray other) {
+        return oneDnn && OneDnnConvolution.applies(activation, other, w.value) && (!bias || OneDnnConvolution.applies(b.value));
+    }
+
     /** oneDNN plans, most recently used first, at most {@link #PLANS}. */
     private final java.util.List<OneDnnConvolution> plans = new java.util.ArrayList<>(PLANS);
 
@@ -176,7 +181,7 @@ public final class Conv2d extends Layer {
 
     @Override
     public INDArray backward(INDArray gy, boolean needInputGrad) {
-        if (oneDnn && OneDnnConvolution.applies(input, w.value, gy) && (!bias || OneDnnConvolution.applies(b.value))) {
+        if (direct(input, gy)) {
             // oneDNN on our NHWC arrays: no copies into a blocked layout, no input gradient when none is wanted
             INDArray gx = needInputGrad ? gradientBuffer(input.shape()) : null;
             INDArray gw = buffer("gw", w.shape);

@@ -116,7 +116,7 @@ final class OneDnnConvolution implements AutoCloseable {
     private final memory userWeights;
     private final memory biasMemory;
     private final convolution_forward.primitive_desc forwardPd;
-    /** Made on first use: a plan for evaluation never makes the backward primitives, nor one for a gradient the forward ones. */
+    /** Made on first use: a plan only evaluation uses never makes the backward primitives. */
     private Step forward;
     private Step backwardWeights;
     private Step backwardData;
