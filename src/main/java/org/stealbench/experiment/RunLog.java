@@ -71,6 +71,14 @@ public final class RunLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps the current thread's messages below WARN off the console (as a run's are) without a run log to take
+     * them: for work a command starts ahead of its run, such as loading the engine (ND4J's banner).
+     */
+    public static void quietThread() {
+        MDC.put(MDC_KEY, "quiet");
+    }
+
     /** Starts logging the current thread's run to {@code file} (appending: a resumed run continues its log). */
     public static RunLog open(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());

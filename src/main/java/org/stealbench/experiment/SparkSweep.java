@@ -78,8 +78,12 @@ public final class SparkSweep {
         // on every node: a mounted folder); -Dspark.executor.* on the driver overrides both
         conf.setIfMissing("spark.executor.memory", "3g");
         Path home = registry.roots().sampleData().toAbsolutePath().getParent();
+        List<String> executorOptions = new java.util.ArrayList<>(org.stealbench.model.NativeBackend.engineJvmOptions());
         if (home != null) {
-            conf.setIfMissing("spark.executor.extraJavaOptions", "-D" + DatasetRegistry.HOME_PROPERTY + "=" + home);
+            executorOptions.add("-D" + DatasetRegistry.HOME_PROPERTY + "=" + home);
+        }
+        if (!executorOptions.isEmpty()) {
+            conf.setIfMissing("spark.executor.extraJavaOptions", String.join(" ", executorOptions));
         }
         log.accept("Spark (" + master + "): " + todo.size() + " configurations as tasks");
         String root = resultsRoot.toAbsolutePath().toString();

@@ -152,6 +152,17 @@ public final class NativeBackend {
         }
     }
 
+    /** The JDK's vector API module, which batch norm's kernels use where the JVM has it (decision 0027). */
+    public static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+    /**
+     * The JVM options a child JVM that runs the engine (a benchmark worker, the workbench, a Spark executor) takes from
+     * this one: the vector API's module where this JVM has it, as the launcher gives it.
+     */
+    public static java.util.List<String> engineJvmOptions() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent() ? java.util.List.of("--add-modules=" + VECTOR_MODULE) : java.util.List.of();
+    }
+
     /** Where the workbench keeps the backend to use from the next start ({@code backend=auto|cpu|cuda}). */
     public static Path settingsFile() {
         return Path.of(System.getProperty("user.home"), ".stealbench", "settings.properties");

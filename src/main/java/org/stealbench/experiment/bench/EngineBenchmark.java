@@ -155,6 +155,7 @@ public final class EngineBenchmark {
         cmd.add("-Xmx4g");
         // the young generation scripts/stealbench gives headless runs (see there): young collections free dropped native arrays
         cmd.add("-Xmn64m");
+        cmd.addAll(NativeBackend.engineJvmOptions());
         String ext = System.getProperty(NativeBackend.EXTENSION_PROPERTY);
         if (ext != null) {
             cmd.add("-D" + NativeBackend.EXTENSION_PROPERTY + "=" + ext);

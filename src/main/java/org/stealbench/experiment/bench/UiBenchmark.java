@@ -64,6 +64,7 @@ public final class UiBenchmark {
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(BenchmarkReport.javaFxOptions());
+        cmd.addAll(org.stealbench.model.NativeBackend.engineJvmOptions());
         cmd.addAll(List.of("-Xmx6g", "-XX:+UseZGC", "-cp", System.getProperty("java.class.path"), "-Dstealbench.autorun=" + epochs,
                 "-Dstealbench.stallReport=" + report, "-Dstealbench.results=" + dir.resolve("results"),
                 "-Dstealbench.home=" + System.getProperty("stealbench.home", "."), "org.stealbench.Main"));

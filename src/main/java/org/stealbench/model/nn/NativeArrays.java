@@ -57,6 +57,19 @@ public final class NativeArrays {
      * The oneDNN convolution plans open (primitives, memory descriptions and oneDNN's copies of the weights,
      * {@link OneDnnConvolution}): freed with their layer's buffers, as the arrays are.
      */
+    /**
+     * Loads the engine's native libraries now (ND4J's backend, oneDNN for the convolutions): what a command's first
+     * array would otherwise wait for. Safe from any thread; a failure is left for that first use to report.
+     */
+    public static void load() {
+        try {
+            Nd4j.create(DataType.FLOAT, 1).close();
+            OneDnnConvolution.available();
+        } catch (RuntimeException | LinkageError e) {
+            // the command's own first use reports it
+        }
+    }
+
     public static long openPlans() {
         return OneDnnConvolution.open();
     }

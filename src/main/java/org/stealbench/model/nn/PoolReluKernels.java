@@ -57,6 +57,11 @@ final class PoolReluKernels {
      * statistics.
      */
     static double[][] momentsAndPicks(INDArray x, float[] sign, INDArray picks) {
+        return momentsAndPicks(x, sign, picks, VECTORS);
+    }
+
+    /** {@link #momentsAndPicks}, with the vector API's kernel where {@code vectors} and the channels allow it. */
+    static double[][] momentsAndPicks(INDArray x, float[] sign, INDArray picks, boolean vectors) {
         Geometry t = new Geometry(x);
         float[] sr = repeat(sign, t.w);
         FloatBuffer xs = BatchNormKernels.floats(x);
@@ -66,7 +71,11 @@ final class PoolReluKernels {
         // the sums run on the signed rows: shifted by the signed first pixel, sum(d) is the sign times the
         // plain shifted sum and sum(d * d) is the plain one
         float[] kr = repeat(product(sign, first), t.w);
+        Object sp = vectors ? species(t.c) : null;
         List<double[]> parts = BatchNormKernels.run(t.units(), 2 * t.row, (from, to) -> {
+            if (sp != null) {
+                return momentsAndPicksVectors(sp, t, xs, ps, sr, kr, from, to);
+            }
             Rows x4 = new Rows(t);
             float[] largest = new float[t.row];
             float[] pick = new float[t.pooledRow];
@@ -182,6 +191,12 @@ final class PoolReluKernels {
      */
     static void inputGradient(INDArray x, float[] sign, INDArray g, INDArray out, float[] mean, float[] a, float[] b, float[] cc,
                               INDArray dx) {
+        inputGradient(x, sign, g, out, mean, a, b, cc, dx, VECTORS);
+    }
+
+    /** {@link #inputGradient}, with the vector API's kernel where {@code vectors} and the channels allow it. */
+    static void inputGradient(INDArray x, float[] sign, INDArray g, INDArray out, float[] mean, float[] a, float[] b, float[] cc,
+                              INDArray dx, boolean vectors) {
         Geometry t = new Geometry(x);
         // b*x + (c - b*mean): one multiply-add per value, b*x as (b*sign)*(sign*x) on the signed rows
         float[] sr = repeat(sign, t.w);
@@ -193,7 +208,12 @@ final class PoolReluKernels {
         FloatBuffer gs = BatchNormKernels.floats(g);
         FloatBuffer os = BatchNormKernels.floats(out);
         FloatBuffer ds = BatchNormKernels.floats(dx);
+        Object sp = vectors ? species(t.c) : null;
         BatchNormKernels.run(t.units(), 2 * t.row, (from, to) -> {
+            if (sp != null) {
+                inputGradientVectors(sp, t, xs, gs, os, ds, sr, at, bt, dt, from, to);
+                return null;
+            }
             Rows x4 = new Rows(t);
             float[] largest = new float[t.row];
             // the row the pooling dropped after a pooled row's two (the last of an odd height)
@@ -243,6 +263,103 @@ final class PoolReluKernels {
             }
             return null;
         });
+    }
+
+    /** Whether the vector API's kernels run: {@code -Dstealbench.vectors=false} turns them off (the loops above then run). */
+    static final boolean VECTORS = Boolean.parseBoolean(System.getProperty("stealbench.vectors", "true"));
+
+    /** Whether this JVM has the vector API's module ({@code --add-modules jdk.incubator.vector}, as the launcher and the tests run). */
+    static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /**
+     * The vector species for {@code c} channels ({@link PoolReluVectors#species}, typed Object so that this class
+     * loads without the vector module), or null: the module is absent or no width divides {@code c}.
+     */
+    static Object species(int c) {
+        return MODULE ? PoolReluVectors.species(c) : null;
+    }
+
+    /** {@link #momentsAndPicks}'s part on pooled rows [from, to) with {@link PoolReluVectors#moments}. */
+    @SuppressWarnings("unchecked")
+    private static double[] momentsAndPicksVectors(Object sp, Geometry t, FloatBuffer xs, FloatBuffer ps, float[] sr, float[] kr, long from,
+                                                   long to) {
+        var species = (jdk.incubator.vector.VectorSpecies<Float>) sp;
+        float[] top = new float[t.row];
+        float[] bottom = new float[t.row];
+        float[] pick = new float[t.pooledRow];
+        float[] s1 = new float[t.row];
+        float[] s2 = new float[t.row];
+        double[] total = new double[2 * t.c];
+        int pending = 0;
+        int dropped = 2 * t.wo * t.c;
+        for (long u = from; u < to; u++) {
+            int start = t.firstInput(u);
+            xs.get(start, top, 0, t.row);
+            xs.get(start + t.row, bottom, 0, t.row);
+            PoolReluVectors.moments(species, t.wo, t.c, top, bottom, sr, kr, s1, s2, pick);
+            signedDeviations(top, sr, kr, s1, s2, dropped, t.row);
+            signedDeviations(bottom, sr, kr, s1, s2, dropped, t.row);
+            if (t.inputRows(u) == 3) {
+                xs.get(start + 2 * t.row, top, 0, t.row);
+                signedDeviations(top, sr, kr, s1, s2, 0, t.row);
+            }
+            ps.put(t.firstPooled(u), pick, 0, t.pooledRow);
+            if (++pending == FLUSH_UNITS) {
+                flush(s1, s2, total, t.c);
+                pending = 0;
+            }
+        }
+        flush(s1, s2, total, t.c);
+        return total;
+    }
+
+    /** {@link #inputGradient}'s part on pooled rows [from, to) with {@link PoolReluVectors#inputGradient}. */
+    @SuppressWarnings("unchecked")
+    private static void inputGradientVectors(Object sp, Geometry t, FloatBuffer xs, FloatBuffer gs, FloatBuffer os, FloatBuffer ds, float[] sr,
+                                             float[] at, float[] bt, float[] dt, long from, long to) {
+        var species = (jdk.incubator.vector.VectorSpecies<Float>) sp;
+        float[] top = new float[t.row];
+        float[] bottom = new float[t.row];
+        float[] dxTop = new float[t.row];
+        float[] dxBottom = new float[t.row];
+        float[] gb = new float[t.pooledRow];
+        float[] ob = new float[t.pooledRow];
+        int dropped = 2 * t.wo * t.c;
+        for (long u = from; u < to; u++) {
+            int start = t.firstInput(u);
+            int base = t.firstPooled(u);
+            xs.get(start, top, 0, t.row);
+            xs.get(start + t.row, bottom, 0, t.row);
+            gs.get(base, gb, 0, t.pooledRow);
+            os.get(base, ob, 0, t.pooledRow);
+            PoolReluVectors.inputGradient(species, t.wo, t.c, top, bottom, gb, ob, sr, at, bt, dt, dxTop, dxBottom);
+            // a dropped last column gets no dy
+            affine(top, bt, dt, dxTop, dropped, t.row);
+            affine(bottom, bt, dt, dxBottom, dropped, t.row);
+            ds.put(start, dxTop, 0, t.row);
+            ds.put(start + t.row, dxBottom, 0, t.row);
+            if (t.inputRows(u) == 3) {
+                xs.get(start + 2 * t.row, top, 0, t.row);
+                affine(top, bt, dt, dxTop, 0, t.row);
+                ds.put(start + 2 * t.row, dxTop, 0, t.row);
+            }
+        }
+    }
+
+    /** {@link #deviations} of {@code x * sign} on places [from, to) of a row. */
+    private static void signedDeviations(float[] x, float[] sign, float[] shift, float[] s1, float[] s2, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float d = x[i] * sign[i] - shift[i];
+            s1[i] += d;
+            s2[i] += d * d;
+        }
+    }
+
+    /** out = b*x + d on places [from, to) of a row. */
+    private static void affine(float[] x, float[] b, float[] d, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = b[i] * x[i] + d[i];
+        }
     }
 
     /**

@@ -146,6 +146,55 @@ class BatchNormKernelsTest {
     }
 
     @Test
+    void theVectorKernelsGiveTheLoopsFloats() {
+        // the vector API's module is on the tests' command line as on the launcher's: without it every comparison
+        // below would run the loops twice and pass
+        assertTrue(PoolReluKernels.MODULE, "jdk.incubator.vector is present (surefire's argLine adds it)");
+        // 32 channels (the widest vectors on AVX-512), 12 (four lanes), odd heights and widths (a dropped row and
+        // column), scales of both signs, tied windows (a zero block)
+        for (long[] shape : new long[][] {{9, 13, 11, 32}, {5, 6, 7, 12}, {3, 4, 4, 16}}) {
+            int c = (int) shape[3];
+            assertTrue(PoolReluKernels.species(c) != null, c + " channels take the vector kernels");
+            java.util.Random r = new java.util.Random(c);
+            INDArray x = Nd4j.randn(DataType.FLOAT, shape).addi(0.2);
+            x.get(NDArrayIndex.interval(0, 2), NDArrayIndex.interval(0, 3), NDArrayIndex.interval(0, 3), NDArrayIndex.all()).assign(0);
+            float[] sign = new float[c];
+            float[] mean = new float[c];
+            float[] a = new float[c];
+            float[] b = new float[c];
+            float[] cc = new float[c];
+            for (int j = 0; j < c; j++) {
+                sign[j] = j % 3 == 1 ? -1 : 1;
+                mean[j] = (float) r.nextGaussian();
+                a[j] = (float) r.nextGaussian();
+                b[j] = (float) r.nextGaussian();
+                cc[j] = (float) r.nextGaussian();
+            }
+            INDArray picksLoops = Nd4j.create(DataType.FLOAT, PoolReluKernels.pooledShape(x));
+            INDArray picksVectors = Nd4j.create(DataType.FLOAT, PoolReluKernels.pooledShape(x));
+            double[][] loops = PoolReluKernels.momentsAndPicks(x, sign, picksLoops, false);
+            double[][] vectors = PoolReluKernels.momentsAndPicks(x, sign, picksVectors, true);
+            assertTrue(java.util.Arrays.equals(loops[0], vectors[0]) && java.util.Arrays.equals(loops[1], vectors[1]),
+                    "moments, " + java.util.Arrays.toString(shape));
+            assertEquals(picksLoops, picksVectors, "picks, " + java.util.Arrays.toString(shape));
+            // the ReLU's output: zero at about half the windows
+            INDArray out = Nd4j.randn(DataType.FLOAT, picksLoops.shape());
+            out.muli(out.gt(0).castTo(DataType.FLOAT));
+            INDArray g = Nd4j.randn(DataType.FLOAT, picksLoops.shape());
+            INDArray dxLoops = Nd4j.create(DataType.FLOAT, shape);
+            INDArray dxVectors = Nd4j.create(DataType.FLOAT, shape);
+            PoolReluKernels.inputGradient(x, sign, g, out, mean, a, b, cc, dxLoops, false);
+            PoolReluKernels.inputGradient(x, sign, g, out, mean, a, b, cc, dxVectors, true);
+            float[] l = dxLoops.data().asFloat();
+            float[] v = dxVectors.data().asFloat();
+            for (int i = 0; i < l.length; i++) {
+                // the same float, up to the sign of a zero
+                assertTrue(l[i] == v[i], "dx[" + i + "] " + l[i] + " vs " + v[i] + ", " + java.util.Arrays.toString(shape));
+            }
+        }
+    }
+
+    @Test
     void onlyPlainFloatArraysTakeTheKernels() {
         assertTrue(BatchNormKernels.applies(Nd4j.create(DataType.FLOAT, 4, 3)));
         assertFalse(BatchNormKernels.applies(Nd4j.create(DataType.DOUBLE, 4, 3)));
