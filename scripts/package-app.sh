@@ -38,6 +38,6 @@ jpackage --type app-image --name StealBench --app-version "${version%%-*}" --des
   --module-path "$work/javafx" \
   --add-modules java.se,jdk.unsupported,jdk.management,jdk.incubator.vector,jdk.crypto.ec,jdk.zipfs,jdk.security.auth,jdk.security.jgss,javafx.controls,javafx.fxml,javafx.swing \
   --icon "$root/icons/app.png" \
-  --java-options "--add-modules=jdk.incubator.vector -XX:+UseZGC -XX:MaxRAMPercentage=25 -XX:SoftMaxHeapSize=1g -XX:ZUncommitDelay=10 $fx_opens" \
+  --java-options "--add-modules=jdk.incubator.vector -XX:CompileCommand=quiet -XX:CompileCommand=CompileThresholdScaling,org.stealbench.model.nn.PoolReluVectors::*,0.05 -XX:+UseZGC -XX:MaxRAMPercentage=25 -XX:SoftMaxHeapSize=1g -XX:ZUncommitDelay=10 $fx_opens" \
   --java-options '-Dstealbench.home=$APPDIR'
 echo "package-app: $(du -sh "$dest/StealBench" | cut -f1) in $dest/StealBench; start it with $dest/StealBench/bin/StealBench" >&2

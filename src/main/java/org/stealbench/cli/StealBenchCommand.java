@@ -50,16 +50,19 @@ public final class StealBenchCommand {
     /**
      * Starts loading the engine ({@link NativeArrays#load}) on a background thread when the command line runs one of
      * {@link #ENGINE_COMMANDS} (not for its help): about 0.6 s of a theft's start overlapped with reading the
-     * configuration and the datasets. {@code -Dstealbench.preload=false} turns it off.
+     * configuration and the datasets, and the vector kernels compiled before the first epoch needs them. {@code
+     * -Dstealbench.preload=false} turns it off.
+     *
+     * @return the loading thread, or null when none was started
      */
-    static void preloadFor(CommandLine.ParseResult parsed) {
+    static Thread preloadFor(CommandLine.ParseResult parsed) {
         CommandLine.ParseResult last = parsed;
         while (last.hasSubcommand()) {
             last = last.subcommand();
         }
         if (!Boolean.parseBoolean(System.getProperty("stealbench.preload", "true")) || last.isUsageHelpRequested() || last.isVersionHelpRequested()
                 || !ENGINE_COMMANDS.contains(last.commandSpec().name())) {
-            return;
+            return null;
         }
         Thread t = new Thread(() -> {
             RunLog.quietThread();
@@ -67,6 +70,7 @@ public final class StealBenchCommand {
         }, "stealbench-preload");
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     public static CommandLine commandLine() {

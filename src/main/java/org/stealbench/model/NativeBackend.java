@@ -157,10 +157,14 @@ public final class NativeBackend {
 
     /**
      * The JVM options a child JVM that runs the engine (a benchmark worker, the workbench, a Spark executor) takes from
-     * this one: the vector API's module where this JVM has it, as the launcher gives it.
+     * this one, as the launcher gives them: the vector API's module where this JVM has it, and the early compilation
+     * of the kernels that use it (see scripts/stealbench).
      */
     public static java.util.List<String> engineJvmOptions() {
-        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent() ? java.util.List.of("--add-modules=" + VECTOR_MODULE) : java.util.List.of();
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()
+                ? java.util.List.of("--add-modules=" + VECTOR_MODULE, "-XX:CompileCommand=quiet",
+                        "-XX:CompileCommand=CompileThresholdScaling,org.stealbench.model.nn.PoolReluVectors::*,0.05")
+                : java.util.List.of();
     }
 
     /** Where the workbench keeps the backend to use from the next start ({@code backend=auto|cpu|cuda}). */

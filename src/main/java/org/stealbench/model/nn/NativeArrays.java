@@ -58,13 +58,15 @@ public final class NativeArrays {
      * {@link OneDnnConvolution}): freed with their layer's buffers, as the arrays are.
      */
     /**
-     * Loads the engine's native libraries now (ND4J's backend, oneDNN for the convolutions): what a command's first
-     * array would otherwise wait for. Safe from any thread; a failure is left for that first use to report.
+     * Loads the engine's native libraries now (ND4J's backend, oneDNN for the convolutions) and has the JIT compile
+     * the vector kernels ({@link PoolReluKernels#warmUp}): what a command's first arrays and first epoch would otherwise
+     * wait for. Safe from any thread; a failure is left for that first use to report.
      */
     public static void load() {
         try {
             Nd4j.create(DataType.FLOAT, 1).close();
             OneDnnConvolution.available();
+            PoolReluKernels.warmUp();
         } catch (RuntimeException | LinkageError e) {
             // the command's own first use reports it
         }

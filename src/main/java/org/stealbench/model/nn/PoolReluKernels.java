@@ -2,7 +2,9 @@ package org.stealbench.model.nn;
 
 import java.nio.FloatBuffer;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Training-mode batch norm, 2x2 max pooling (stride 2) and ReLU, the small CNN's block after each
@@ -278,6 +280,34 @@ final class PoolReluKernels {
     static Object species(int c) {
         return MODULE ? PoolReluVectors.species(c) : null;
     }
+
+    /**
+     * Runs both vector kernels on a small synthetic block until the JIT's optimising compiler has them: the vector
+     * API's operations are objects until C2 compiles them, about 0.5 s of a theft's first epoch otherwise. For a
+     * thread that loads the engine ahead of a run ({@link NativeArrays#load}); nothing when the kernels do not run.
+     */
+    static void warmUp() {
+        if (!VECTORS || species(16) == null) {
+            return;
+        }
+        // 16 channels (the widest vectors on AVX-512), 8 x 8 pixels, 64 images: one part (no pool thread), 256 pooled rows a call
+        long[] shape = {64, 8, 8, 16};
+        try (INDArray x = Nd4j.rand(DataType.FLOAT, shape); INDArray picks = Nd4j.create(DataType.FLOAT, pooledShape(x));
+             INDArray g = Nd4j.rand(DataType.FLOAT, pooledShape(x)); INDArray dx = Nd4j.create(DataType.FLOAT, shape)) {
+            float[] ones = new float[16];
+            java.util.Arrays.fill(ones, 1f);
+            for (int i = 0; i < WARM_UP_CALLS; i++) {
+                momentsAndPicks(x, ones, picks, true);
+                inputGradient(x, ones, g, picks, ones, ones, ones, ones, dx, true);
+            }
+        }
+    }
+
+    /**
+     * Calls of each kernel in {@link #warmUp}: 256 rows each, 5,120 calls of a row's method, past C2's threshold (5,000;
+     * 250 where the launcher scales it for these methods).
+     */
+    private static final int WARM_UP_CALLS = 20;
 
     /** {@link #momentsAndPicks}'s part on pooled rows [from, to) with {@link PoolReluVectors#moments}. */
     @SuppressWarnings("unchecked")
