@@ -84,9 +84,7 @@ final class PoolReluKernels {
             float[] extra = new float[t.row];
             float[] s1 = new float[t.row];
             float[] s2 = new float[t.row];
-            double[] total = new double[2 * t.c];
-            int pending = 0;
-            for (long u = from; u < to; u++) {
+            return momentRows(t, ps, pick, s1, s2, from, to, u -> {
                 int start = t.firstInput(u);
                 x4.read(xs, start, sr);
                 deviations(x4.top, kr, s1, s2);
@@ -100,14 +98,7 @@ final class PoolReluKernels {
                 // column pairs give values never used)
                 x4.windowMax(largest);
                 t.gather(largest, pick);
-                ps.put(t.firstPooled(u), pick, 0, t.pooledRow);
-                if (++pending == FLUSH_UNITS) {
-                    flush(s1, s2, total, t.c);
-                    pending = 0;
-                }
-            }
-            flush(s1, s2, total, t.c);
-            return total;
+            });
         });
         return BatchNormKernels.moments(BatchNormKernels.sum(parts, 2 * t.c), first, sign, (long) t.n * t.h * t.w);
     }
@@ -319,10 +310,8 @@ final class PoolReluKernels {
         float[] pick = new float[t.pooledRow];
         float[] s1 = new float[t.row];
         float[] s2 = new float[t.row];
-        double[] total = new double[2 * t.c];
-        int pending = 0;
         int dropped = 2 * t.wo * t.c;
-        for (long u = from; u < to; u++) {
+        return momentRows(t, ps, pick, s1, s2, from, to, u -> {
             int start = t.firstInput(u);
             xs.get(start, top, 0, t.row);
             xs.get(start + t.row, bottom, 0, t.row);
@@ -333,6 +322,20 @@ final class PoolReluKernels {
                 xs.get(start + 2 * t.row, top, 0, t.row);
                 signedDeviations(top, sr, kr, s1, s2, 0, t.row);
             }
+        });
+    }
+
+    /**
+     * The row loop of {@link #momentsAndPicks}'s parts: {@code row} adds pooled row {@code u}'s deviations into the
+     * per-place accumulators {@code s1}, {@code s2} and fills {@code pick}, which goes to the picks; the accumulators
+     * move into per-channel doubles every {@link #FLUSH_UNITS} rows and at the end ({sum(d), then sum(d * d)}).
+     */
+    private static double[] momentRows(Geometry t, FloatBuffer ps, float[] pick, float[] s1, float[] s2, long from, long to,
+                                       java.util.function.LongConsumer row) {
+        double[] total = new double[2 * t.c];
+        int pending = 0;
+        for (long u = from; u < to; u++) {
+            row.accept(u);
             ps.put(t.firstPooled(u), pick, 0, t.pooledRow);
             if (++pending == FLUSH_UNITS) {
                 flush(s1, s2, total, t.c);
