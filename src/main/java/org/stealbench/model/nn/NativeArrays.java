@@ -52,11 +52,6 @@ public final class NativeArrays {
         return BYTES.get();
     }
 
-    /** How many of the engine's arrays are open. */
-    /**
-     * The oneDNN convolution plans open (primitives, memory descriptions and oneDNN's copies of the weights,
-     * {@link OneDnnConvolution}): freed with their layer's buffers, as the arrays are.
-     */
     /**
      * Loads the engine's native libraries now (ND4J's backend, oneDNN for the convolutions) and has the JIT compile
      * the vector kernels ({@link PoolReluKernels#warmUp}): what a command's first arrays and first epoch would otherwise
@@ -72,10 +67,15 @@ public final class NativeArrays {
         }
     }
 
+    /**
+     * The oneDNN convolution plans open (primitives, memory descriptions and oneDNN's copies of the weights,
+     * {@link OneDnnConvolution}): freed with their layer's buffers, as the arrays are.
+     */
     public static long openPlans() {
         return OneDnnConvolution.open();
     }
 
+    /** How many of the engine's arrays are open. */
     public static long openArrays() {
         return ARRAYS.get();
     }
